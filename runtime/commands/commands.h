@@ -1,0 +1,44 @@
+/* commands.h - one function per CLI command. Each parses its own options
+ * (argv[0] is the command name), makes its library calls and returns the
+ * exit code, or a negative value with err filled; main prints err. */
+#ifndef MINI_COMMANDS_H
+#define MINI_COMMANDS_H
+
+#include <stdbool.h>
+
+#include "error.h"
+
+struct global_opts {
+	const char *root;
+	bool systemd_cgroup;
+};
+
+typedef int (*command_fn)(int argc, char **argv, const struct global_opts *g,
+			  struct rt_error *err);
+
+int cmd_create(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_run(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_start(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_state(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_list(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_kill(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_delete(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_features(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_spec(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+
+/* Shared by create and run: options both accept. */
+struct create_cli {
+	const char *bundle, *pid_file, *console_socket, *id;
+	bool no_pivot, detach;
+	int preserve_fds;
+};
+/* Parses create/run options; `run` also takes `run BUNDLE_DIR`. */
+int cli_parse_create(int argc, char **argv, bool is_run, struct create_cli *ret,
+		     struct rt_error *err);
+/* Marks every inherited fd above 2 (+ preserve) close-on-exec, so nothing
+ * the caller left open reaches the container. */
+int cli_seal_fds(int preserve_fds, struct rt_error *err);
+/* Exactly one operand, the container id. */
+int cli_one_id(int argc, char **argv, int first, const char **ret_id, struct rt_error *err);
+
+#endif

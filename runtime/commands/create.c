@@ -1,0 +1,138 @@
+/* create.c - `create` and the option parsing it shares with `run`. */
+#include <errno.h>
+#include <getopt.h>
+#include <linux/close_range.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "container.h"
+#include "util.h"
+
+int cli_one_id(int argc, char **argv, int first, const char **ret_id, struct rt_error *err)
+{
+	if (first >= argc)
+		return rt_fail(err, EINVAL, "%s: missing container id", argv[0]);
+	if (first + 1 < argc)
+		return rt_fail(err, EINVAL, "%s: unexpected argument \"%s\"", argv[0],
+			       argv[first + 1]);
+	*ret_id = argv[first];
+	return 0;
+}
+
+int cli_seal_fds(int preserve_fds, struct rt_error *err)
+{
+	if (syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return rt_fail_errno(err, errno, "close_range");
+	return 0;
+}
+
+/* `run DIR`: a directory holding config.json is the bundle; the id is its
+ * base name. */
+static bool is_bundle_dir(const char *path)
+{
+	char buf[4096];
+	struct stat st;
+
+	snprintf(buf, sizeof(buf), "%s/config.json", path);
+	return stat(buf, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static const char *bundle_id(char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	return strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+}
+
+int cli_parse_create(int argc, char **argv, bool is_run, struct create_cli *c,
+		     struct rt_error *err)
+{
+	static const struct option opts[] = {
+		{"bundle", required_argument, NULL, 'b'},
+		{"pid-file", required_argument, NULL, 'p'},
+		{"console-socket", required_argument, NULL, 'c'},
+		{"no-pivot", no_argument, NULL, 'P'},
+		{"no-new-keyring", no_argument, NULL, 'K'},
+		{"preserve-fds", required_argument, NULL, 'f'},
+		{"detach", no_argument, NULL, 'd'},
+		{"keep", no_argument, NULL, 'k'},
+		{"no-subreaper", no_argument, NULL, 'S'},
+		{NULL, 0, NULL, 0},
+	};
+	unsigned long n;
+	int o;
+
+	*c = (struct create_cli){0};
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "b:d", opts, NULL)) != -1) {
+		switch (o) {
+		case 'b':
+			c->bundle = optarg;
+			break;
+		case 'p':
+			c->pid_file = optarg;
+			break;
+		case 'c':
+			c->console_socket = optarg;
+			break;
+		case 'P':
+			c->no_pivot = true;
+			break;
+		case 'f':
+			if (parse_ulong(optarg, &n) < 0 || n > 1024)
+				return rt_fail(err, EINVAL, "--preserve-fds: invalid number \"%s\"",
+					       optarg);
+			c->preserve_fds = (int)n;
+			break;
+		case 'd':
+			if (!is_run)
+				return rt_fail(err, EINVAL, "create: unknown option --detach");
+			c->detach = true;
+			break;
+		case 'K':
+		case 'k':
+		case 'S':
+			break; /* accepted for runc compatibility; nothing to do */
+		default:
+			return rt_fail(err, EINVAL, "%s: unknown or incomplete option \"%s\"",
+				       argv[0], argv[optind - 1]);
+		}
+	}
+	if (is_run && !c->bundle && optind == argc - 1 && is_bundle_dir(argv[optind])) {
+		c->bundle = argv[optind];
+		c->id = bundle_id(argv[optind]);
+		return 0;
+	}
+	if (!c->bundle)
+		c->bundle = ".";
+	return cli_one_id(argc, argv, optind, &c->id, err);
+}
+
+int cmd_create(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
+{
+	struct create_cli cli;
+	struct container c;
+	struct create_opts opts;
+
+	if (cli_parse_create(argc, argv, false, &cli, err) < 0 ||
+	    cli_seal_fds(cli.preserve_fds, err) < 0)
+		return -EINVAL;
+	opts = (struct create_opts){.root = g->root,
+				    .id = cli.id,
+				    .bundle = cli.bundle,
+				    .pid_file = cli.pid_file,
+				    .console_socket = cli.console_socket,
+				    .no_pivot = cli.no_pivot};
+	if (container_create(&opts, &c, err) < 0)
+		return -EINVAL;
+	container_release(&c);
+	return 0;
+}

@@ -1,0 +1,110 @@
+/* kill.c - `kill [--all] ID [SIGNAL]` and `delete [--force] ID`. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "container.h"
+#include "log.h"
+#include "signals.h"
+#include "state.h"
+#include "util.h"
+
+/* Signals the init through a pidfd whose start time matches the state, so
+ * a reused pid is never hit. */
+static int signal_init(const struct state *st, int sig, struct rt_error *err)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, st->pid, 0), r = 0;
+	unsigned long long start = 0;
+
+	if (pidfd < 0 || proc_stat(st->pid, &start, NULL) < 0 || start != st->start_time)
+		r = rt_fail(err, ESRCH, "container %s is not running", st->id);
+	else if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+		r = rt_fail_errno(err, errno, "kill container %s", st->id);
+	if (pidfd >= 0)
+		close(pidfd);
+	return r;
+}
+
+int cmd_kill(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
+{
+	static const struct option opts[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+	cleanup_close int dirfd = -1;
+	struct state st = {0};
+	const char *id;
+	int sig = SIGTERM, o, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "a", opts, NULL)) != -1)
+		if (o != 'a')
+			return rt_fail(err, EINVAL, "kill: unknown option \"%s\"", argv[optind - 1]);
+	if (optind >= argc)
+		return rt_fail(err, EINVAL, "kill: missing container id");
+	id = argv[optind];
+	if (optind + 2 < argc)
+		return rt_fail(err, EINVAL, "kill: unexpected argument \"%s\"", argv[optind + 2]);
+	if (optind + 1 < argc && signal_parse(argv[optind + 1], &sig) < 0)
+		return rt_fail(err, EINVAL, "kill: unknown signal \"%s\"", argv[optind + 1]);
+	if (state_open_dir(g->root, id, &dirfd, err) < 0 || state_read(dirfd, id, &st, err) < 0)
+		return -EINVAL;
+	switch (state_status(dirfd, &st)) {
+	case STATUS_STOPPED:
+		r = rt_fail(err, ESRCH, "container %s is not running", id);
+		break;
+	default:
+		r = signal_init(&st, sig, err);
+	}
+	state_free(&st);
+	return r < 0 ? r : 0;
+}
+
+int cmd_delete(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
+{
+	static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	cleanup_close int dirfd = -1;
+	struct state st = {0};
+	struct spec *spec = NULL;
+	enum state_status status;
+	bool force = false;
+	const char *id;
+	int o, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
+		if (o != 'f')
+			return rt_fail(err, EINVAL, "delete: unknown option \"%s\"",
+				       argv[optind - 1]);
+		force = true;
+	}
+	if (cli_one_id(argc, argv, optind, &id, err) < 0)
+		return -EINVAL;
+	if (state_open_dir(g->root, id, &dirfd, err) < 0)
+		return (force && err->errnum == ENOENT) ? 0 : -EINVAL;
+	if (state_read(dirfd, id, &st, err) < 0) {
+		/* a create killed before it wrote state.json: nothing but the directory */
+		if (!force)
+			return -EINVAL;
+		return state_remove_dir(g->root, id, err);
+	}
+	status = state_status(dirfd, &st);
+	if (status != STATUS_STOPPED && !force) {
+		r = rt_fail(err, EBUSY, "container %s is %s: stop it first or use --force", id,
+			    state_status_name(status));
+		state_free(&st);
+		return r;
+	}
+	if (spec_load(st.bundle, &spec, err) < 0) {
+		log_warn("delete %s: no poststop hooks: %s", id, err->msg);
+		spec = NULL;
+	}
+	r = container_destroy(g->root, id, spec, status == STATUS_STOPPED ? 0 : st.pid, err);
+	spec_free(spec);
+	state_free(&st);
+	return r;
+}

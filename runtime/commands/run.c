@@ -1,0 +1,87 @@
+/* run.c - `run`: create, start and wait, forwarding signals; exits with the
+ * container process's status (128+N when killed by signal N). */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "container.h"
+#include "terminal.h"
+#include "util.h"
+
+static volatile pid_t forward_to;
+
+static void forward(int sig)
+{
+	if (forward_to > 0)
+		kill(forward_to, sig);
+}
+
+static void forward_signals(pid_t pid)
+{
+	static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
+	struct sigaction sa = {.sa_handler = forward, .sa_flags = SA_RESTART};
+
+	forward_to = pid;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static int wait_exit_code(pid_t pid)
+{
+	int status = 0;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 255;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int cmd_run(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
+{
+	struct create_cli cli;
+	struct container c;
+	struct create_opts opts;
+	cleanup_close int master = -1;
+	int code;
+
+	if (cli_parse_create(argc, argv, true, &cli, err) < 0 ||
+	    cli_seal_fds(cli.preserve_fds, err) < 0)
+		return -EINVAL;
+	opts = (struct create_opts){.root = g->root,
+				    .id = cli.id,
+				    .bundle = cli.bundle,
+				    .pid_file = cli.pid_file,
+				    .console_socket = cli.console_socket,
+				    .no_pivot = cli.no_pivot,
+				    .for_run = true};
+	if (container_create(&opts, &c, err) < 0)
+		return -EINVAL;
+	if (c.console_fd >= 0 && (cli.detach || terminal_recv_master(c.console_fd, &master, err) < 0)) {
+		if (cli.detach)
+			rt_fail(err, EINVAL, "process.terminal: run --detach needs --console-socket");
+		goto fail;
+	}
+	forward_signals(c.state.pid);
+	if (container_start_now(&c, err) < 0)
+		goto fail;
+	if (cli.detach) {
+		container_release(&c);
+		return 0;
+	}
+	if (master >= 0)
+		terminal_relay(master);
+	code = wait_exit_code(c.state.pid);
+	forward_to = 0;
+	container_destroy(g->root, cli.id, c.spec, 0, err);
+	container_release(&c);
+	return code;
+fail:
+	container_destroy(g->root, cli.id, NULL, c.state.pid, &(struct rt_error){0});
+	container_release(&c);
+	return -EINVAL;
+}

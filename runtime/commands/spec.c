@@ -1,0 +1,82 @@
+/* spec.c - `spec`: writes a default config.json (busybox-friendly: sh,
+ * the usual mounts, runc's default capabilities and masked paths). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "util.h"
+
+static const char default_config[] =
+	"{\n"
+	"  \"ociVersion\": \"1.2.0\",\n"
+	"  \"process\": {\n"
+	"    \"terminal\": true,\n"
+	"    \"user\": {\"uid\": 0, \"gid\": 0},\n"
+	"    \"args\": [\"sh\"],\n"
+	"    \"env\": [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", "
+	"\"TERM=xterm\"],\n"
+	"    \"cwd\": \"/\",\n"
+	"    \"capabilities\": {\n"
+	"      \"bounding\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],\n"
+	"      \"effective\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],\n"
+	"      \"permitted\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]\n"
+	"    },\n"
+	"    \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024}],\n"
+	"    \"noNewPrivileges\": true\n"
+	"  },\n"
+	"  \"root\": {\"path\": \"rootfs\", \"readonly\": true},\n"
+	"  \"hostname\": \"mini\",\n"
+	"  \"mounts\": [\n"
+	"    {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},\n"
+	"    {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", "
+	"\"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},\n"
+	"    {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\", "
+	"\"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", "
+	"\"mode=0620\", \"gid=5\"]},\n"
+	"    {\"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\", "
+	"\"options\": [\"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=65536k\"]},\n"
+	"    {\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\", "
+	"\"options\": [\"nosuid\", \"noexec\", \"nodev\"]},\n"
+	"    {\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\", "
+	"\"options\": [\"nosuid\", \"noexec\", \"nodev\", \"ro\"]}\n"
+	"  ],\n"
+	"  \"linux\": {\n"
+	"    \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, "
+	"{\"type\": \"uts\"}, {\"type\": \"mount\"}],\n"
+	"    \"maskedPaths\": [\"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\", "
+	"\"/proc/latency_stats\", \"/proc/timer_list\", \"/proc/timer_stats\", "
+	"\"/proc/sched_debug\", \"/sys/firmware\", \"/proc/scsi\"],\n"
+	"    \"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\", "
+	"\"/proc/sysrq-trigger\"]\n"
+	"  }\n"
+	"}\n";
+
+int cmd_spec(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
+{
+	static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
+					     {NULL, 0, NULL, 0}};
+	const char *bundle = ".";
+	char path[4096];
+	cleanup_close int fd = -1;
+	int o;
+
+	(void)g;
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
+		if (o != 'b')
+			return rt_fail(err, EINVAL, "spec: unknown option \"%s\"", argv[optind - 1]);
+		bundle = optarg;
+	}
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return rt_fail_errno(err, errno, "spec: create %s", path);
+	if (write_all(fd, default_config, sizeof(default_config) - 1) < 0)
+		return rt_fail_errno(err, errno, "spec: write %s", path);
+	return 0;
+}

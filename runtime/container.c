@@ -1,0 +1,287 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "container.h"
+#include "hooks.h"
+#include "init.h"
+#include "namespaces.h"
+#include "seccomp_profile.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util.h"
+
+/* Everything that can be checked before anything exists is checked here. */
+static int validate(struct spec *spec, const struct create_opts *o,
+		    struct seccomp_filter **ret_filter, struct rt_error *err)
+{
+	if (spec->process && spec->process->has_caps &&
+	    caps_parse(spec->process, "process", err) < 0)
+		return -EINVAL;
+	if (spec->process && spec->process->terminal && !o->console_socket && !o->for_run)
+		return rt_fail(err, EINVAL,
+			       "process.terminal: create needs --console-socket for a terminal");
+	if (spec->has_memory_policy) {
+		struct mpol_host host;
+		int r = mpol_host_probe(&host, err->msg, sizeof(err->msg));
+
+		if (r == 0)
+			r = mpol_validate_host(&spec->memory_policy, &host, err->msg,
+					       sizeof(err->msg));
+		if (r < 0) {
+			err->errnum = -r;
+			return r;
+		}
+	}
+	if (spec->seccomp && seccomp_filter_build(spec->seccomp, ret_filter, err) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int clone_init(struct init_args *args, int parent_fd, pid_t *ret_pid, struct rt_error *err)
+{
+	/* a raw clone is fork() with namespaces: the child runs on a copy of
+	 * our stack and never returns from init_main */
+	long pid = syscall(SYS_clone, (unsigned long)ns_clone_flags(args->spec) | SIGCHLD, NULL,
+			   NULL, NULL, NULL);
+
+	if (pid < 0)
+		return rt_fail_errno(err, errno, "linux.namespaces: clone");
+	if (pid == 0) {
+		close(parent_fd);
+		init_main(args);
+	}
+	*ret_pid = (pid_t)pid;
+	return 0;
+}
+
+static char *creating_state_json(const struct container *c)
+{
+	struct state st = c->state;
+
+	st.annotations = c->spec->annotations;
+	st.nannotations = c->spec->nannotations;
+	return state_to_json(&st, STATUS_CREATING);
+}
+
+/* Serves the init until it is ready: maps, hooks, then SYNC_READY. */
+static int serve_init(struct container *c, bool new_userns, struct rt_error *err)
+{
+	struct sync_msg msg;
+
+	if (new_userns && (ns_write_id_maps(c->state.pid, c->spec, err) < 0 ||
+			   sync_send_type(c->sync_fd, SYNC_MAPS_DONE) < 0))
+		return -EINVAL;
+	for (;;) {
+		int r = sync_recv(c->sync_fd, &msg);
+
+		if (r < 0)
+			return rt_fail(err, EPIPE, "the container's init exited during set-up");
+		if (msg.type == SYNC_ERROR)
+			return rt_fail(err, msg.errnum, "%s", msg.text);
+		if (msg.type == SYNC_READY)
+			break;
+		if (msg.type != SYNC_HOOKS)
+			return rt_fail(err, EPROTO, "sync: unexpected message %u", msg.type);
+		cleanup_free char *json = creating_state_json(c);
+		if (!json || hooks_run(c->spec, HOOK_PRESTART, json, err) < 0 ||
+		    hooks_run(c->spec, HOOK_CREATE_RUNTIME, json, err) < 0)
+			return json ? -ECANCELED : rt_fail(err, ENOMEM, "out of memory");
+		msg = (struct sync_msg){.type = SYNC_CONTINUE, .pid = c->state.pid};
+		if (sync_send(c->sync_fd, &msg) < 0)
+			return rt_fail(err, EPIPE, "the container's init exited during set-up");
+	}
+	c->state.has_memory_policy = msg.has_policy;
+	c->state.memory_policy = msg.policy;
+	return 0;
+}
+
+int container_write_pid_file(const char *path, pid_t pid, struct rt_error *err)
+{
+	char buf[PATH_MAX], dir[PATH_MAX], digits[16];
+	cleanup_close int dirfd = -1;
+	const char *slash = strrchr(path, '/');
+	int n = snprintf(digits, sizeof(digits), "%d", (int)pid);
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1,
+		 slash ? path : ".");
+	snprintf(buf, sizeof(buf), "%s", slash ? slash + 1 : path);
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return rt_fail_errno(err, errno, "--pid-file %s", path);
+	if (write_file_atomic(dirfd, buf, digits, (size_t)n, 0644, err) < 0)
+		return rt_wrap(err, "--pid-file %s", path);
+	return 0;
+}
+
+static int fill_state(struct container *c, const struct create_opts *o, struct rt_error *err)
+{
+	snprintf(c->state.id, sizeof(c->state.id), "%s", o->id);
+	c->state.bundle = strdup(c->spec->bundle);
+	c->state.rootfs = strdup(c->spec->root_path);
+	c->state.has_process = c->spec->process != NULL;
+	state_now(c->state.created, sizeof(c->state.created));
+	if (!c->state.bundle || !c->state.rootfs)
+		return rt_fail(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+/* After the init exists: clone, serve it, record the state. */
+static int spawn(struct container *c, const struct create_opts *o, struct init_args *args,
+		 struct rt_error *err)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return rt_fail_errno(err, errno, "socketpair");
+	c->sync_fd = sv[0];
+	args->sync_fd = sv[1];
+	if (ns_prepare_parent(c->spec, err) < 0 || clone_init(args, sv[0], &c->state.pid, err) < 0) {
+		close(sv[1]);
+		return -EINVAL;
+	}
+	close(sv[1]);
+	if (serve_init(c, args->new_userns, err) < 0)
+		return -EINVAL;
+	if (proc_stat(c->state.pid, &c->state.start_time, NULL) < 0)
+		return rt_fail(err, ESRCH, "the container's init exited during set-up");
+	if (state_write(c->dirfd, &c->state, err) < 0)
+		return -EINVAL;
+	if (o->pid_file && container_write_pid_file(o->pid_file, c->state.pid, err) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int open_console(struct container *c, const struct create_opts *o, int *ret_init_end,
+			struct rt_error *err)
+{
+	int sv[2];
+
+	if (!c->spec->process || !c->spec->process->terminal)
+		return 0;
+	if (o->console_socket)
+		return terminal_connect(o->console_socket, ret_init_end, err);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return rt_fail_errno(err, errno, "socketpair");
+	c->console_fd = sv[0];
+	*ret_init_end = sv[1];
+	return 0;
+}
+
+int container_create(const struct create_opts *o, struct container *c, struct rt_error *err)
+{
+	struct seccomp_filter *filter = NULL;
+	struct init_args args = {.id = o->id, .state_dirfd = -1, .console_fd = -1,
+				 .no_pivot = o->no_pivot};
+	int r;
+
+	*c = (struct container){.dirfd = -1, .sync_fd = -1, .console_fd = -1};
+	if (state_validate_id(o->id, err) < 0 || spec_load(o->bundle, &c->spec, err) < 0)
+		return -EINVAL;
+	args.spec = c->spec;
+	args.new_userns = c->spec->ns[NS_USER].enabled && !c->spec->ns[NS_USER].path;
+	if (validate(c->spec, o, &filter, err) < 0) {
+		container_release(c);
+		return -EINVAL;
+	}
+	args.seccomp = filter;
+	r = state_create_dir(o->root, o->id, &c->dirfd, err);
+	if (r == 0 && !o->for_run && mkfifoat(c->dirfd, STATE_FIFO, 0600) < 0)
+		r = rt_fail_errno(err, errno, "create the exec fifo");
+	if (r == 0 && !o->for_run)
+		args.state_dirfd = c->dirfd;
+	if (r == 0)
+		r = fill_state(c, o, err);
+	if (r == 0)
+		r = open_console(c, o, &args.console_fd, err);
+	if (r == 0)
+		r = spawn(c, o, &args, err);
+	if (args.console_fd >= 0)
+		close(args.console_fd);
+	seccomp_filter_free(filter);
+	if (r < 0) {
+		struct rt_error ignored;
+
+		if (c->dirfd >= 0)
+			container_destroy(o->root, o->id, NULL, c->state.pid, &ignored);
+		container_release(c);
+		return r;
+	}
+	return 0;
+}
+
+int container_start_now(struct container *c, struct rt_error *err)
+{
+	cleanup_free char *json = NULL;
+
+	if (sync_send_type(c->sync_fd, SYNC_START) < 0)
+		return rt_fail(err, EPIPE, "the container's init exited before start");
+	close(c->sync_fd);
+	c->sync_fd = -1;
+	if (!c->spec->hooks[HOOK_POSTSTART].count)
+		return 0;
+	json = state_to_json(&c->state, STATUS_RUNNING);
+	return hooks_run(c->spec, HOOK_POSTSTART, json, err);
+}
+
+/* Kills pid (if it is still the same process) and reaps or waits it out. */
+static void kill_and_wait(pid_t pid)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (pidfd < 0)
+		return;
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	/* our child: reap it; someone else's: wait until it is gone */
+	if (waitpid(pid, NULL, 0) < 0) {
+		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+		poll(&pfd, 1, 5000);
+	}
+	close(pidfd);
+}
+
+int container_destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
+		      struct rt_error *err)
+{
+	if (pid > 0)
+		kill_and_wait(pid);
+	if (spec && spec->hooks[HOOK_POSTSTOP].count) {
+		struct state st = {.pid = pid};
+		cleanup_free char *json = NULL;
+		struct rt_error hook_err;
+
+		snprintf(st.id, sizeof(st.id), "%s", id);
+		st.bundle = spec->bundle;
+		st.rootfs = spec->root_path;
+		st.annotations = spec->annotations;
+		st.nannotations = spec->nannotations;
+		json = state_to_json(&st, STATUS_STOPPED);
+		/* the spec: a failing poststop hook is logged, deletion goes on */
+		if (json && hooks_run(spec, HOOK_POSTSTOP, json, &hook_err) < 0)
+			fprintf(stderr, "mini-runtime: warning: %s\n", hook_err.msg);
+	}
+	return state_remove_dir(root, id, err);
+}
+
+void container_release(struct container *c)
+{
+	if (c->sync_fd >= 0)
+		close(c->sync_fd);
+	if (c->console_fd >= 0)
+		close(c->console_fd);
+	if (c->dirfd >= 0)
+		close(c->dirfd);
+	state_free(&c->state);
+	spec_free(c->spec);
+	*c = (struct container){.dirfd = -1, .sync_fd = -1, .console_fd = -1};
+}

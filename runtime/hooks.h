@@ -1,0 +1,13 @@
+/* hooks.h - runtime-spec hooks: each is run with the state JSON on its
+ * stdin, its own args and env, and killed after its timeout. */
+#ifndef MINI_HOOKS_H
+#define MINI_HOOKS_H
+
+#include "error.h"
+#include "spec.h"
+
+int hooks_run(const struct spec *spec, enum spec_hook_kind kind, const char *state_json,
+	      struct rt_error *err);
+const char *hooks_kind_name(enum spec_hook_kind kind);
+
+#endif

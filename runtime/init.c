@@ -1,0 +1,239 @@
+/* init.c - the container's init, from clone to execve.
+ *
+ * Before SYNC_READY a failure is sent to the parent, which removes
+ * everything and reports it; after it (the container is "created") there
+ * is nobody to tell but stderr. The order of the steps matters, and each
+ * constraint is noted where it bites. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "hooks.h"
+#include "init.h"
+#include "mounts.h"
+#include "namespaces.h"
+#include "process.h"
+#include "state.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util.h"
+
+__attribute__((noreturn)) static void fail(const struct init_args *a, const struct rt_error *err)
+{
+	struct sync_msg msg = {.type = SYNC_ERROR, .errnum = err->errnum};
+
+	snprintf(msg.text, sizeof(msg.text), "%s", err->msg);
+	if (sync_send(a->sync_fd, &msg) < 0)
+		fprintf(stderr, "mini-runtime init: %s\n", err->msg);
+	_exit(1);
+}
+
+/* After SYNC_READY the parent is gone (create) or only waits (run). */
+__attribute__((noreturn)) static void fail_late(const struct rt_error *err)
+{
+	fprintf(stderr, "mini-runtime init: %s\n", err->msg);
+	_exit(127);
+}
+
+static int become_root_in_userns(const struct init_args *a, struct rt_error *err)
+{
+	if (sync_expect(a->sync_fd, SYNC_MAPS_DONE, "writing the id maps", NULL, err) < 0)
+		return -EIO;
+	/* uid/gid 0 of the new namespace, whatever host ids they map to */
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return rt_fail_errno(err, errno, "linux.uidMappings: become root in the user "
+						 "namespace (is 0 mapped?)");
+	return 0;
+}
+
+static int set_names(const struct spec *spec, struct rt_error *err)
+{
+	bool own_uts = spec->ns[NS_UTS].enabled;
+
+	if ((spec->hostname && *spec->hostname) || (spec->domainname && *spec->domainname)) {
+		if (!own_uts)
+			return rt_fail(err, EINVAL, "hostname: needs a private UTS namespace");
+	}
+	if (spec->hostname && *spec->hostname &&
+	    sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+		return rt_fail_errno(err, errno, "hostname: sethostname");
+	if (spec->domainname && *spec->domainname &&
+	    setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+		return rt_fail_errno(err, errno, "domainname: setdomainname");
+	return 0;
+}
+
+static bool has_hooks(const struct spec *spec, enum spec_hook_kind a, enum spec_hook_kind b)
+{
+	return spec->hooks[a].count || spec->hooks[b].count;
+}
+
+/* The parent runs prestart and createRuntime (in the runtime's
+ * namespaces); createContainer runs here, in the container's namespaces but
+ * before pivot_root, so its path resolves in the runtime's root. Returns
+ * the state JSON the hooks got, for startContainer. */
+static int run_create_hooks(const struct init_args *a, char **ret_state, struct rt_error *err)
+{
+	const struct spec *spec = a->spec;
+	struct sync_msg msg;
+	struct state st = {0};
+
+	if (!has_hooks(spec, HOOK_PRESTART, HOOK_CREATE_RUNTIME) &&
+	    !has_hooks(spec, HOOK_CREATE_CONTAINER, HOOK_START_CONTAINER))
+		return 0;
+	if (sync_send_type(a->sync_fd, SYNC_HOOKS) < 0 ||
+	    sync_expect(a->sync_fd, SYNC_CONTINUE, "running the createRuntime hooks", &msg, err) < 0)
+		return rt_fail(err, EPIPE, "%s", *err->msg ? err->msg : "sync with the parent");
+	snprintf(st.id, sizeof(st.id), "%s", a->id);
+	st.bundle = spec->bundle;
+	st.rootfs = spec->root_path;
+	st.pid = msg.pid;
+	st.annotations = spec->annotations;
+	st.nannotations = spec->nannotations;
+	*ret_state = state_to_json(&st, STATUS_CREATING);
+	if (!*ret_state)
+		return rt_fail(err, ENOMEM, "out of memory");
+	return hooks_run(spec, HOOK_CREATE_CONTAINER, *ret_state, err);
+}
+
+static int setup_rootfs(const struct init_args *a, char **ret_state, struct rt_error *err)
+{
+	const struct spec *spec = a->spec;
+	cleanup_close int rootfd = -1;
+
+	if (!spec->ns[NS_MNT].enabled) {
+		/* no mount namespace: anything mounted would land on the host */
+		if (run_create_hooks(a, ret_state, err) < 0)
+			return -EINVAL;
+		if (chroot(spec->root_path) < 0 || chdir("/") < 0)
+			return rt_fail_errno(err, errno, "root.path: chroot %s", spec->root_path);
+		return 0;
+	}
+	if (mounts_prepare_root(spec, &rootfd, err) < 0 ||
+	    mounts_apply(spec, rootfd, spec->ns[NS_USER].enabled, err) < 0 ||
+	    devices_create(spec, rootfd, spec->ns[NS_USER].enabled, err) < 0 ||
+	    mounts_protect_paths(spec, rootfd, err) < 0 || run_create_hooks(a, ret_state, err) < 0 ||
+	    mounts_enter_root(rootfd, a->no_pivot, err) < 0 || mounts_finish(spec, err) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int write_sysctls(const struct spec *spec, struct rt_error *err)
+{
+	for (size_t i = 0; i < spec->nsysctl; i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "/proc/sys/%s", spec->sysctl[i].key);
+		for (char *p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		if (write_file(path, spec->sysctl[i].value, strlen(spec->sysctl[i].value), err) < 0)
+			return rt_wrap(err, "linux.sysctl.%s", spec->sysctl[i].key);
+	}
+	return 0;
+}
+
+/* Applied in the init, after the process setup and before any seccomp
+ * filter (a profile may deny set_mempolicy); execve keeps it. Read back so
+ * `state` shows what the kernel installed, not what was asked. */
+static int apply_memory_policy(const struct spec *spec, struct sync_msg *ready,
+			       struct rt_error *err)
+{
+	int r;
+
+	if (!spec->has_memory_policy)
+		return 0;
+	r = mpol_apply(&spec->memory_policy, mpol_sys_set, NULL, err->msg, sizeof(err->msg));
+	if (r == 0)
+		r = mpol_read_back(mpol_sys_get, &ready->policy, err->msg, sizeof(err->msg));
+	if (r < 0) {
+		err->errnum = -r;
+		return r;
+	}
+	ready->has_policy = 1;
+	return 0;
+}
+
+/* Blocks until `start` (the exec fifo) or, for `run`, SYNC_START. */
+static int wait_for_start(const struct init_args *a, struct rt_error *err)
+{
+	int fd;
+
+	if (a->state_dirfd < 0)
+		return sync_expect(a->sync_fd, SYNC_START, "waiting for start", NULL, err);
+	/* the state dir is outside our root; the fd was opened before pivot_root */
+	fd = openat(a->state_dirfd, STATE_FIFO, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rt_fail_errno(err, errno, "open the exec fifo");
+	if (write(fd, "0", 1) != 1)
+		return rt_fail_errno(err, errno, "write the exec fifo");
+	close(fd);
+	return 0;
+}
+
+/* seccomp without no_new_privs needs CAP_SYS_ADMIN, so it goes before the
+ * capability drop; with no_new_privs it goes last, so the filter need not
+ * allow what the setup after it does. */
+static int drop_privileges(const struct init_args *a, const struct spec_process *p,
+			   struct rt_error *err)
+{
+	if (a->seccomp && !p->no_new_privileges && seccomp_filter_load(a->seccomp, err) < 0)
+		return -EINVAL;
+	if (caps_drop_bounding(p, err) < 0 || process_set_user(p, err) < 0 ||
+	    caps_apply(p, err) < 0)
+		return -EINVAL;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return rt_fail_errno(err, errno, "process.noNewPrivileges");
+	if (a->seccomp && p->no_new_privileges && seccomp_filter_load(a->seccomp, err) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+void init_main(const struct init_args *a)
+{
+	const struct spec *spec = a->spec;
+	const struct spec_process *p = spec->process;
+	struct sync_msg ready = {.type = SYNC_READY};
+	struct rt_error err = {0};
+	cleanup_free char *state_json = NULL;
+	char program[PATH_MAX] = "";
+
+	/* die with the runtime while it sets us up; cleared before READY */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (a->new_userns && become_root_in_userns(a, &err) < 0)
+		fail(a, &err);
+	/* the host's /proc is still ours until pivot_root */
+	if (process_set_oom_score(p, &err) < 0 || ns_join_paths(spec, &err) < 0 ||
+	    set_names(spec, &err) < 0 || setup_rootfs(a, &state_json, &err) < 0 ||
+	    write_sysctls(spec, &err) < 0)
+		fail(a, &err);
+	if (p && p->terminal && a->console_fd >= 0 && terminal_setup(a->console_fd, p, &err) < 0)
+		fail(a, &err);
+	if (p && (process_set_limits(spec, p, &err) < 0 || chdir(p->cwd) < 0)) {
+		if (!*err.msg)
+			rt_fail_errno(&err, errno, "process.cwd: chdir %s", p->cwd);
+		fail(a, &err);
+	}
+	if (apply_memory_policy(spec, &ready, &err) < 0)
+		fail(a, &err);
+	/* a missing program fails `create`, not the later `start` */
+	if (p && process_find_program(p, program, sizeof(program), &err) < 0)
+		fail(a, &err);
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	if (sync_send(a->sync_fd, &ready) < 0)
+		_exit(1);
+	if (wait_for_start(a, &err) < 0)
+		fail_late(&err);
+	if (state_json && hooks_run(spec, HOOK_START_CONTAINER, state_json, &err) < 0)
+		fail_late(&err);
+	if (!p || drop_privileges(a, p, &err) < 0)
+		fail_late(&err);
+	process_exec(p, program, &err);
+	fail_late(&err);
+}

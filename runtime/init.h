@@ -1,0 +1,26 @@
+/* init.h - the container side: what the cloned init process does, in
+ * order, until it execs the user's program. */
+#ifndef MINI_INIT_H
+#define MINI_INIT_H
+
+#include <stdbool.h>
+
+#include "seccomp_profile.h"
+#include "spec.h"
+
+struct init_args {
+	const struct spec *spec;
+	const char *id;
+	int sync_fd;	    /* our end of the sync socket */
+	int state_dirfd;    /* the state directory, to open the exec fifo; -1 for `run` */
+	int console_fd;	    /* console socket, -1 without a terminal */
+	bool no_pivot;
+	bool new_userns;    /* wait for the parent to write the id maps */
+	struct seccomp_filter *seccomp; /* built by the parent; NULL for none */
+};
+
+/* Never returns: execs the process or exits 1 after reporting the failed
+ * step on the sync socket. */
+__attribute__((noreturn)) void init_main(const struct init_args *args);
+
+#endif

@@ -1,0 +1,97 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "state.h"
+#include "util.h"
+
+static int log_fd = 2;
+static bool log_json, log_debug_on;
+
+int log_setup(const char *path, const char *format, bool debug)
+{
+	log_debug_on = debug;
+	if (format && strcmp(format, "json") == 0)
+		log_json = true;
+	else if (format && strcmp(format, "text") != 0)
+		return -EINVAL;
+	if (path && *path) {
+		int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return -errno;
+		log_fd = fd;
+	}
+	return 0;
+}
+
+/* JSON string escaping for the message, enough for any byte string. */
+static size_t escape(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 7 < len; p++) {
+		if (*p == '"' || *p == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)*p;
+		} else if (*p < 0x20) {
+			o += (size_t)snprintf(out + o, len - o, "\\u%04x", *p);
+		} else {
+			out[o++] = (char)*p;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static void emit(const char *level, const char *msg)
+{
+	char line[8192], esc[6144], now[40];
+	int n;
+
+	if (log_json) {
+		state_now(now, sizeof(now));
+		escape(msg, esc, sizeof(esc));
+		n = snprintf(line, sizeof(line), "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
+			     level, esc, now);
+	} else if (strcmp(level, "error") == 0) {
+		n = snprintf(line, sizeof(line), "mini-runtime: %s\n", msg);
+	} else {
+		n = snprintf(line, sizeof(line), "mini-runtime: %s: %s\n", level, msg);
+	}
+	if (n > (int)sizeof(line) - 1)
+		n = (int)sizeof(line) - 1;
+	write_all(log_fd, line, (size_t)n);
+}
+
+void log_error(const char *msg)
+{
+	emit("error", msg);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	emit("warning", msg);
+}
+
+void log_debug(const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	if (!log_debug_on)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	emit("debug", msg);
+}

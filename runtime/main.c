@@ -1,0 +1,121 @@
+/* main.c - global options, then one command. Errors are printed here and
+ * only here. Exit codes: 0 success, 1 failure, `run`: the container's. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands/commands.h"
+#include "log.h"
+#include "selfexe.h"
+#include "version.h"
+
+static const struct command {
+	const char *name;
+	command_fn fn;
+	bool protect_exe; /* starts a process in a container: see selfexe.h */
+	const char *help;
+} commands[] = {
+	{"create", cmd_create, true, "create a container from a bundle"},
+	{"start", cmd_start, false, "start a created container"},
+	{"run", cmd_run, true, "create, start and wait for a container"},
+	{"state", cmd_state, false, "print the state of a container"},
+	{"kill", cmd_kill, false, "send a signal to a container's init"},
+	{"delete", cmd_delete, false, "delete a container"},
+	{"list", cmd_list, false, "list containers"},
+	{"features", cmd_features, false, "print the features this runtime supports"},
+	{"spec", cmd_spec, false, "write a default config.json"},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: mini-runtime [--root DIR] [--log FILE] [--log-format text|json] "
+		     "[--debug] COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"root", required_argument, NULL, 'r'},
+		{"log", required_argument, NULL, 'l'},
+		{"log-format", required_argument, NULL, 'f'},
+		{"debug", no_argument, NULL, 'd'},
+		{"systemd-cgroup", no_argument, NULL, 's'},
+		{"rootless", required_argument, NULL, 'R'},
+		{"criu", required_argument, NULL, 'C'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'v'},
+		{NULL, 0, NULL, 0},
+	};
+	struct global_opts g = {.root = "/run/mini-runtime"};
+	const char *log_path = NULL, *log_format = "text";
+	struct rt_error err = {0};
+	bool debug = false;
+	int o, r;
+
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+		switch (o) {
+		case 'r':
+			g.root = optarg;
+			break;
+		case 'l':
+			log_path = optarg;
+			break;
+		case 'f':
+			log_format = optarg;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 's':
+			g.systemd_cgroup = true;
+			break;
+		case 'R':
+		case 'C':
+			break; /* runc's; accepted and ignored */
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'v':
+			printf("mini-runtime version %s\nspec: %s\n", MINI_VERSION,
+			       MINI_SPEC_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "mini-runtime: unknown global option \"%s\"\n",
+				argv[optind - 1]);
+			return 1;
+		}
+	}
+	if (log_setup(log_path, log_format, debug) < 0) {
+		fprintf(stderr, "mini-runtime: --log %s / --log-format %s: cannot use them\n",
+			log_path ? log_path : "-", log_format);
+		return 1;
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name) != 0)
+			continue;
+		if (g.systemd_cgroup) {
+			log_error("--systemd-cgroup: systemd is not running as PID 1 here");
+			return 1;
+		}
+		if (commands[i].protect_exe && selfexe_protect(argv, &err) < 0) {
+			log_error(err.msg);
+			return 1;
+		}
+		r = commands[i].fn(argc - optind, argv + optind, &g, &err);
+		if (r < 0) {
+			log_error(err.msg);
+			return 1;
+		}
+		return r;
+	}
+	log_error("unknown command");
+	usage(stderr);
+	return 1;
+}

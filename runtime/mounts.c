@@ -1,0 +1,220 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "mounts.h"
+#include "path.h"
+#include "util.h"
+
+#define PROPAGATION (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)
+
+int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_error *err)
+{
+	unsigned long prop = spec->rootfs_propagation ? spec->rootfs_propagation
+						      : MS_SLAVE | MS_REC;
+	int fd;
+
+	/* shared mounts would leak ours to the host; "shared" is applied to
+	 * the rootfs at the end (mounts_finish) instead */
+	if (prop & MS_SHARED)
+		prop = MS_SLAVE | MS_REC;
+	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+		return rt_fail_errno(err, errno, "linux.rootfsPropagation: make / %s",
+				     (prop & MS_PRIVATE) ? "private" : "slave");
+	if (mount(spec->root_path, spec->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return rt_fail_errno(err, errno, "root.path: bind %s", spec->root_path);
+	fd = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return rt_fail_errno(err, errno, "root.path: open %s", spec->root_path);
+	*ret_rootfd = fd;
+	return 0;
+}
+
+/* In a user namespace the kernel refuses a remount that drops a flag the
+ * source mount has locked (nodev, nosuid, noexec, ...): keep them. */
+static unsigned long locked_flags(const char *target)
+{
+	struct statvfs st;
+	unsigned long flags = 0;
+
+	if (statvfs(target, &st) < 0)
+		return 0;
+	if (st.f_flag & ST_NODEV)
+		flags |= MS_NODEV;
+	if (st.f_flag & ST_NOSUID)
+		flags |= MS_NOSUID;
+	if (st.f_flag & ST_NOEXEC)
+		flags |= MS_NOEXEC;
+	if (st.f_flag & ST_RDONLY)
+		flags |= MS_RDONLY;
+	return flags;
+}
+
+static int mount_bind(const struct spec_mount *m, int rootfd, bool in_userns,
+		      struct rt_error *err)
+{
+	cleanup_close int fd = -1, top = -1;
+	struct stat st;
+	char target[32];
+	unsigned long extra = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+
+	if (stat(m->source, &st) < 0)
+		return rt_fail_errno(err, errno, "mount %s: source %s", m->destination, m->source);
+	if (path_open_in_root(rootfd, m->destination,
+			      S_ISDIR(st.st_mode) ? PATH_CREATE_DIR : PATH_CREATE_FILE, &fd,
+			      err) < 0)
+		return rt_wrap(err, "mount %s", m->destination);
+	if (mount(m->source, fd_path(fd, target, sizeof(target)), NULL,
+		  MS_BIND | (m->flags & MS_REC), NULL) < 0)
+		return rt_fail_errno(err, errno, "mount %s: bind %s", m->destination, m->source);
+	if (!extra && !m->propagation)
+		return 0;
+	/* the fd still names the directory under the new mount: open the top */
+	if (path_open_in_root(rootfd, m->destination, PATH_NO_CREATE, &top, err) < 0)
+		return rt_wrap(err, "mount %s", m->destination);
+	fd_path(top, target, sizeof(target));
+	if (extra) {
+		if (in_userns)
+			extra |= locked_flags(target) & ~(m->clear & ~MS_RDONLY);
+		if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | extra, NULL) < 0)
+			return rt_fail_errno(err, errno, "mount %s: remount with its options",
+					     m->destination);
+	}
+	if (m->propagation && mount(NULL, target, NULL, m->propagation, NULL) < 0)
+		return rt_fail_errno(err, errno, "mount %s: set propagation", m->destination);
+	return 0;
+}
+
+/* Without a cgroup namespace of its own the container sees the host's
+ * hierarchy read-only, as runc shows it; cgroups.c narrows it when the
+ * container has a cgroup. */
+static int mount_cgroup(const struct spec_mount *m, const char *target, struct rt_error *err)
+{
+	unsigned long flags = MS_BIND | MS_REC;
+
+	if (mount("/sys/fs/cgroup", target, NULL, flags, NULL) < 0)
+		return rt_fail_errno(err, errno, "mount %s: bind the cgroup hierarchy",
+				     m->destination);
+	flags = MS_REMOUNT | MS_BIND | (m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT));
+	if ((flags & ~(MS_REMOUNT | MS_BIND)) && mount(NULL, target, NULL, flags, NULL) < 0)
+		return rt_fail_errno(err, errno, "mount %s: remount", m->destination);
+	return 0;
+}
+
+static int mount_fs(const struct spec_mount *m, int rootfd, struct rt_error *err)
+{
+	cleanup_close int fd = -1;
+	char target[32];
+	unsigned long flags = m->flags & ~MS_REC;
+
+	if (path_open_in_root(rootfd, m->destination, PATH_CREATE_DIR, &fd, err) < 0)
+		return rt_wrap(err, "mount %s", m->destination);
+	fd_path(fd, target, sizeof(target));
+	if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0)
+		return mount_cgroup(m, target, err);
+	if (mount(m->source ? m->source : m->type, target, m->type, flags, m->data) < 0) {
+		/* sysfs needs a network namespace of our own; runc binds the host's */
+		if (errno == EPERM && strcmp(m->type, "sysfs") == 0 &&
+		    mount("/sys", target, NULL, MS_BIND | MS_REC, NULL) == 0)
+			return 0;
+		return rt_fail_errno(err, errno, "mount %s (%s)", m->destination, m->type);
+	}
+	if (m->propagation && mount(NULL, target, NULL, m->propagation, NULL) < 0)
+		return rt_fail_errno(err, errno, "mount %s: set propagation", m->destination);
+	return 0;
+}
+
+int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, struct rt_error *err)
+{
+	for (size_t i = 0; i < spec->nmounts; i++) {
+		const struct spec_mount *m = &spec->mounts[i];
+		int r = m->bind ? mount_bind(m, rootfd, in_userns, err) : mount_fs(m, rootfd, err);
+
+		if (r < 0)
+			return rt_wrap(err, "mounts[%zu]", i);
+	}
+	return 0;
+}
+
+static bool is_dir(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int mounts_protect_paths(const struct spec *spec, int rootfd, struct rt_error *err)
+{
+	char target[32];
+
+	for (char **p = spec->masked_paths; p && *p; p++) {
+		cleanup_close int fd = -1;
+		struct rt_error ignored;
+
+		if (path_open_in_root(rootfd, *p, PATH_NO_CREATE, &fd, &ignored) < 0)
+			continue; /* nothing there to mask */
+		fd_path(fd, target, sizeof(target));
+		if (is_dir(fd)) {
+			if (mount("tmpfs", target, "tmpfs", MS_RDONLY, "size=0k") < 0)
+				return rt_fail_errno(err, errno, "linux.maskedPaths: mask %s", *p);
+		} else if (mount("/dev/null", target, NULL, MS_BIND, NULL) < 0) {
+			return rt_fail_errno(err, errno, "linux.maskedPaths: mask %s", *p);
+		}
+	}
+	for (char **p = spec->readonly_paths; p && *p; p++) {
+		cleanup_close int fd = -1, top = -1;
+		struct rt_error ignored;
+
+		if (path_open_in_root(rootfd, *p, PATH_NO_CREATE, &fd, &ignored) < 0)
+			continue;
+		if (mount(fd_path(fd, target, sizeof(target)), target, NULL, MS_BIND | MS_REC,
+			  NULL) < 0)
+			return rt_fail_errno(err, errno, "linux.readonlyPaths: bind %s", *p);
+		if (path_open_in_root(rootfd, *p, PATH_NO_CREATE, &top, err) < 0)
+			return rt_wrap(err, "linux.readonlyPaths");
+		fd_path(top, target, sizeof(target));
+		if (mount(NULL, target, NULL,
+			  MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(target), NULL) < 0)
+			return rt_fail_errno(err, errno, "linux.readonlyPaths: remount %s", *p);
+	}
+	return 0;
+}
+
+int mounts_enter_root(int rootfd, bool no_pivot, struct rt_error *err)
+{
+	if (fchdir(rootfd) < 0)
+		return rt_fail_errno(err, errno, "chdir to the rootfs");
+	if (no_pivot) {
+		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+			return rt_fail_errno(err, errno, "move the rootfs to /");
+		if (chroot(".") < 0)
+			return rt_fail_errno(err, errno, "chroot");
+		return chdir("/") < 0 ? rt_fail_errno(err, errno, "chdir /") : 0;
+	}
+	/* pivot_root(".", ".") stacks the old root under the new one; make it
+	 * a slave so detaching it does not propagate, then detach it */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return rt_fail_errno(err, errno, "pivot_root");
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return rt_fail_errno(err, errno, "make the old root a slave");
+	if (umount2(".", MNT_DETACH) < 0)
+		return rt_fail_errno(err, errno, "detach the old root");
+	return chdir("/") < 0 ? rt_fail_errno(err, errno, "chdir /") : 0;
+}
+
+int mounts_finish(const struct spec *spec, struct rt_error *err)
+{
+	if (spec->root_readonly &&
+	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags("/"), NULL) < 0)
+		return rt_fail_errno(err, errno, "root.readonly: remount / read-only");
+	if ((spec->rootfs_propagation & MS_SHARED) &&
+	    mount(NULL, "/", NULL, spec->rootfs_propagation, NULL) < 0)
+		return rt_fail_errno(err, errno, "linux.rootfsPropagation: make / shared");
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* mounts.h - the container's filesystem, built in its own mount namespace.
+ * Called by init.c in this order: mounts_prepare_root, mounts_apply,
+ * devices_create, mounts_protect_paths, (createContainer hooks),
+ * mounts_enter_root, mounts_finish. Every target is resolved inside the
+ * rootfs (path.h) and mounted through its fd. */
+#ifndef MINI_MOUNTS_H
+#define MINI_MOUNTS_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "spec.h"
+
+/* Sets the propagation of "/" and bind-mounts the rootfs onto itself (so it
+ * is a mount point pivot_root accepts). Returns an O_PATH fd of the root. */
+int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_error *err);
+/* config.json "mounts", in order. */
+int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, struct rt_error *err);
+/* The default devices, /dev symlinks and linux.devices. */
+int devices_create(const struct spec *spec, int rootfd, bool in_userns, struct rt_error *err);
+/* linux.maskedPaths and linux.readonlyPaths. */
+int mounts_protect_paths(const struct spec *spec, int rootfd, struct rt_error *err);
+/* pivot_root into the rootfs and detach the old root (or, with no_pivot,
+ * MS_MOVE + chroot). */
+int mounts_enter_root(int rootfd, bool no_pivot, struct rt_error *err);
+/* root.readonly, and the rootfs propagation the config asked for. */
+int mounts_finish(const struct spec *spec, struct rt_error *err);
+
+#endif

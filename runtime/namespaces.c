@@ -1,0 +1,143 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "namespaces.h"
+#include "util.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+int ns_clone_flags(const struct spec *spec)
+{
+	int flags = 0;
+
+	for (int t = 0; t < NS_COUNT; t++)
+		if (t != NS_TIME && spec->ns[t].enabled && !spec->ns[t].path)
+			flags |= spec_ns_clone_flag(t);
+	return flags;
+}
+
+static int join_path(const char *path, int flag, const char *name, struct rt_error *err)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return rt_fail_errno(err, errno, "linux.namespaces: open %s namespace %s", name,
+				     path);
+	if (setns(fd, flag) < 0)
+		return rt_fail_errno(err, errno, "linux.namespaces: join %s namespace %s", name,
+				     path);
+	return 0;
+}
+
+static int write_time_offsets(const struct spec *spec, struct rt_error *err)
+{
+	char buf[128];
+	size_t len = 0;
+
+	for (size_t i = 0; i < spec->ntime_offsets; i++) {
+		const struct spec_time_offset *o = &spec->time_offsets[i];
+
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s %lld %u\n",
+					o->clock == CLOCK_MONOTONIC ? "monotonic" : "boottime",
+					(long long)o->secs, o->nanosecs);
+	}
+	if (len && write_file("/proc/self/timens_offsets", buf, len, err) < 0)
+		return rt_wrap(err, "linux.timeOffsets");
+	return 0;
+}
+
+int ns_prepare_parent(const struct spec *spec, struct rt_error *err)
+{
+	if (spec->ns[NS_PID].path &&
+	    join_path(spec->ns[NS_PID].path, CLONE_NEWPID, "pid", err) < 0)
+		return -EINVAL;
+	if (!spec->ns[NS_TIME].enabled)
+		return 0;
+	if (spec->ns[NS_TIME].path)
+		return join_path(spec->ns[NS_TIME].path, CLONE_NEWTIME, "time", err);
+	if (unshare(CLONE_NEWTIME) < 0)
+		return rt_fail_errno(err, errno, "linux.namespaces: create a time namespace");
+	return write_time_offsets(spec, err);
+}
+
+int ns_join_paths(const struct spec *spec, struct rt_error *err)
+{
+	static const enum spec_ns_type order[] = {NS_USER, NS_NET, NS_IPC, NS_UTS,
+						  NS_CGROUP, NS_MNT};
+
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		enum spec_ns_type t = order[i];
+
+		if (spec->ns[t].path && join_path(spec->ns[t].path, spec_ns_clone_flag(t),
+						  spec_ns_name(t), err) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int write_map(pid_t pid, const char *file, const struct spec_idmap *maps, size_t n,
+		     const char *field, struct rt_error *err)
+{
+	char path[64], buf[4096];
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", maps[i].container_id,
+				 maps[i].host_id, maps[i].size);
+		if (w < 0 || (size_t)w >= sizeof(buf) - len)
+			return rt_fail(err, E2BIG, "linux.%s: too many mappings", field);
+		len += (size_t)w;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	if (write_file(path, buf, len, err) < 0)
+		return rt_wrap(err, "linux.%s", field);
+	return 0;
+}
+
+int ns_write_id_maps(pid_t pid, const struct spec *spec, struct rt_error *err)
+{
+	if (write_map(pid, "uid_map", spec->uid_maps, spec->n_uid_maps, "uidMappings", err) < 0 ||
+	    write_map(pid, "gid_map", spec->gid_maps, spec->n_gid_maps, "gidMappings", err) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+int ns_join_process(pid_t pid, bool children_only, struct rt_error *err)
+{
+	static const struct {
+		const char *name;
+		int flag;
+		bool for_children;
+	} kinds[] = {
+		{"user", CLONE_NEWUSER, false}, {"pid", CLONE_NEWPID, true},
+		{"time", CLONE_NEWTIME, true},	{"net", CLONE_NEWNET, false},
+		{"ipc", CLONE_NEWIPC, false},	{"uts", CLONE_NEWUTS, false},
+		{"cgroup", CLONE_NEWCGROUP, false}, {"mnt", CLONE_NEWNS, false},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		char theirs[64], ours[64];
+		struct stat a, b;
+
+		if (kinds[i].for_children != children_only)
+			continue;
+		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, kinds[i].name);
+		snprintf(ours, sizeof(ours), "/proc/self/ns/%s%s", kinds[i].name,
+			 kinds[i].for_children ? "_for_children" : "");
+		if (stat(theirs, &a) < 0)
+			continue; /* the kernel lacks this kind */
+		if (stat(ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			continue; /* setns into our own user ns fails with EINVAL */
+		if (join_path(theirs, kinds[i].flag, kinds[i].name, err) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}

@@ -1,0 +1,26 @@
+/* namespaces.h - which namespaces a container gets and how it gets them. */
+#ifndef MINI_NAMESPACES_H
+#define MINI_NAMESPACES_H
+
+#include <sys/types.h>
+
+#include "error.h"
+#include "spec.h"
+
+/* The CLONE_NEW* flags for the namespaces to create (not the time
+ * namespace: clone(2) has no room for it, see ns_prepare_parent). */
+int ns_clone_flags(const struct spec *spec);
+/* In the parent, before clone: join a pid namespace given by path and
+ * create the time namespace with its offsets. Both only affect children,
+ * which is what makes them usable here. */
+int ns_prepare_parent(const struct spec *spec, struct rt_error *err);
+/* In the init: join the namespaces given by path (the user namespace
+ * first, so the others are joined with its privileges). */
+int ns_join_paths(const struct spec *spec, struct rt_error *err);
+/* In the parent: write linux.uidMappings / gidMappings for pid. */
+int ns_write_id_maps(pid_t pid, const struct spec *spec, struct rt_error *err);
+/* For exec: join every namespace of `pid` that differs from ours; the pid
+ * and time namespaces apply to the children of the caller. */
+int ns_join_process(pid_t pid, bool children_only, struct rt_error *err);
+
+#endif

@@ -1,0 +1,108 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "path.h"
+#include "util.h"
+
+static int openat2_in_root(int rootfd, const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+}
+
+const char *fd_path(int fd, char *buf, size_t len)
+{
+	snprintf(buf, len, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+/* Creates the one missing component `name` in the directory `dirfd`. */
+static int create_component(int dirfd, const char *name, bool as_file)
+{
+	if (as_file) {
+		int fd = openat(dirfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+				0644);
+		if (fd < 0)
+			return errno == EEXIST ? 0 : -errno;
+		close(fd);
+		return 0;
+	}
+	if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int path_open_in_root(int rootfd, const char *path, enum path_create create, int *ret_fd,
+		      struct rt_error *err)
+{
+	char prefix[PATH_MAX];
+	size_t len = strlen(path);
+	int fd = openat2_in_root(rootfd, path), dirfd = -1, r;
+
+	if (fd >= 0 || errno != ENOENT || create == PATH_NO_CREATE) {
+		if (fd < 0)
+			return rt_fail_errno(err, errno, "open %s in the container root", path);
+		*ret_fd = fd;
+		return 0;
+	}
+	if (len >= sizeof(prefix))
+		return rt_fail(err, ENAMETOOLONG, "%s: path too long", path);
+	/* Walk from the root, creating what is missing; each step is resolved
+	 * again from the root so a component swapped for a symlink is caught. */
+	dirfd = openat2_in_root(rootfd, "/");
+	if (dirfd < 0)
+		return rt_fail_errno(err, errno, "open the container root");
+	for (size_t i = 0; i < len;) {
+		size_t start, end;
+
+		while (path[i] == '/')
+			i++;
+		if (!path[i])
+			break;
+		start = i;
+		while (path[i] && path[i] != '/')
+			i++;
+		end = i;
+		memcpy(prefix, path, end);
+		prefix[end] = '\0';
+		fd = openat2_in_root(rootfd, prefix);
+		if (fd < 0 && errno == ENOENT) {
+			char name[NAME_MAX + 1];
+			bool last = path[strspn(path + end, "/") + end] == '\0';
+
+			if (end - start > NAME_MAX) {
+				close(dirfd);
+				return rt_fail(err, ENAMETOOLONG, "%s: name too long", path);
+			}
+			memcpy(name, path + start, end - start);
+			name[end - start] = '\0';
+			r = create_component(dirfd, name, last && create == PATH_CREATE_FILE);
+			if (r < 0) {
+				close(dirfd);
+				return rt_fail_errno(err, -r, "create %s in the container root",
+						     prefix);
+			}
+			fd = openat2_in_root(rootfd, prefix);
+		}
+		if (fd < 0) {
+			r = errno;
+			close(dirfd);
+			return rt_fail_errno(err, r, "open %s in the container root", prefix);
+		}
+		close(dirfd);
+		dirfd = fd;
+	}
+	*ret_fd = dirfd;
+	return 0;
+}

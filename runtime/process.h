@@ -1,0 +1,24 @@
+/* process.h - the attributes of the container's process that the init
+ * sets on itself: rlimits, oom score, personality, scheduler, I/O
+ * priority, user and groups, cwd, and the program lookup. */
+#ifndef MINI_PROCESS_H
+#define MINI_PROCESS_H
+
+#include "error.h"
+#include "spec.h"
+
+/* Needs the host's /proc (before pivot_root). */
+int process_set_oom_score(const struct spec_process *process, struct rt_error *err);
+int process_set_limits(const struct spec *spec, const struct spec_process *process,
+		       struct rt_error *err);
+/* setgroups, setresgid, setresuid, keeping capabilities across the switch
+ * when the config lists them (caps_apply sets them afterwards). */
+int process_set_user(const struct spec_process *process, struct rt_error *err);
+/* Resolves args[0] with the process's PATH inside the current root; the
+ * result is what execve gets. */
+int process_find_program(const struct spec_process *process, char *buf, size_t len,
+			 struct rt_error *err);
+/* execve with the process env; returns only on failure. */
+int process_exec(const struct spec_process *process, const char *program, struct rt_error *err);
+
+#endif

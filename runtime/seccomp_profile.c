@@ -1,0 +1,201 @@
+#include <ctype.h>
+#include <errno.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "seccomp_profile.h"
+#include "util.h"
+
+static const struct {
+	const char *name;
+	enum scmp_compare op;
+} ops[] = {
+	{"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT},
+	{"SCMP_CMP_LE", SCMP_CMP_LE}, {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+	{"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
+	{"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
+};
+
+static const struct {
+	const char *name;
+	enum scmp_filter_attr attr;
+} filter_flags[] = {
+	{"SECCOMP_FILTER_FLAG_TSYNC", SCMP_FLTATR_CTL_TSYNC},
+	{"SECCOMP_FILTER_FLAG_LOG", SCMP_FLTATR_CTL_LOG},
+	{"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB},
+};
+
+static int parse_action(const char *name, bool has_errno, uint32_t errno_ret, uint32_t *ret)
+{
+	if (strcmp(name, "SCMP_ACT_ALLOW") == 0)
+		*ret = SCMP_ACT_ALLOW;
+	else if (strcmp(name, "SCMP_ACT_KILL") == 0 || strcmp(name, "SCMP_ACT_KILL_THREAD") == 0)
+		*ret = SCMP_ACT_KILL_THREAD;
+	else if (strcmp(name, "SCMP_ACT_KILL_PROCESS") == 0)
+		*ret = SCMP_ACT_KILL_PROCESS;
+	else if (strcmp(name, "SCMP_ACT_TRAP") == 0)
+		*ret = SCMP_ACT_TRAP;
+	else if (strcmp(name, "SCMP_ACT_ERRNO") == 0)
+		*ret = SCMP_ACT_ERRNO(has_errno ? errno_ret : EPERM);
+	else if (strcmp(name, "SCMP_ACT_TRACE") == 0)
+		*ret = SCMP_ACT_TRACE(has_errno ? errno_ret : EPERM);
+	else if (strcmp(name, "SCMP_ACT_LOG") == 0)
+		*ret = SCMP_ACT_LOG;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* "SCMP_ARCH_X86_64" -> libseccomp's "x86_64" */
+static uint32_t parse_arch(const char *name)
+{
+	char lower[32];
+	size_t i;
+
+	if (strncmp(name, "SCMP_ARCH_", 10) != 0 || strlen(name + 10) >= sizeof(lower))
+		return 0;
+	for (i = 0; name[10 + i]; i++)
+		lower[i] = (char)tolower((unsigned char)name[10 + i]);
+	lower[i] = '\0';
+	return seccomp_arch_resolve_name(lower);
+}
+
+static int add_args(const struct spec_seccomp_rule *rule, const char *path,
+		    struct scmp_arg_cmp *cmps, struct rt_error *err)
+{
+	for (size_t i = 0; i < rule->nargs; i++) {
+		const struct spec_seccomp_arg *a = &rule->args[i];
+		size_t k;
+
+		for (k = 0; k < ARRAY_SIZE(ops); k++)
+			if (strcmp(a->op, ops[k].name) == 0)
+				break;
+		if (k == ARRAY_SIZE(ops))
+			return rt_fail(err, EINVAL, "%s.args[%zu].op: unknown operator \"%s\"", path,
+				       i, a->op);
+		cmps[i] = (struct scmp_arg_cmp){a->index, ops[k].op, a->value, a->value_two};
+	}
+	return 0;
+}
+
+static bool repeats_an_index(const struct spec_seccomp_rule *rule)
+{
+	for (size_t i = 0; i < rule->nargs; i++)
+		for (size_t j = i + 1; j < rule->nargs; j++)
+			if (rule->args[i].index == rule->args[j].index)
+				return true;
+	return false;
+}
+
+static int add_rule(scmp_filter_ctx ctx, uint32_t default_action,
+		    const struct spec_seccomp_rule *rule, const char *path, struct rt_error *err)
+{
+	struct scmp_arg_cmp cmps[6 * 8];
+	uint32_t action;
+
+	if (parse_action(rule->action, rule->has_errno, rule->errno_ret, &action) < 0)
+		return rt_fail(err, EINVAL, "%s.action: unknown action \"%s\"", path, rule->action);
+	if (rule->nargs > ARRAY_SIZE(cmps))
+		return rt_fail(err, EINVAL, "%s.args: too many conditions", path);
+	if (add_args(rule, path, cmps, err) < 0)
+		return -EINVAL;
+	if (action == default_action)
+		return 0; /* libseccomp refuses a rule that repeats the default */
+	for (char **name = rule->names; *name; name++) {
+		int nr = seccomp_syscall_resolve_name(*name), r;
+
+		if (nr == __NR_SCMP_ERROR)
+			continue; /* unknown here: profiles list syscalls of every arch */
+		/* conditions on one argument cannot be AND-ed: one rule each (OR) */
+		if (repeats_an_index(rule)) {
+			r = 0;
+			for (size_t i = 0; i < rule->nargs && r == 0; i++)
+				r = seccomp_rule_add_array(ctx, action, nr, 1, &cmps[i]);
+		} else {
+			r = seccomp_rule_add_array(ctx, action, nr, (unsigned)rule->nargs, cmps);
+		}
+		if (r < 0)
+			return rt_fail_errno(err, -r, "%s: add rule for %s", path, *name);
+	}
+	return 0;
+}
+
+static int configure(scmp_filter_ctx ctx, const struct spec_seccomp *c, struct rt_error *err)
+{
+	static const char path[] = "linux.seccomp";
+
+	/* no_new_privs is process.noNewPrivileges' business, not libseccomp's */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0)
+		return rt_fail(err, EINVAL, "%s: cannot configure libseccomp", path);
+	for (size_t i = 0; c->architectures && c->architectures[i]; i++) {
+		uint32_t arch = parse_arch(c->architectures[i]);
+		int r;
+
+		if (!arch)
+			return rt_fail(err, EINVAL, "%s.architectures[%zu]: unknown architecture "
+						    "\"%s\"",
+				       path, i, c->architectures[i]);
+		r = seccomp_arch_add(ctx, arch);
+		if (r < 0 && r != -EEXIST)
+			return rt_fail_errno(err, -r, "%s.architectures[%zu]", path, i);
+	}
+	for (size_t i = 0; c->flags && c->flags[i]; i++) {
+		size_t k;
+
+		for (k = 0; k < ARRAY_SIZE(filter_flags); k++)
+			if (strcmp(c->flags[i], filter_flags[k].name) == 0)
+				break;
+		if (k == ARRAY_SIZE(filter_flags))
+			return rt_fail(err, EINVAL, "%s.flags[%zu]: unsupported flag \"%s\"", path,
+				       i, c->flags[i]);
+		if (seccomp_attr_set(ctx, filter_flags[k].attr, 1) < 0)
+			return rt_fail(err, EINVAL, "%s.flags[%zu]: \"%s\" is not supported here",
+				       path, i, c->flags[i]);
+	}
+	return 0;
+}
+
+int seccomp_filter_build(const struct spec_seccomp *c, struct seccomp_filter **ret_filter,
+			 struct rt_error *err)
+{
+	uint32_t default_action;
+	scmp_filter_ctx ctx;
+	char path[64];
+
+	if (parse_action(c->default_action, c->has_default_errno, c->default_errno,
+			 &default_action) < 0)
+		return rt_fail(err, EINVAL, "linux.seccomp.defaultAction: unknown action \"%s\"",
+			       c->default_action);
+	ctx = seccomp_init(default_action);
+	if (!ctx)
+		return rt_fail(err, EINVAL, "linux.seccomp: cannot initialise libseccomp");
+	if (configure(ctx, c, err) < 0) {
+		seccomp_release(ctx);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < c->nrules; i++) {
+		snprintf(path, sizeof(path), "linux.seccomp.syscalls[%zu]", i);
+		if (add_rule(ctx, default_action, &c->rules[i], path, err) < 0) {
+			seccomp_release(ctx);
+			return -EINVAL;
+		}
+	}
+	*ret_filter = (struct seccomp_filter *)ctx;
+	return 0;
+}
+
+int seccomp_filter_load(struct seccomp_filter *filter, struct rt_error *err)
+{
+	int r = seccomp_load((scmp_filter_ctx)filter);
+
+	if (r < 0)
+		return rt_fail_errno(err, -r, "linux.seccomp: load the filter");
+	return 0;
+}
+
+void seccomp_filter_free(struct seccomp_filter *filter)
+{
+	if (filter)
+		seccomp_release((scmp_filter_ctx)filter);
+}

@@ -1,0 +1,17 @@
+/* seccomp.h - linux.seccomp with libseccomp. The filter is built in the
+ * parent (so a bad profile fails before anything is created) and loaded by
+ * the init as late as the capability rules allow. */
+#ifndef MINI_SECCOMP_PROFILE_H
+#define MINI_SECCOMP_PROFILE_H
+
+#include "error.h"
+#include "spec.h"
+
+struct seccomp_filter; /* opaque: a libseccomp context */
+
+int seccomp_filter_build(const struct spec_seccomp *config, struct seccomp_filter **ret_filter,
+			 struct rt_error *err);
+int seccomp_filter_load(struct seccomp_filter *filter, struct rt_error *err);
+void seccomp_filter_free(struct seccomp_filter *filter);
+
+#endif

@@ -1,0 +1,16 @@
+/* spec_internal.h - shared between the spec parser's files (spec*.c). */
+#ifndef MINI_SPEC_INTERNAL_H
+#define MINI_SPEC_INTERNAL_H
+
+#include "spec.h"
+#include "spec_json.h"
+
+int spec_parse_process(json_t *obj, const char *path, struct spec_process *p, struct rt_error *err);
+int spec_parse_linux(json_t *lx, struct spec *spec, struct rt_error *err);
+int spec_parse_mounts(json_t *root, struct spec *spec, struct rt_error *err);
+void spec_linux_free(struct spec *spec);
+int spec_parse_seccomp(json_t *lx, struct spec *spec, struct rt_error *err);
+void spec_seccomp_free(struct spec_seccomp *seccomp);
+void spec_mounts_free(struct spec *spec);
+
+#endif

@@ -1,0 +1,354 @@
+/* spec_linux.c - the "linux" object of config.json. */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <time.h>
+
+#include "spec_internal.h"
+#include "util.h"
+
+static const char *const ns_names[NS_COUNT] = {
+	[NS_PID] = "pid",	[NS_NET] = "network", [NS_MNT] = "mount",   [NS_IPC] = "ipc",
+	[NS_UTS] = "uts",	[NS_USER] = "user",   [NS_CGROUP] = "cgroup", [NS_TIME] = "time",
+};
+
+static const int ns_flags[NS_COUNT] = {
+	[NS_PID] = CLONE_NEWPID, [NS_NET] = CLONE_NEWNET,   [NS_MNT] = CLONE_NEWNS,
+	[NS_IPC] = CLONE_NEWIPC, [NS_UTS] = CLONE_NEWUTS,   [NS_USER] = CLONE_NEWUSER,
+	[NS_CGROUP] = CLONE_NEWCGROUP, [NS_TIME] = 0x80 /* CLONE_NEWTIME */,
+};
+
+const char *spec_ns_name(enum spec_ns_type type)
+{
+	return ns_names[type];
+}
+
+int spec_ns_clone_flag(enum spec_ns_type type)
+{
+	return ns_flags[type];
+}
+
+static int parse_namespaces(json_t *lx, struct spec *spec, struct rt_error *err)
+{
+	json_t *arr = NULL, *item;
+	char path[64];
+	size_t i;
+
+	if (sj_array(lx, "namespaces", "linux", &arr, err) < 0)
+		return -EINVAL;
+	json_array_foreach(arr, i, item)
+	{
+		cleanup_free char *type = NULL;
+		int t;
+
+		snprintf(path, sizeof(path), "linux.namespaces[%zu]", i);
+		if (!json_is_object(item))
+			return rt_fail(err, EINVAL, "%s: expected an object", path);
+		if (sj_string(item, "type", path, true, &type, err) < 0)
+			return -EINVAL;
+		for (t = 0; t < NS_COUNT; t++)
+			if (strcmp(type, ns_names[t]) == 0)
+				break;
+		if (t == NS_COUNT)
+			return rt_fail(err, EINVAL, "%s.type: unknown namespace \"%s\"", path, type);
+		if (spec->ns[t].enabled)
+			return rt_fail(err, EINVAL, "%s.type: duplicate namespace \"%s\"", path,
+				       type);
+		spec->ns[t].enabled = true;
+		if (sj_string(item, "path", path, false, &spec->ns[t].path, err) < 0)
+			return -EINVAL;
+		if (spec->ns[t].path && spec->ns[t].path[0] != '/')
+			return rt_fail(err, EINVAL, "%s.path: \"%s\" is not an absolute path", path,
+				       spec->ns[t].path);
+	}
+	return 0;
+}
+
+static int parse_idmaps(json_t *lx, const char *key, struct spec_idmap **ret, size_t *ret_n,
+			struct rt_error *err)
+{
+	json_t *arr = NULL, *item;
+	char path[64];
+	size_t i;
+
+	if (sj_array(lx, key, "linux", &arr, err) < 0)
+		return -EINVAL;
+	if (!arr || json_array_size(arr) == 0)
+		return 0;
+	*ret = calloc(json_array_size(arr), sizeof(**ret));
+	if (!*ret)
+		return rt_fail(err, ENOMEM, "out of memory");
+	json_array_foreach(arr, i, item)
+	{
+		long long c = 0, h = 0, s = 0;
+
+		snprintf(path, sizeof(path), "linux.%s[%zu]", key, i);
+		if (!json_is_object(item))
+			return rt_fail(err, EINVAL, "%s: expected an object", path);
+		if (sj_int(item, "containerID", path, 0, UINT32_MAX, NULL, &c, err) < 0 ||
+		    sj_int(item, "hostID", path, 0, UINT32_MAX, NULL, &h, err) < 0 ||
+		    sj_int(item, "size", path, 1, UINT32_MAX, NULL, &s, err) < 0)
+			return -EINVAL;
+		(*ret)[i] = (struct spec_idmap){(uint32_t)c, (uint32_t)h, (uint32_t)s};
+		*ret_n = i + 1;
+	}
+	return 0;
+}
+
+static int parse_sysctl(json_t *lx, struct spec *spec, struct rt_error *err)
+{
+	json_t *obj = NULL, *v;
+	const char *key;
+
+	if (sj_object(lx, "sysctl", "linux", &obj, err) < 0)
+		return -EINVAL;
+	if (!obj || json_object_size(obj) == 0)
+		return 0;
+	spec->sysctl = calloc(json_object_size(obj), sizeof(*spec->sysctl));
+	if (!spec->sysctl)
+		return rt_fail(err, ENOMEM, "out of memory");
+	json_object_foreach(obj, key, v)
+	{
+		struct spec_sysctl *s = &spec->sysctl[spec->nsysctl];
+
+		if (!json_is_string(v))
+			return rt_fail(err, EINVAL, "linux.sysctl.%s: expected a string", key);
+		/* the key becomes a path under /proc/sys: no way out of it */
+		if (!*key || strstr(key, "..") || key[0] == '/' || key[0] == '.')
+			return rt_fail(err, EINVAL, "linux.sysctl: invalid key \"%s\"", key);
+		s->key = strdup(key);
+		s->value = strdup(json_string_value(v));
+		spec->nsysctl++;
+		if (!s->key || !s->value)
+			return rt_fail(err, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int parse_device(json_t *item, const char *path, struct spec_device *d,
+			struct rt_error *err)
+{
+	cleanup_free char *type = NULL;
+	long long mode = 0, uid = 0, gid = 0;
+	bool has_major = false, has_minor = false;
+
+	if (!json_is_object(item))
+		return rt_fail(err, EINVAL, "%s: expected an object", path);
+	if (sj_string(item, "path", path, true, &d->path, err) < 0 ||
+	    sj_string(item, "type", path, true, &type, err) < 0 ||
+	    sj_int(item, "major", path, 0, 0xfff, &has_major, &d->major, err) < 0 ||
+	    sj_int(item, "minor", path, 0, 0xfffff, &has_minor, &d->minor, err) < 0 ||
+	    sj_int(item, "fileMode", path, 0, 07777, &d->has_mode, &mode, err) < 0 ||
+	    sj_int(item, "uid", path, 0, UINT32_MAX - 1, &d->has_uid, &uid, err) < 0 ||
+	    sj_int(item, "gid", path, 0, UINT32_MAX - 1, &d->has_gid, &gid, err) < 0)
+		return -EINVAL;
+	if (d->path[0] != '/')
+		return rt_fail(err, EINVAL, "%s.path: \"%s\" is not an absolute path", path, d->path);
+	if (strlen(type) != 1 || !strchr("cbup", type[0]))
+		return rt_fail(err, EINVAL, "%s.type: unknown device type \"%s\"", path, type);
+	d->type = type[0];
+	if (d->type != 'p' && (!has_major || !has_minor))
+		return rt_fail(err, EINVAL, "%s: a '%c' device needs major and minor", path,
+			       d->type);
+	d->mode = (mode_t)mode;
+	d->uid = (uid_t)uid;
+	d->gid = (gid_t)gid;
+	return 0;
+}
+
+static int parse_devices(json_t *lx, struct spec *spec, struct rt_error *err)
+{
+	json_t *arr = NULL, *item;
+	char path[64];
+	size_t i;
+
+	if (sj_array(lx, "devices", "linux", &arr, err) < 0)
+		return -EINVAL;
+	if (!arr || json_array_size(arr) == 0)
+		return 0;
+	spec->devices = calloc(json_array_size(arr), sizeof(*spec->devices));
+	if (!spec->devices)
+		return rt_fail(err, ENOMEM, "out of memory");
+	json_array_foreach(arr, i, item)
+	{
+		snprintf(path, sizeof(path), "linux.devices[%zu]", i);
+		spec->ndevices = i + 1;
+		if (parse_device(item, path, &spec->devices[i], err) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_propagation(json_t *lx, struct spec *spec, struct rt_error *err)
+{
+	static const struct {
+		const char *name;
+		unsigned long flags;
+	} table[] = {
+		{"private", MS_PRIVATE},	 {"rprivate", MS_PRIVATE | MS_REC},
+		{"slave", MS_SLAVE},		 {"rslave", MS_SLAVE | MS_REC},
+		{"shared", MS_SHARED},		 {"rshared", MS_SHARED | MS_REC},
+		{"unbindable", MS_UNBINDABLE},	 {"runbindable", MS_UNBINDABLE | MS_REC},
+	};
+	cleanup_free char *name = NULL;
+
+	if (sj_string(lx, "rootfsPropagation", "linux", false, &name, err) < 0)
+		return -EINVAL;
+	if (!name)
+		return 0;
+	for (size_t k = 0; k < ARRAY_SIZE(table); k++)
+		if (strcmp(name, table[k].name) == 0) {
+			spec->rootfs_propagation = table[k].flags;
+			return 0;
+		}
+	return rt_fail(err, EINVAL, "linux.rootfsPropagation: unknown propagation \"%s\"", name);
+}
+
+static int parse_personality(json_t *lx, struct spec *spec, struct rt_error *err)
+{
+	json_t *obj = NULL;
+	cleanup_free char *domain = NULL;
+	char **flags = NULL;
+
+	if (sj_object(lx, "personality", "linux", &obj, err) < 0)
+		return -EINVAL;
+	if (!obj)
+		return 0;
+	if (sj_string(obj, "domain", "linux.personality", true, &domain, err) < 0 ||
+	    sj_strv(obj, "flags", "linux.personality", &flags, err) < 0)
+		return -EINVAL;
+	/* runtime-spec defines no flags yet; runc rejects any */
+	if (flags && flags[0]) {
+		strv_free(flags);
+		return rt_fail(err, EINVAL, "linux.personality.flags: no flag is supported");
+	}
+	strv_free(flags);
+	if (strcmp(domain, "LINUX") == 0)
+		spec->personality = PER_LINUX;
+	else if (strcmp(domain, "LINUX32") == 0)
+		spec->personality = PER_LINUX32;
+	else
+		return rt_fail(err, EINVAL, "linux.personality.domain: unknown domain \"%s\"",
+			       domain);
+	spec->has_personality = true;
+	return 0;
+}
+
+static int parse_time_offsets(json_t *lx, struct spec *spec, struct rt_error *err)
+{
+	static const struct {
+		const char *key;
+		int clock;
+	} clocks[] = {{"monotonic", CLOCK_MONOTONIC}, {"boottime", CLOCK_BOOTTIME}};
+	json_t *obj = NULL;
+
+	if (sj_object(lx, "timeOffsets", "linux", &obj, err) < 0)
+		return -EINVAL;
+	for (size_t k = 0; obj && k < ARRAY_SIZE(clocks); k++) {
+		json_t *c = NULL;
+		char path[64];
+		long long secs = 0, nsecs = 0;
+
+		snprintf(path, sizeof(path), "linux.timeOffsets.%s", clocks[k].key);
+		if (sj_object(obj, clocks[k].key, "linux.timeOffsets", &c, err) < 0)
+			return -EINVAL;
+		if (!c)
+			continue;
+		if (sj_int(c, "secs", path, INT64_MIN, INT64_MAX, NULL, &secs, err) < 0 ||
+		    sj_int(c, "nanosecs", path, 0, 999999999, NULL, &nsecs, err) < 0)
+			return -EINVAL;
+		spec->time_offsets[spec->ntime_offsets++] =
+			(struct spec_time_offset){clocks[k].clock, secs, (uint32_t)nsecs};
+	}
+	return 0;
+}
+
+/* Rule 1 of the memory-policy rules (JSON types) lives here; the names,
+ * node syntax and combinations are policy/'s. */
+static int parse_memory_policy(json_t *lx, struct spec *spec, struct rt_error *err)
+{
+	static const char path[] = "linux.memoryPolicy";
+	json_t *obj = NULL;
+	cleanup_free char *mode = NULL, *nodes = NULL;
+	char **flags = NULL;
+	size_t nflags = 0;
+	int r;
+
+	if (sj_object(lx, "memoryPolicy", "linux", &obj, err) < 0)
+		return -EINVAL;
+	if (!obj)
+		return 0;
+	if (sj_string(obj, "mode", path, true, &mode, err) < 0 ||
+	    sj_string(obj, "nodes", path, false, &nodes, err) < 0 ||
+	    sj_strv(obj, "flags", path, &flags, err) < 0)
+		return -EINVAL;
+	while (flags && flags[nflags])
+		nflags++;
+	r = mpol_policy_parse(mode, nodes, (const char *const *)flags, nflags,
+			      &spec->memory_policy, err->msg, sizeof(err->msg));
+	if (r == 0)
+		r = mpol_validate(&spec->memory_policy, err->msg, sizeof(err->msg));
+	strv_free(flags);
+	if (r < 0) {
+		err->errnum = -r;
+		return r;
+	}
+	spec->has_memory_policy = true;
+	return 0;
+}
+
+int spec_parse_linux(json_t *lx, struct spec *spec, struct rt_error *err)
+{
+	json_t *resources = NULL;
+
+	if (parse_namespaces(lx, spec, err) < 0 ||
+	    parse_idmaps(lx, "uidMappings", &spec->uid_maps, &spec->n_uid_maps, err) < 0 ||
+	    parse_idmaps(lx, "gidMappings", &spec->gid_maps, &spec->n_gid_maps, err) < 0 ||
+	    parse_sysctl(lx, spec, err) < 0 || parse_devices(lx, spec, err) < 0 ||
+	    sj_strv(lx, "maskedPaths", "linux", &spec->masked_paths, err) < 0 ||
+	    sj_strv(lx, "readonlyPaths", "linux", &spec->readonly_paths, err) < 0 ||
+	    parse_propagation(lx, spec, err) < 0 ||
+	    sj_string(lx, "cgroupsPath", "linux", false, &spec->cgroups_path, err) < 0 ||
+	    parse_personality(lx, spec, err) < 0 || parse_time_offsets(lx, spec, err) < 0 ||
+	    parse_memory_policy(lx, spec, err) < 0 ||
+	    spec_parse_seccomp(lx, spec, err) < 0 ||
+	    sj_object(lx, "resources", "linux", &resources, err) < 0)
+		return -EINVAL;
+	if (resources) {
+		spec->resources_json = json_dumps(resources, JSON_COMPACT);
+		if (!spec->resources_json)
+			return rt_fail(err, ENOMEM, "out of memory");
+	}
+	if (spec->ns[NS_USER].enabled && !spec->ns[NS_USER].path &&
+	    (!spec->n_uid_maps || !spec->n_gid_maps))
+		return rt_fail(err, EINVAL,
+			       "linux.uidMappings: a new user namespace needs uid and gid mappings");
+	if (spec->ntime_offsets && !spec->ns[NS_TIME].enabled)
+		return rt_fail(err, EINVAL, "linux.timeOffsets: needs a time namespace");
+	return 0;
+}
+
+void spec_linux_free(struct spec *spec)
+{
+	for (int t = 0; t < NS_COUNT; t++)
+		free(spec->ns[t].path);
+	free(spec->uid_maps);
+	free(spec->gid_maps);
+	for (size_t i = 0; i < spec->nsysctl; i++) {
+		free(spec->sysctl[i].key);
+		free(spec->sysctl[i].value);
+	}
+	free(spec->sysctl);
+	for (size_t i = 0; i < spec->ndevices; i++)
+		free(spec->devices[i].path);
+	free(spec->devices);
+	strv_free(spec->masked_paths);
+	strv_free(spec->readonly_paths);
+	free(spec->cgroups_path);
+	spec_seccomp_free(spec->seccomp);
+	free(spec->resources_json);
+}

@@ -1,0 +1,320 @@
+/* state.c - state.json and the state directory. jansson is used here only
+ * to write and read this one file of our own. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "state.h"
+#include "util.h"
+
+static const char *const status_names[] = {"creating", "created", "running", "stopped",
+					   "paused"};
+
+const char *state_status_name(enum state_status status)
+{
+	return status_names[status];
+}
+
+int state_validate_id(const char *id, struct rt_error *err)
+{
+	size_t len = strlen(id);
+
+	if (len == 0)
+		return rt_fail(err, EINVAL, "container id: must not be empty");
+	if (len > STATE_ID_MAX)
+		return rt_fail(err, EINVAL, "container id: longer than %d characters", STATE_ID_MAX);
+	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return rt_fail(err, EINVAL, "container id: \"%s\" is not allowed", id);
+	for (const char *p = id; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("_+.-", *p))
+			continue;
+		return rt_fail(err, EINVAL,
+			       "container id: \"%s\" has an invalid character (allowed: "
+			       "letters, digits, _ + . -)",
+			       id);
+	}
+	return 0;
+}
+
+static int lock_dir(int dirfd, const char *id, struct rt_error *err)
+{
+	while (flock(dirfd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return rt_fail_errno(err, errno, "lock container %s", id);
+	return 0;
+}
+
+int state_create_dir(const char *root, const char *id, int *ret_dirfd, struct rt_error *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (mkdir(root, 0700) < 0 && errno != EEXIST) {
+		if (errno != ENOENT || mkdir_p(root, 0700, err) < 0)
+			return errno == ENOENT ? -ENOENT
+					       : rt_fail_errno(err, errno, "mkdir %s", root);
+	}
+	snprintf(path, sizeof(path), "%s/%s", root, id);
+	if (mkdir(path, 0700) < 0) {
+		if (errno == EEXIST)
+			return rt_fail(err, EEXIST, "container %s already exists", id);
+		return rt_fail_errno(err, errno, "mkdir %s", path);
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return rt_fail_errno(err, errno, "open %s", path);
+	if (lock_dir(fd, id, err) < 0) {
+		close(fd);
+		return -EIO;
+	}
+	*ret_dirfd = fd;
+	return 0;
+}
+
+int state_open_dir(const char *root, const char *id, int *ret_dirfd, struct rt_error *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (state_validate_id(id, err) < 0)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%s/%s", root, id);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return rt_fail(err, ENOENT, "container %s does not exist", id);
+		return rt_fail_errno(err, errno, "open %s", path);
+	}
+	if (lock_dir(fd, id, err) < 0) {
+		close(fd);
+		return -EIO;
+	}
+	*ret_dirfd = fd;
+	return 0;
+}
+
+int state_remove_dir(const char *root, const char *id, struct rt_error *err)
+{
+	char path[PATH_MAX];
+	DIR *dir;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "%s/%s", root, id);
+	dir = opendir(path);
+	if (!dir)
+		return errno == ENOENT ? 0 : rt_fail_errno(err, errno, "open %s", path);
+	while ((de = readdir(dir)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			unlinkat(dirfd(dir), de->d_name, 0);
+	closedir(dir);
+	if (rmdir(path) < 0 && errno != ENOENT)
+		return rt_fail_errno(err, errno, "remove %s", path);
+	return 0;
+}
+
+void state_now(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
+}
+
+static json_t *policy_to_json(const struct mpol_policy *p)
+{
+	json_t *flags = json_array();
+	char nodes[4096];
+
+	for (unsigned bit = 1u << 13; bit <= 1u << 15; bit <<= 1)
+		if ((p->flags & bit) && mpol_flag_name(bit))
+			json_array_append_new(flags, json_string(mpol_flag_name(bit)));
+	mpol_format_nodes(&p->nodes, nodes, sizeof(nodes));
+	return json_pack("{s:s, s:s, s:o}", "mode",
+			 mpol_mode_name(p->mode) ? mpol_mode_name(p->mode) : "unknown", "nodes",
+			 nodes, "flags", flags);
+}
+
+static json_t *annotations_to_json(const struct state *st)
+{
+	json_t *obj = json_object();
+
+	for (size_t i = 0; i < st->nannotations; i++)
+		json_object_set_new(obj, st->annotations[i].key,
+				    json_string(st->annotations[i].value));
+	return obj;
+}
+
+char *state_to_json(const struct state *st, enum state_status status)
+{
+	json_t *obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "ociVersion", "1.2.0", "id",
+				st->id, "status", state_status_name(status), "bundle", st->bundle,
+				"rootfs", st->rootfs ? st->rootfs : "", "created", st->created,
+				"annotations", annotations_to_json(st));
+	char *out;
+
+	if (!obj)
+		return NULL;
+	/* the spec: pid is present while the process exists (created/running) */
+	if (status != STATUS_STOPPED && st->pid > 0)
+		json_object_set_new(obj, "pid", json_integer(st->pid));
+	json_object_set_new(obj, "owner", json_string(""));
+	if (st->has_memory_policy)
+		json_object_set_new(obj, "memoryPolicy", policy_to_json(&st->memory_policy));
+	out = json_dumps(obj, JSON_INDENT(2));
+	json_decref(obj);
+	return out;
+}
+
+int state_write(int dirfd, const struct state *st, struct rt_error *err)
+{
+	json_t *obj = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:b, s:o}", "id", st->id,
+				"bundle", st->bundle, "rootfs", st->rootfs ? st->rootfs : "", "pid",
+				(json_int_t)st->pid, "pidStartTime", (json_int_t)st->start_time,
+				"created", st->created, "creating", st->creating, "hasProcess",
+				st->has_process, "annotations", annotations_to_json(st));
+	char *text;
+	int r;
+
+	if (!obj)
+		return rt_fail(err, ENOMEM, "state.json: out of memory");
+	if (st->has_memory_policy) {
+		json_t *mp = json_pack("{s:i, s:I}", "mode", st->memory_policy.mode, "flags",
+				       (json_int_t)st->memory_policy.flags);
+		json_t *words = json_array();
+
+		for (size_t i = 0; i < MPOL_MASK_WORDS; i++)
+			json_array_append_new(words,
+					      json_integer((json_int_t)st->memory_policy.nodes.bits[i]));
+		json_object_set_new(mp, "mask", words);
+		json_object_set_new(obj, "memoryPolicy", mp);
+	}
+	if (st->cgroup_json)
+		json_object_set_new(obj, "cgroup", json_loads(st->cgroup_json, 0, NULL));
+	text = json_dumps(obj, JSON_COMPACT);
+	json_decref(obj);
+	if (!text)
+		return rt_fail(err, ENOMEM, "state.json: out of memory");
+	r = write_file_atomic(dirfd, STATE_FILE, text, strlen(text), 0600, err);
+	free(text);
+	return r;
+}
+
+static int read_annotations(json_t *obj, struct state *st)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(obj) || json_object_size(obj) == 0)
+		return 0;
+	st->annotations = calloc(json_object_size(obj), sizeof(*st->annotations));
+	if (!st->annotations)
+		return -ENOMEM;
+	json_object_foreach(obj, key, v)
+	{
+		st->annotations[st->nannotations].key = strdup(key);
+		st->annotations[st->nannotations].value = strdup(json_string_value(v) ?: "");
+		st->nannotations++;
+	}
+	return 0;
+}
+
+static void read_policy(json_t *mp, struct state *st)
+{
+	json_t *words = json_object_get(mp, "mask");
+
+	if (!json_is_object(mp))
+		return;
+	st->has_memory_policy = true;
+	st->memory_policy.mode = (int)json_integer_value(json_object_get(mp, "mode"));
+	st->memory_policy.flags = (unsigned)json_integer_value(json_object_get(mp, "flags"));
+	for (size_t i = 0; i < MPOL_MASK_WORDS && i < json_array_size(words); i++) {
+		st->memory_policy.nodes.bits[i] =
+			(unsigned long)json_integer_value(json_array_get(words, i));
+		if (st->memory_policy.nodes.bits[i])
+			st->memory_policy.has_nodes = true;
+	}
+}
+
+int state_read(int dirfd, const char *id, struct state *ret_state, struct rt_error *err)
+{
+	cleanup_close int fd = openat(dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct state st = {0};
+	json_error_t jerr;
+	json_t *obj, *cg;
+	const char *bundle = NULL, *rootfs = NULL, *created = NULL;
+	json_int_t pid = 0, start = 0;
+	int creating = 0, has_process = 0;
+
+	if (fd < 0)
+		return rt_fail_errno(err, errno, "container %s: read state", id);
+	obj = json_loadfd(fd, 0, &jerr);
+	if (!obj || json_unpack(obj, "{s:s, s:s, s:I, s:I, s:s, s:b, s:b}", "bundle", &bundle,
+				"rootfs", &rootfs, "pid", &pid, "pidStartTime", &start, "created",
+				&created, "creating", &creating, "hasProcess", &has_process) < 0) {
+		json_decref(obj);
+		return rt_fail(err, EINVAL, "container %s: state.json is corrupt", id);
+	}
+	snprintf(st.id, sizeof(st.id), "%s", id);
+	st.bundle = strdup(bundle);
+	st.rootfs = strdup(rootfs);
+	st.pid = (pid_t)pid;
+	st.start_time = (unsigned long long)start;
+	snprintf(st.created, sizeof(st.created), "%s", created);
+	st.creating = creating;
+	st.has_process = has_process;
+	read_policy(json_object_get(obj, "memoryPolicy"), &st);
+	cg = json_object_get(obj, "cgroup");
+	if (cg)
+		st.cgroup_json = json_dumps(cg, JSON_COMPACT);
+	if (read_annotations(json_object_get(obj, "annotations"), &st) < 0 || !st.bundle ||
+	    !st.rootfs) {
+		json_decref(obj);
+		state_free(&st);
+		return rt_fail(err, ENOMEM, "out of memory");
+	}
+	json_decref(obj);
+	*ret_state = st;
+	return 0;
+}
+
+void state_free(struct state *st)
+{
+	free(st->bundle);
+	free(st->rootfs);
+	for (size_t i = 0; i < st->nannotations; i++) {
+		free(st->annotations[i].key);
+		free(st->annotations[i].value);
+	}
+	free(st->annotations);
+	free(st->cgroup_json);
+	memset(st, 0, sizeof(*st));
+}
+
+enum state_status state_status(int dirfd, const struct state *st)
+{
+	unsigned long long start = 0;
+	struct stat sb;
+	char pstate = 0;
+
+	if (st->pid <= 0 || proc_stat(st->pid, &start, &pstate) < 0)
+		return STATUS_STOPPED;
+	if (start != st->start_time || pstate == 'Z' || pstate == 'X')
+		return STATUS_STOPPED;
+	if (st->creating)
+		return STATUS_CREATING;
+	if (fstatat(dirfd, STATE_FIFO, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		return STATUS_CREATED;
+	return STATUS_RUNNING;
+}

@@ -1,0 +1,66 @@
+/* state.h - the state directory of one container: <root>/<id>/ holding
+ * state.json (written atomically), exec.fifo while it is created but not
+ * started, and the lock (flock on the directory itself). */
+#ifndef MINI_STATE_H
+#define MINI_STATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "mempolicy.h"
+#include "spec.h"
+
+#define STATE_ID_MAX 250
+#define STATE_FIFO "exec.fifo"
+#define STATE_FILE "state.json"
+
+enum state_status {
+	STATUS_CREATING,
+	STATUS_CREATED,
+	STATUS_RUNNING,
+	STATUS_STOPPED,
+	STATUS_PAUSED,
+};
+
+struct state {
+	char id[STATE_ID_MAX + 1];
+	char *bundle, *rootfs;
+	pid_t pid;
+	unsigned long long start_time; /* of pid, to tell a reused pid apart */
+	char created[40];	       /* RFC 3339, UTC */
+	bool creating;		       /* saved before the init is ready */
+	bool has_process;	       /* config.json had a process */
+	struct spec_annotation *annotations;
+	size_t nannotations;
+	bool has_memory_policy; /* what the kernel installed, read back by the init */
+	struct mpol_policy memory_policy;
+	char *cgroup_json; /* cgroups.c's record of what it created; NULL if none */
+};
+
+/* Rejects "", ".", "..", "/", NUL and anything but [A-Za-z0-9_+.-]. */
+int state_validate_id(const char *id, struct rt_error *err);
+
+/* Creates <root>/<id> (mode 0700; <root> too) and locks it. Fails with
+ * EEXIST when the container exists. Returns the directory fd. */
+int state_create_dir(const char *root, const char *id, int *ret_dirfd, struct rt_error *err);
+/* Opens and locks (LOCK_EX) an existing container's directory. */
+int state_open_dir(const char *root, const char *id, int *ret_dirfd, struct rt_error *err);
+/* Removes <root>/<id> and what is in it. */
+int state_remove_dir(const char *root, const char *id, struct rt_error *err);
+
+int state_write(int dirfd, const struct state *st, struct rt_error *err);
+int state_read(int dirfd, const char *id, struct state *ret_state, struct rt_error *err);
+void state_free(struct state *st);
+
+/* The status now: from the saved flags, whether pid is alive with the same
+ * start time, and whether the exec fifo is still there. */
+enum state_status state_status(int dirfd, const struct state *st);
+const char *state_status_name(enum state_status status);
+/* OCI state JSON (plus runc's rootfs/created/owner and our memoryPolicy),
+ * malloc'd; this is what `state` prints and hooks read on stdin. */
+char *state_to_json(const struct state *st, enum state_status status);
+/* Fills created with the current time (RFC 3339 with nanoseconds). */
+void state_now(char *buf, size_t len);
+
+#endif

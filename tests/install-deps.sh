@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the Debian packages mini-runtime needs to build and test, calling
+# apt-get only for what is missing (so a second run costs nothing).
+set -eu
+PKGS="gcc make pkg-config libc6-dev libjansson-dev libcap-dev libseccomp-dev check
+      busybox-static bats strace util-linux iproute2"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing (run as root to install them)" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >/dev/null
