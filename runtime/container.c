@@ -48,7 +48,8 @@ static int validate(struct spec *spec, const struct create_opts *o,
 	return 0;
 }
 
-static int clone_init(struct init_args *args, int parent_fd, pid_t *ret_pid, struct rt_error *err)
+static int clone_init(const struct container *c, struct init_args *args, pid_t *ret_pid,
+		      struct rt_error *err)
 {
 	/* a raw clone is fork() with namespaces: the child runs on a copy of
 	 * our stack and never returns from init_main */
@@ -58,7 +59,12 @@ static int clone_init(struct init_args *args, int parent_fd, pid_t *ret_pid, str
 	if (pid < 0)
 		return rt_fail_errno(err, errno, "linux.namespaces: clone");
 	if (pid == 0) {
-		close(parent_fd);
+		/* the locked fd must not outlive our parent: flock belongs to the
+		 * open file, and `start` takes the lock while we wait */
+		close(c->sync_fd);
+		close(c->dirfd);
+		if (c->console_fd >= 0)
+			close(c->console_fd);
 		init_main(args);
 	}
 	*ret_pid = (pid_t)pid;
@@ -146,7 +152,7 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 		return rt_fail_errno(err, errno, "socketpair");
 	c->sync_fd = sv[0];
 	args->sync_fd = sv[1];
-	if (ns_prepare_parent(c->spec, err) < 0 || clone_init(args, sv[0], &c->state.pid, err) < 0) {
+	if (ns_prepare_parent(c->spec, err) < 0 || clone_init(c, args, &c->state.pid, err) < 0) {
 		close(sv[1]);
 		return -EINVAL;
 	}
@@ -198,8 +204,11 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	r = state_create_dir(o->root, o->id, &c->dirfd, err);
 	if (r == 0 && !o->for_run && mkfifoat(c->dirfd, STATE_FIFO, 0600) < 0)
 		r = rt_fail_errno(err, errno, "create the exec fifo");
-	if (r == 0 && !o->for_run)
-		args.state_dirfd = c->dirfd;
+	if (r == 0 && !o->for_run) {
+		args.state_dirfd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (args.state_dirfd < 0)
+			r = rt_fail_errno(err, errno, "open the state directory");
+	}
 	if (r == 0)
 		r = fill_state(c, o, err);
 	if (r == 0)
@@ -208,6 +217,8 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 		r = spawn(c, o, &args, err);
 	if (args.console_fd >= 0)
 		close(args.console_fd);
+	if (args.state_dirfd >= 0)
+		close(args.state_dirfd);
 	seccomp_filter_free(filter);
 	if (r < 0) {
 		struct rt_error ignored;
