@@ -14,6 +14,14 @@ build_template() {
 	if [ -x "$t/bin/busybox" ] && [ "$t/bin/probe" -nt "$probe_src" ]; then
 		return 0
 	fi
+	mkdir -p "$CACHE_DIR"
+	# suites may run side by side: one builds, the others wait
+	exec {lock}>"$CACHE_DIR/.lock"
+	flock "$lock"
+	if [ -x "$t/bin/busybox" ] && [ "$t/bin/probe" -nt "$probe_src" ]; then
+		exec {lock}>&-
+		return 0
+	fi
 	rm -rf "$t.new"
 	mkdir -p "$t.new"/{bin,proc,sys,dev,tmp,etc,root}
 	cp /bin/busybox "$t.new/bin/busybox"
@@ -25,6 +33,7 @@ build_template() {
 	gcc -O2 -static -Wall -o "$t.new/bin/probe" "$probe_src"
 	rm -rf "$t"
 	mv "$t.new" "$t"
+	exec {lock}>&-
 }
 
 # make_bundle [ARGS...]: $BUNDLE with config.json from `mini-runtime spec`,

@@ -73,11 +73,14 @@ int cmd_run(int argc, char **argv, const struct global_opts *g, struct rt_error 
 		container_release(&c);
 		return 0;
 	}
+	/* others (kill, state, delete) may lock the container while it runs */
+	close(steal_fd(&c.dirfd));
 	if (master >= 0)
 		terminal_relay(master);
 	code = wait_exit_code(c.state.pid);
 	forward_to = 0;
-	container_destroy(g->root, cli.id, c.spec, 0, err);
+	if (state_open_dir(g->root, cli.id, &c.dirfd, err) == 0)
+		container_destroy(g->root, cli.id, c.spec, 0, err);
 	container_release(&c);
 	return code;
 fail:
