@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "cgroups.h"
 #include "container.h"
 #include "hooks.h"
 #include "init.h"
@@ -22,8 +24,33 @@
 #include "util.h"
 
 /* Everything that can be checked before anything exists is checked here. */
+/* Rule 10 of the memory policy meets the cpuset: the kernel would say only
+ * EINVAL when the nodes miss linux.resources.cpu.mems. */
+static int check_mems(const struct spec *spec, const struct resources *res, struct rt_error *err)
+{
+	struct mpol_nodemask mems;
+	const struct mpol_policy *p = &spec->memory_policy;
+	char nodes[256];
+
+	if (!spec->has_memory_policy || !p->has_nodes || !res || !res->cpu_mems ||
+	    !*res->cpu_mems || (p->flags & MPOL_FLAG_RELATIVE_NODES))
+		return 0;
+	if (mpol_parse_nodes(res->cpu_mems, "linux.resources.cpu.mems", &mems, err->msg,
+			     sizeof(err->msg)) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < MPOL_MASK_WORDS; i++)
+		if (p->nodes.bits[i] & mems.bits[i])
+			return 0;
+	mpol_format_nodes(&p->nodes, nodes, sizeof(nodes));
+	return rt_fail(err, EINVAL,
+		       "linux.memoryPolicy.nodes: no node of \"%s\" is in linux.resources.cpu.mems "
+		       "(\"%s\")",
+		       nodes, res->cpu_mems);
+}
+
 static int validate(struct spec *spec, const struct create_opts *o,
-		    struct seccomp_filter **ret_filter, struct rt_error *err)
+		    struct seccomp_filter **ret_filter, struct resources **ret_res,
+		    struct rt_error *err)
 {
 	if (spec->process && spec->process->has_caps &&
 	    caps_parse(spec->process, "process", err) < 0)
@@ -43,6 +70,10 @@ static int validate(struct spec *spec, const struct create_opts *o,
 			return r;
 		}
 	}
+	if (spec->resources_json &&
+	    (resources_parse(spec->resources_json, "linux.resources", ret_res, err) < 0 ||
+	     check_mems(spec, *ret_res, err) < 0))
+		return -EINVAL;
 	if (spec->seccomp && seccomp_filter_build(spec->seccomp, ret_filter, err) < 0)
 		return -EINVAL;
 	return 0;
@@ -53,8 +84,9 @@ static int clone_init(const struct container *c, struct init_args *args, pid_t *
 {
 	/* a raw clone is fork() with namespaces: the child runs on a copy of
 	 * our stack and never returns from init_main */
-	long pid = syscall(SYS_clone, (unsigned long)ns_clone_flags(args->spec) | SIGCHLD, NULL,
-			   NULL, NULL, NULL);
+	/* a new cgroup namespace is made by the init once it is in its cgroup */
+	unsigned long flags = (unsigned long)ns_clone_flags(args->spec) & ~(unsigned long)CLONE_NEWCGROUP;
+	long pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 
 	if (pid < 0)
 		return rt_fail_errno(err, errno, "linux.namespaces: clone");
@@ -81,13 +113,18 @@ static char *creating_state_json(const struct container *c)
 }
 
 /* Serves the init until it is ready: maps, hooks, then SYNC_READY. */
-static int serve_init(struct container *c, bool new_userns, struct rt_error *err)
+static int serve_init(struct container *c, bool new_userns, bool wait_for_parent,
+		      struct rt_error *err)
 {
 	struct sync_msg msg;
 
-	if (new_userns && (ns_write_id_maps(c->state.pid, c->spec, err) < 0 ||
-			   sync_send_type(c->sync_fd, SYNC_MAPS_DONE) < 0))
+	/* the init waits for its cgroup before a cgroup namespace of its own */
+	if (c->state.cgroup_json && cgroups_attach(c->state.cgroup_json, c->state.pid, err) < 0)
 		return -EINVAL;
+	if (new_userns && ns_write_id_maps(c->state.pid, c->spec, err) < 0)
+		return -EINVAL;
+	if (wait_for_parent && sync_send_type(c->sync_fd, SYNC_MAPS_DONE) < 0)
+		return rt_fail(err, EPIPE, "the container's init exited during set-up");
 	for (;;) {
 		int r = sync_recv(c->sync_fd, &msg);
 
@@ -157,7 +194,7 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 		return -EINVAL;
 	}
 	close(sv[1]);
-	if (serve_init(c, args->new_userns, err) < 0)
+	if (serve_init(c, args->new_userns, args->new_userns || args->new_cgroupns, err) < 0)
 		return -EINVAL;
 	if (proc_stat(c->state.pid, &c->state.start_time, NULL) < 0)
 		return rt_fail(err, ESRCH, "the container's init exited during set-up");
@@ -184,9 +221,34 @@ static int open_console(struct container *c, const struct create_opts *o, int *r
 	return 0;
 }
 
+/* The host id that container id 0 maps to, or -1 when 0 is not mapped. */
+static long long host_root(const struct spec_idmap *maps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (maps[i].container_id == 0)
+			return maps[i].host_id;
+	return -1;
+}
+
+/* In a new user namespace the init is root only there: it opens the exec
+ * fifo as the host id root maps to, through the 0700 state directory. Let
+ * it search the directory (0711, as runc's) and own the fifo. */
+static int share_fifo_with_userns(int dirfd, const struct spec *spec, struct rt_error *err)
+{
+	long long uid = host_root(spec->uid_maps, spec->n_uid_maps);
+	long long gid = host_root(spec->gid_maps, spec->n_gid_maps);
+
+	if (fchmod(dirfd, 0711) < 0)
+		return rt_fail_errno(err, errno, "chmod the state directory");
+	if (fchownat(dirfd, STATE_FIFO, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return rt_fail_errno(err, errno, "chown the exec fifo");
+	return 0;
+}
+
 int container_create(const struct create_opts *o, struct container *c, struct rt_error *err)
 {
 	struct seccomp_filter *filter = NULL;
+	struct resources *res = NULL;
 	struct init_args args = {.id = o->id, .state_dirfd = -1, .console_fd = -1,
 				 .no_pivot = o->no_pivot};
 	int r;
@@ -196,7 +258,10 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 		return -EINVAL;
 	args.spec = c->spec;
 	args.new_userns = c->spec->ns[NS_USER].enabled && !c->spec->ns[NS_USER].path;
-	if (validate(c->spec, o, &filter, err) < 0) {
+	args.new_cgroupns = c->spec->ns[NS_CGROUP].enabled && !c->spec->ns[NS_CGROUP].path;
+	if (validate(c->spec, o, &filter, &res, err) < 0) {
+		seccomp_filter_free(filter);
+		resources_free(res);
 		container_release(c);
 		return -EINVAL;
 	}
@@ -204,6 +269,8 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	r = state_create_dir(o->root, o->id, &c->dirfd, err);
 	if (r == 0 && !o->for_run && mkfifoat(c->dirfd, STATE_FIFO, 0600) < 0)
 		r = rt_fail_errno(err, errno, "create the exec fifo");
+	if (r == 0 && !o->for_run && args.new_userns)
+		r = share_fifo_with_userns(c->dirfd, c->spec, err);
 	if (r == 0 && !o->for_run) {
 		args.state_dirfd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (args.state_dirfd < 0)
@@ -211,6 +278,9 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	}
 	if (r == 0)
 		r = fill_state(c, o, err);
+	if (r == 0)
+		r = cgroups_create(c->spec, o->id, res, &c->state.cgroup_json, err);
+	resources_free(res);
 	if (r == 0)
 		r = open_console(c, o, &args.console_fd, err);
 	if (r == 0)
@@ -224,7 +294,8 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 		struct rt_error ignored;
 
 		if (c->dirfd >= 0)
-			container_destroy(o->root, o->id, NULL, c->state.pid, &ignored);
+			container_destroy(o->root, o->id, NULL, c->state.pid, c->state.cgroup_json,
+					  &ignored);
 		container_release(c);
 		return r;
 	}
@@ -262,10 +333,23 @@ static void kill_and_wait(pid_t pid)
 }
 
 int container_destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
-		      struct rt_error *err)
+		      const char *cgroups, struct rt_error *err)
 {
 	if (pid > 0)
 		kill_and_wait(pid);
+	/* kill what the init left behind in its cgroup (a shared pid namespace) */
+	if (cgroups) {
+		pid_t *pids = NULL;
+		size_t n = 0;
+		struct rt_error ignored;
+
+		if (cgroups_pids(cgroups, &pids, &n, &ignored) == 0)
+			for (size_t i = 0; i < n; i++)
+				kill(pids[i], SIGKILL);
+		free(pids);
+		if (cgroups_destroy(cgroups, err) < 0)
+			return -EBUSY;
+	}
 	if (spec && spec->hooks[HOOK_POSTSTOP].count) {
 		struct state st = {.pid = pid};
 		cleanup_free char *json = NULL;

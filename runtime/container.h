@@ -34,9 +34,10 @@ int container_create(const struct create_opts *opts, struct container *ret,
 		     struct rt_error *err);
 /* `run`: lets the init exec (SYNC_START) and runs the poststart hooks. */
 int container_start_now(struct container *c, struct rt_error *err);
-/* Kills what is left, runs poststop hooks, removes the state directory. */
+/* Kills what is left, removes the cgroups (`cgroups` is the state's
+ * record, may be NULL), runs poststop hooks, removes the state directory. */
 int container_destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
-		      struct rt_error *err);
+		      const char *cgroups, struct rt_error *err);
 void container_release(struct container *c);
 
 /* Writes the pid file atomically: bare digits, no newline. */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,10 +42,16 @@ __attribute__((noreturn)) static void fail_late(const struct rt_error *err)
 	_exit(127);
 }
 
-static int become_root_in_userns(const struct init_args *a, struct rt_error *err)
+/* The parent has placed us in our cgroup and written our id maps. */
+static int wait_for_parent(const struct init_args *a, struct rt_error *err)
 {
 	if (sync_expect(a->sync_fd, SYNC_MAPS_DONE, "writing the id maps", NULL, err) < 0)
 		return -EIO;
+	/* the namespace's root is the cgroup we are in when we make it */
+	if (a->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return rt_fail_errno(err, errno, "linux.namespaces: create a cgroup namespace");
+	if (!a->new_userns)
+		return 0;
 	/* uid/gid 0 of the new namespace, whatever host ids they map to */
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return rt_fail_errno(err, errno, "linux.uidMappings: become root in the user "
@@ -206,7 +213,7 @@ void init_main(const struct init_args *a)
 
 	/* die with the runtime while it sets us up; cleared before READY */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (a->new_userns && become_root_in_userns(a, &err) < 0)
+	if ((a->new_userns || a->new_cgroupns) && wait_for_parent(a, &err) < 0)
 		fail(a, &err);
 	/* the host's /proc is still ours until pivot_root */
 	if (process_set_oom_score(p, &err) < 0 || ns_join_paths(spec, &err) < 0 ||

@@ -16,6 +16,7 @@ struct init_args {
 	int console_fd;	    /* console socket, -1 without a terminal */
 	bool no_pivot;
 	bool new_userns;    /* wait for the parent to write the id maps */
+	bool new_cgroupns;  /* wait to be in the cgroup, then unshare it */
 	struct seccomp_filter *seccomp; /* built by the parent; NULL for none */
 };
 

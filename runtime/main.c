@@ -24,6 +24,12 @@ static const struct command {
 	{"list", cmd_list, false, "list containers"},
 	{"features", cmd_features, false, "print the features this runtime supports"},
 	{"spec", cmd_spec, false, "write a default config.json"},
+	{"exec", cmd_exec, true, "run another process in a container"},
+	{"ps", cmd_ps, false, "list the processes of a container"},
+	{"pause", cmd_pause, false, "freeze a container's processes"},
+	{"resume", cmd_resume, false, "thaw a paused container"},
+	{"update", cmd_update, false, "change a container's resource limits"},
+	{"events", cmd_events, false, "print resource usage (--stats)"},
 };
 
 static void usage(FILE *out)

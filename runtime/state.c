@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cgroups.h"
 #include "state.h"
 #include "util.h"
 
@@ -201,7 +202,7 @@ int state_write(int dirfd, const struct state *st, struct rt_error *err)
 		json_object_set_new(obj, "memoryPolicy", mp);
 	}
 	if (st->cgroup_json)
-		json_object_set_new(obj, "cgroup", json_loads(st->cgroup_json, 0, NULL));
+		json_object_set_new(obj, "cgroupPaths", json_string(st->cgroup_json));
 	text = json_dumps(obj, JSON_COMPACT);
 	json_decref(obj);
 	if (!text)
@@ -275,9 +276,9 @@ int state_read(int dirfd, const char *id, struct state *ret_state, struct rt_err
 	st.creating = creating;
 	st.has_process = has_process;
 	read_policy(json_object_get(obj, "memoryPolicy"), &st);
-	cg = json_object_get(obj, "cgroup");
-	if (cg)
-		st.cgroup_json = json_dumps(cg, JSON_COMPACT);
+	cg = json_object_get(obj, "cgroupPaths");
+	if (json_is_string(cg))
+		st.cgroup_json = strdup(json_string_value(cg));
 	if (read_annotations(json_object_get(obj, "annotations"), &st) < 0 || !st.bundle ||
 	    !st.rootfs) {
 		json_decref(obj);
@@ -316,5 +317,7 @@ enum state_status state_status(int dirfd, const struct state *st)
 		return STATUS_CREATING;
 	if (fstatat(dirfd, STATE_FIFO, &sb, AT_SYMLINK_NOFOLLOW) == 0)
 		return STATUS_CREATED;
+	if (st->cgroup_json && cgroups_frozen(st->cgroup_json))
+		return STATUS_PAUSED;
 	return STATUS_RUNNING;
 }

@@ -35,7 +35,7 @@ struct state {
 	size_t nannotations;
 	bool has_memory_policy; /* what the kernel installed, read back by the init */
 	struct mpol_policy memory_policy;
-	char *cgroup_json; /* cgroups.c's record of what it created; NULL if none */
+	char *cgroup_json; /* cgroups.c's record of its directories; NULL if none */
 };
 
 /* Rejects "", ".", "..", "/", NUL and anything but [A-Za-z0-9_+.-]. */

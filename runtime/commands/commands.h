@@ -25,6 +25,12 @@ int cmd_kill(int argc, char **argv, const struct global_opts *g, struct rt_error
 int cmd_delete(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
 int cmd_features(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
 int cmd_spec(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_exec(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_ps(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_pause(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_resume(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_update(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_events(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
 
 /* Shared by create and run: options both accept. */
 struct create_cli {

@@ -103,7 +103,8 @@ int cmd_delete(int argc, char **argv, const struct global_opts *g, struct rt_err
 		log_warn("delete %s: no poststop hooks: %s", id, err->msg);
 		spec = NULL;
 	}
-	r = container_destroy(g->root, id, spec, status == STATUS_STOPPED ? 0 : st.pid, err);
+	r = container_destroy(g->root, id, spec, status == STATUS_STOPPED ? 0 : st.pid,
+			      st.cgroup_json, err);
 	spec_free(spec);
 	state_free(&st);
 	return r;

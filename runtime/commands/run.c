@@ -80,11 +80,12 @@ int cmd_run(int argc, char **argv, const struct global_opts *g, struct rt_error 
 	code = wait_exit_code(c.state.pid);
 	forward_to = 0;
 	if (state_open_dir(g->root, cli.id, &c.dirfd, err) == 0)
-		container_destroy(g->root, cli.id, c.spec, 0, err);
+		container_destroy(g->root, cli.id, c.spec, 0, c.state.cgroup_json, err);
 	container_release(&c);
 	return code;
 fail:
-	container_destroy(g->root, cli.id, NULL, c.state.pid, &(struct rt_error){0});
+	container_destroy(g->root, cli.id, NULL, c.state.pid, c.state.cgroup_json,
+			  &(struct rt_error){0});
 	container_release(&c);
 	return -EINVAL;
 }

@@ -1,0 +1,365 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroups_internal.h"
+#include "util.h"
+
+int cg_read(const char *dir, const char *file, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int cg_write(const struct cg_dir *d, const char *file, const char *value, const char *field,
+	     struct rt_error *err)
+{
+	char path[PATH_MAX];
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", d->dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rt_fail_errno(err, errno, "%s: open %s", field, path);
+	if (write(fd, value, strlen(value)) < 0)
+		r = rt_fail_errno(err, errno, "%s: write \"%s\" to %s", field, value, path);
+	close(fd);
+	return r;
+}
+
+/* Cgroup mounts under /sys/fs/cgroup: v1 hierarchies and the v2 tree. */
+static int find_hierarchies(struct cg_set *set, const char *path, struct rt_error *err)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+
+	if (!f)
+		return rt_fail_errno(err, errno, "read /proc/self/mountinfo");
+	set->n = 0;
+	while (fgets(line, sizeof(line), f) && set->n < CG_MAX) {
+		char mnt[PATH_MAX], fstype[64], *sep = strstr(line, " - ");
+		const char *base;
+
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    sscanf(sep + 3, "%63s", fstype) != 1)
+			continue;
+		if ((strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) ||
+		    strncmp(mnt, "/sys/fs/cgroup", 14) != 0)
+			continue;
+		base = strcmp(mnt, "/sys/fs/cgroup") == 0 ? "unified" : strrchr(mnt, '/') + 1;
+		struct cg_dir *d = &set->d[set->n++];
+		snprintf(d->name, sizeof(d->name), "%s", base);
+		snprintf(d->dir, sizeof(d->dir), "%s%s", mnt, path);
+		d->v2 = strcmp(fstype, "cgroup2") == 0;
+		d->top[0] = '\0';
+	}
+	fclose(f);
+	if (set->n == 0)
+		return rt_fail(err, ENOENT, "linux.cgroupsPath: no cgroup hierarchy is mounted");
+	return 0;
+}
+
+/* A new v1 cpuset has no cpus or mems: it takes its parent's. */
+static void inherit_cpuset(const char *dir)
+{
+	char parent[PATH_MAX], buf[4096];
+	struct cg_dir d;
+	struct rt_error ignored;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	*strrchr(parent, '/') = '\0';
+	snprintf(d.dir, sizeof(d.dir), "%s", dir);
+	for (int i = 0; i < 2; i++) {
+		const char *file = i ? "cpuset.mems" : "cpuset.cpus";
+
+		if (cg_read(dir, file, buf, sizeof(buf)) > 1)
+			continue;
+		if (cg_read(parent, file, buf, sizeof(buf)) > 0)
+			cg_write(&d, file, buf, "cpuset", &ignored);
+	}
+}
+
+/* v2: a child sees a controller's files only when every ancestor enables it. */
+static void enable_controllers(const char *dir)
+{
+	char parent[PATH_MAX], buf[1024], *tok, *save = NULL;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	*strrchr(parent, '/') = '\0';
+	if (cg_read(parent, "cgroup.controllers", buf, sizeof(buf)) <= 0)
+		return;
+	for (tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+		struct cg_dir d;
+		struct rt_error ignored;
+		char plus[80];
+
+		snprintf(d.dir, sizeof(d.dir), "%s", parent);
+		snprintf(plus, sizeof(plus), "+%s", tok);
+		cg_write(&d, "cgroup.subtree_control", plus, "cgroup", &ignored);
+	}
+}
+
+static int make_dir(struct cg_dir *d, size_t mount_len, struct rt_error *err)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", d->dir);
+	for (char *p = buf + mount_len + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (d->v2)
+			enable_controllers(buf);
+		if (mkdir(buf, 0755) == 0) {
+			if (!d->top[0])
+				snprintf(d->top, sizeof(d->top), "%s", buf);
+			if (strcmp(d->name, "cpuset") == 0)
+				inherit_cpuset(buf);
+		} else if (errno != EEXIST) {
+			return rt_fail_errno(err, errno, "linux.cgroupsPath: mkdir %s", buf);
+		}
+		*p = c;
+		if (!c)
+			break;
+	}
+	return 0;
+}
+
+static int format_record(const struct cg_set *set, char **ret)
+{
+	size_t len = 1, off = 0;
+	char *out;
+
+	for (size_t i = 0; i < set->n; i++)
+		len += strlen(set->d[i].name) + strlen(set->d[i].dir) + strlen(set->d[i].top) + 5;
+	out = malloc(len);
+	if (!out)
+		return -ENOMEM;
+	out[0] = '\0';
+	for (size_t i = 0; i < set->n; i++)
+		off += (size_t)snprintf(out + off, len - off, "%s\t%s\t%s\t%d\n", set->d[i].name,
+					set->d[i].dir, set->d[i].top, set->d[i].v2);
+	*ret = out;
+	return 0;
+}
+
+int cg_parse_record(const char *record, struct cg_set *set)
+{
+	const char *p = record;
+
+	set->n = 0;
+	while (p && *p && set->n < CG_MAX) {
+		struct cg_dir *d = &set->d[set->n];
+		const char *nl = strchr(p, '\n');
+		char line[3 * PATH_MAX];
+		int v2 = 0;
+
+		snprintf(line, sizeof(line), "%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
+		d->top[0] = '\0';
+		if (sscanf(line, "%63[^\t]\t%4095[^\t]\t%4095[^\t]\t%d", d->name, d->dir, d->top,
+			   &v2) < 2) {
+			/* an empty "top" field: name, dir, then v2 */
+			if (sscanf(line, "%63[^\t]\t%4095[^\t]\t\t%d", d->name, d->dir, &v2) < 2)
+				return -EINVAL;
+			d->top[0] = '\0';
+		}
+		d->v2 = v2;
+		set->n++;
+		p = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+static int remove_set(const struct cg_set *set, struct rt_error *err)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct cg_dir *d = &set->d[i];
+		char buf[PATH_MAX];
+
+		if (!d->top[0])
+			continue; /* we created nothing in this hierarchy */
+		snprintf(buf, sizeof(buf), "%s", d->dir);
+		/* exiting tasks leave the cgroup a moment after they are reaped */
+		for (int tries = 0; rmdir(buf) < 0 && errno == EBUSY && tries < 100; tries++)
+			nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+		if (access(buf, F_OK) == 0) {
+			r = rt_fail_errno(err, EBUSY, "remove cgroup %s", buf);
+			continue;
+		}
+		while (strcmp(buf, d->top) != 0) {
+			*strrchr(buf, '/') = '\0';
+			if (rmdir(buf) < 0)
+				break;
+		}
+	}
+	return r;
+}
+
+static const char *cgroup_path(const struct spec *spec, const char *id, char *buf, size_t len)
+{
+	if (!spec->cgroups_path || !*spec->cgroups_path)
+		snprintf(buf, len, "/mini-runtime/%s", id);
+	else
+		snprintf(buf, len, "%s%s", spec->cgroups_path[0] == '/' ? "" : "/",
+			 spec->cgroups_path);
+	return buf;
+}
+
+int cgroups_create(const struct spec *spec, const char *id, const struct resources *res,
+		   char **ret_record, struct rt_error *err)
+{
+	struct cg_set set;
+	char path[PATH_MAX];
+	struct rt_error ignored;
+
+	cgroup_path(spec, id, path, sizeof(path));
+	if (strstr(path, "/../") || strstr(path, "/./") || strchr(path, ':'))
+		return rt_fail(err, EINVAL, "linux.cgroupsPath: invalid path \"%s\"",
+			       spec->cgroups_path);
+	if (find_hierarchies(&set, path, err) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < set.n; i++) {
+		if (make_dir(&set.d[i], strlen(set.d[i].dir) - strlen(path), err) < 0) {
+			remove_set(&set, &ignored);
+			return -EINVAL;
+		}
+	}
+	if ((res && cg_apply_resources(&set, res, err) < 0) || format_record(&set, ret_record) < 0) {
+		if (!*err->msg)
+			rt_fail(err, ENOMEM, "out of memory");
+		remove_set(&set, &ignored);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cgroups_attach(const char *record, pid_t pid, struct rt_error *err)
+{
+	struct cg_set set;
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	if (cg_parse_record(record, &set) < 0)
+		return rt_fail(err, EINVAL, "corrupt cgroup record");
+	for (size_t i = 0; i < set.n; i++)
+		if (cg_write(&set.d[i], "cgroup.procs", buf, "linux.cgroupsPath", err) < 0)
+			return -EINVAL;
+	return 0;
+}
+
+int cgroups_join(const struct state *st, pid_t pid, struct rt_error *err)
+{
+	return st->cgroup_json ? cgroups_attach(st->cgroup_json, pid, err) : 0;
+}
+
+int cgroups_destroy(const char *record, struct rt_error *err)
+{
+	struct cg_set set;
+
+	if (!record || cg_parse_record(record, &set) < 0)
+		return 0;
+	return remove_set(&set, err);
+}
+
+const char *cgroups_dir(const char *record, const char *name, char *buf, size_t len)
+{
+	struct cg_set set;
+
+	if (!record || cg_parse_record(record, &set) < 0)
+		return NULL;
+	for (size_t i = 0; i < set.n; i++)
+		if (strcmp(set.d[i].name, name) == 0) {
+			snprintf(buf, len, "%s", set.d[i].dir);
+			return buf;
+		}
+	return NULL;
+}
+
+int cgroups_pids(const char *record, pid_t **ret_pids, size_t *ret_n, struct rt_error *err)
+{
+	struct cg_set set;
+	cleanup_free char *text = NULL;
+	char path[PATH_MAX];
+	size_t n = 0;
+	pid_t *pids;
+
+	if (!record || cg_parse_record(record, &set) < 0 || set.n == 0)
+		return rt_fail(err, ENOENT, "the container has no cgroup");
+	snprintf(path, sizeof(path), "%s/cgroup.procs", set.d[0].dir);
+	if (read_file(path, &text, NULL, err) < 0)
+		return -EINVAL;
+	pids = calloc(strlen(text) / 2 + 1, sizeof(*pids));
+	if (!pids)
+		return rt_fail(err, ENOMEM, "out of memory");
+	for (char *p = text, *end; *p; p = end) {
+		long v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		pids[n++] = (pid_t)v;
+	}
+	*ret_pids = pids;
+	*ret_n = n;
+	return 0;
+}
+
+int cgroups_freeze(const char *record, bool freeze, struct rt_error *err)
+{
+	struct cg_set set;
+	const struct cg_dir *d;
+	char buf[64];
+
+	if (!record || cg_parse_record(record, &set) < 0)
+		return rt_fail(err, ENOENT, "the container has no cgroup");
+	d = cg_find(&set, "freezer", "cgroup.freeze");
+	if (!d)
+		return rt_fail(err, ENOTSUP, "no freezer cgroup for this container");
+	if (d->v2)
+		return cg_write(d, "cgroup.freeze", freeze ? "1" : "0", "freeze", err);
+	if (cg_write(d, "freezer.state", freeze ? "FROZEN" : "THAWED", "freeze", err) < 0)
+		return -EINVAL;
+	/* v1 freezing is asynchronous: wait until the state settles */
+	for (int i = 0; freeze && i < 500; i++) {
+		if (cg_read(d->dir, "freezer.state", buf, sizeof(buf)) > 0 &&
+		    strncmp(buf, "FROZEN", 6) == 0)
+			return 0;
+		nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
+	}
+	return freeze ? rt_fail(err, ETIMEDOUT, "the container did not freeze") : 0;
+}
+
+bool cgroups_frozen(const char *record)
+{
+	struct cg_set set;
+	const struct cg_dir *d;
+	char buf[64];
+
+	if (!record || cg_parse_record(record, &set) < 0)
+		return false;
+	d = cg_find(&set, "freezer", "cgroup.freeze");
+	if (!d)
+		return false;
+	if (d->v2)
+		return cg_read(d->dir, "cgroup.freeze", buf, sizeof(buf)) > 0 && buf[0] == '1';
+	return cg_read(d->dir, "freezer.state", buf, sizeof(buf)) > 0 &&
+	       strncmp(buf, "FROZEN", 6) == 0;
+}

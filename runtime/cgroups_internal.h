@@ -1,0 +1,33 @@
+/* cgroups_internal.h - shared by cgroups.c and cgroups_resources.c. */
+#ifndef MINI_CGROUPS_INTERNAL_H
+#define MINI_CGROUPS_INTERNAL_H
+
+#include <limits.h>
+
+#include "cgroups.h"
+
+#define CG_MAX 24
+
+struct cg_dir {
+	char name[64];	     /* "memory", "cpu", "unified", "systemd" ... */
+	char dir[PATH_MAX];  /* the container's directory */
+	char top[PATH_MAX];  /* the topmost directory we created ("" if none) */
+	bool v2;
+};
+
+struct cg_set {
+	size_t n;
+	struct cg_dir d[CG_MAX];
+};
+
+int cg_parse_record(const char *record, struct cg_set *set);
+/* The directory holding `file` (v1 hierarchy `v1_name`, else the v2 one if
+ * it has the file's controller enabled), or NULL. */
+const struct cg_dir *cg_find(const struct cg_set *set, const char *v1_name, const char *file);
+int cg_write(const struct cg_dir *d, const char *file, const char *value, const char *field,
+	     struct rt_error *err);
+int cg_read(const char *dir, const char *file, char *buf, size_t len);
+int cg_apply_resources(const struct cg_set *set, const struct resources *res,
+		       struct rt_error *err);
+
+#endif

@@ -1,0 +1,241 @@
+/* cgroup_cmds.c - the commands that act on the container's cgroup: ps,
+ * pause, resume, update, events --stats. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroups.h"
+#include "commands.h"
+#include "resources.h"
+#include "state.h"
+#include "util.h"
+
+/* Locks and reads the container; fails unless its status is in `allowed`
+ * (a bit mask of 1 << status). */
+static int load(const struct global_opts *g, const char *id, unsigned allowed, int *ret_dirfd,
+		struct state *st, struct rt_error *err)
+{
+	enum state_status s;
+
+	if (state_open_dir(g->root, id, ret_dirfd, err) < 0)
+		return -EINVAL;
+	if (state_read(*ret_dirfd, id, st, err) < 0)
+		return -EINVAL;
+	s = state_status(*ret_dirfd, st);
+	if (!(allowed & (1u << s))) {
+		state_free(st);
+		return rt_fail(err, EINVAL, "container %s is %s", id, state_status_name(s));
+	}
+	if (!st->cgroup_json) {
+		state_free(st);
+		return rt_fail(err, ENOENT, "container %s has no cgroup", id);
+	}
+	return 0;
+}
+
+#define LIVE ((1u << STATUS_CREATED) | (1u << STATUS_RUNNING) | (1u << STATUS_PAUSED))
+
+int cmd_ps(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+					     {NULL, 0, NULL, 0}};
+	cleanup_close int dirfd = -1;
+	const char *format = "table";
+	struct state st;
+	pid_t *pids = NULL;
+	size_t n = 0;
+	int o;
+
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
+		if (o != 'f')
+			return rt_fail(err, EINVAL, "ps: unknown option \"%s\"", argv[optind - 1]);
+		format = optarg;
+	}
+	if (strcmp(format, "json") && strcmp(format, "table"))
+		return rt_fail(err, EINVAL, "ps --format: \"%s\" is not table or json", format);
+	if (optind >= argc)
+		return rt_fail(err, EINVAL, "ps: missing container id");
+	if (load(g, argv[optind], LIVE | (1u << STATUS_STOPPED), &dirfd, &st, err) < 0 ||
+	    cgroups_pids(st.cgroup_json, &pids, &n, err) < 0) {
+		return -EINVAL;
+	}
+	state_free(&st);
+	if (strcmp(format, "json") == 0) {
+		printf("[");
+		for (size_t i = 0; i < n; i++)
+			printf("%s%d", i ? "," : "", (int)pids[i]);
+		printf("]\n");
+	} else {
+		printf("PID\n");
+		for (size_t i = 0; i < n; i++)
+			printf("%d\n", (int)pids[i]);
+	}
+	free(pids);
+	return 0;
+}
+
+static int freeze(int argc, char **argv, const struct global_opts *g, bool on,
+		  struct rt_error *err)
+{
+	cleanup_close int dirfd = -1;
+	struct state st;
+	const char *id;
+	int r;
+
+	if (cli_one_id(argc, argv, 1, &id, err) < 0 ||
+	    load(g, id, on ? (1u << STATUS_RUNNING) | (1u << STATUS_CREATED) : 1u << STATUS_PAUSED,
+		 &dirfd, &st, err) < 0)
+		return -EINVAL;
+	r = cgroups_freeze(st.cgroup_json, on, err);
+	state_free(&st);
+	return r;
+}
+
+int cmd_pause(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
+{
+	return freeze(argc, argv, g, true, err);
+}
+
+int cmd_resume(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
+{
+	return freeze(argc, argv, g, false, err);
+}
+
+/* The flags runc's update takes: which object of linux.resources and which
+ * key each sets. */
+static const struct {
+	const char *flag, *object, *key;
+	bool quoted;
+} update_flags[] = {
+	{"memory", "memory", "limit", false},
+	{"memory-reservation", "memory", "reservation", false},
+	{"memory-swap", "memory", "swap", false},
+	{"pids-limit", "pids", "limit", false},
+	{"cpu-quota", "cpu", "quota", false},
+	{"cpu-period", "cpu", "period", false},
+	{"cpu-share", "cpu", "shares", false},
+	{"cpuset-cpus", "cpu", "cpus", true},
+	{"cpuset-mems", "cpu", "mems", true},
+	{"blkio-weight", "blockIO", "weight", false},
+};
+
+/* Builds {"memory":{...},"cpu":{...},...} from the flags given. */
+static int flags_to_json(const char *values[], char **ret_json)
+{
+	static const char *const objects[] = {"memory", "pids", "cpu", "blockIO"};
+	char buf[2048];
+	size_t off = 0;
+
+	off += (size_t)snprintf(buf + off, sizeof(buf) - off, "{");
+	for (size_t o = 0; o < ARRAY_SIZE(objects); o++) {
+		bool first = true;
+
+		for (size_t k = 0; k < ARRAY_SIZE(update_flags); k++) {
+			if (!values[k] || strcmp(update_flags[k].object, objects[o]))
+				continue;
+			if (first)
+				off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s\"%s\":{",
+							off > 1 ? "," : "", objects[o]);
+			else
+				off += (size_t)snprintf(buf + off, sizeof(buf) - off, ",");
+			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "\"%s\":%s%s%s",
+						update_flags[k].key, update_flags[k].quoted ? "\"" : "",
+						values[k], update_flags[k].quoted ? "\"" : "");
+			first = false;
+		}
+		if (!first)
+			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "}");
+	}
+	snprintf(buf + off, sizeof(buf) - off, "}");
+	*ret_json = strdup(buf);
+	return *ret_json ? 0 : -ENOMEM;
+}
+
+static int update_json(int argc, char **argv, char **ret_json, const char **ret_id,
+		       struct rt_error *err)
+{
+	const char *values[ARRAY_SIZE(update_flags)] = {0}, *file = NULL;
+	bool any = false;
+	int i;
+
+	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
+		const char *name = argv[i] + 2, *value = i + 1 < argc ? argv[i + 1] : NULL;
+		size_t k;
+
+		if (!value)
+			return rt_fail(err, EINVAL, "update: %s needs a value", argv[i]);
+		if (strcmp(name, "resources") == 0) {
+			file = value;
+			continue;
+		}
+		for (k = 0; k < ARRAY_SIZE(update_flags); k++)
+			if (strcmp(name, update_flags[k].flag) == 0)
+				break;
+		if (k == ARRAY_SIZE(update_flags))
+			return rt_fail(err, EINVAL, "update: unknown option --%s", name);
+		if (!update_flags[k].quoted && (!*value || strspn(value, "-0123456789") != strlen(value)))
+			return rt_fail(err, EINVAL, "update --%s: \"%s\" is not a number", name,
+				       value);
+		if (update_flags[k].quoted && strspn(value, "0123456789,-") != strlen(value))
+			return rt_fail(err, EINVAL, "update --%s: \"%s\" is not a list", name, value);
+		values[k] = value;
+		any = true;
+	}
+	if (i >= argc)
+		return rt_fail(err, EINVAL, "update: missing container id");
+	*ret_id = argv[i];
+	if (file)
+		return read_file(strcmp(file, "-") == 0 ? "/dev/stdin" : file, ret_json, NULL, err);
+	if (!any)
+		return rt_fail(err, EINVAL, "update: nothing to update");
+	return flags_to_json(values, ret_json) < 0 ? rt_fail(err, ENOMEM, "out of memory") : 0;
+}
+
+int cmd_update(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
+{
+	cleanup_close int dirfd = -1;
+	cleanup_free char *json = NULL;
+	struct resources *res = NULL;
+	struct state st;
+	const char *id = NULL;
+	int r;
+
+	if (update_json(argc, argv, &json, &id, err) < 0 ||
+	    resources_parse(json, "linux.resources", &res, err) < 0)
+		return -EINVAL;
+	r = load(g, id, LIVE, &dirfd, &st, err);
+	if (r == 0) {
+		r = cgroups_update(st.cgroup_json, res, err);
+		state_free(&st);
+	}
+	resources_free(res);
+	return r;
+}
+
+int cmd_events(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
+{
+	cleanup_close int dirfd = -1;
+	cleanup_free char *json = NULL;
+	struct state st;
+	int i = 1;
+
+	if (i < argc && strcmp(argv[i], "--stats") == 0)
+		i++;
+	else
+		return rt_fail(err, ENOTSUP, "events: only --stats is supported");
+	if (i >= argc)
+		return rt_fail(err, EINVAL, "events: missing container id");
+	if (load(g, argv[i], LIVE | (1u << STATUS_STOPPED), &dirfd, &st, err) < 0)
+		return -EINVAL;
+	i = cgroups_stats_json(st.cgroup_json, st.id, &json, err);
+	state_free(&st);
+	if (i < 0)
+		return i;
+	printf("%s\n", json);
+	return 0;
+}

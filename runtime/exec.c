@@ -1,0 +1,179 @@
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cgroups.h"
+#include "container.h"
+#include "exec.h"
+#include "namespaces.h"
+#include "process.h"
+#include "seccomp_profile.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util.h"
+
+struct exec_child {
+	const struct exec_opts *o;
+	int sync_fd, console_fd;
+	struct seccomp_filter *filter;
+};
+
+__attribute__((noreturn)) static void child_fail(int sync_fd, const struct rt_error *err)
+{
+	struct sync_msg msg = {.type = SYNC_ERROR, .errnum = err->errnum};
+
+	snprintf(msg.text, sizeof(msg.text), "%s", err->msg);
+	sync_send(sync_fd, &msg);
+	_exit(127);
+}
+
+static int apply_policy(const struct spec *spec, struct rt_error *err)
+{
+	int r;
+
+	if (!spec->has_memory_policy)
+		return 0;
+	r = mpol_apply(&spec->memory_policy, mpol_sys_set, NULL, err->msg, sizeof(err->msg));
+	if (r < 0)
+		err->errnum = -r;
+	return r;
+}
+
+/* The same order as the init's last steps (init.c): see the comments there. */
+static int drop_privileges(const struct exec_child *c, const struct spec_process *p,
+			   struct rt_error *err)
+{
+	if (c->filter && !p->no_new_privileges && seccomp_filter_load(c->filter, err) < 0)
+		return -EINVAL;
+	if (caps_drop_bounding(p, err) < 0 || process_set_user(p, err) < 0 ||
+	    caps_apply(p, err) < 0)
+		return -EINVAL;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return rt_fail_errno(err, errno, "process.noNewPrivileges");
+	if (c->filter && p->no_new_privileges && seccomp_filter_load(c->filter, err) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+__attribute__((noreturn)) static void child_main(const struct exec_child *c)
+{
+	const struct spec_process *p = c->o->process;
+	struct rt_error err = {0};
+	char program[PATH_MAX];
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (ns_join_process(c->o->state->pid, false, &err) < 0)
+		child_fail(c->sync_fd, &err);
+	if (p->terminal && c->console_fd >= 0 && terminal_setup(c->console_fd, p, &err) < 0)
+		child_fail(c->sync_fd, &err);
+	if (process_set_oom_score(p, &err) < 0 || process_set_limits(c->o->spec, p, &err) < 0)
+		child_fail(c->sync_fd, &err);
+	if (chdir(p->cwd) < 0) {
+		rt_fail_errno(&err, errno, "process.cwd: chdir %s", p->cwd);
+		child_fail(c->sync_fd, &err);
+	}
+	if (apply_policy(c->o->spec, &err) < 0 ||
+	    process_find_program(p, program, sizeof(program), &err) < 0)
+		child_fail(c->sync_fd, &err);
+	if (sync_send_type(c->sync_fd, SYNC_READY) < 0 ||
+	    sync_expect(c->sync_fd, SYNC_START, "waiting for start", NULL, &err) < 0)
+		_exit(127);
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	if (drop_privileges(c, p, &err) < 0)
+		child_fail(c->sync_fd, &err);
+	/* success closes the close-on-exec sync socket: the parent sees EOF */
+	process_exec(p, program, &err);
+	child_fail(c->sync_fd, &err);
+}
+
+static int open_console(const struct exec_opts *o, int *ret_ours, int *ret_child,
+			struct rt_error *err)
+{
+	int sv[2];
+
+	if (!o->process->terminal)
+		return 0;
+	if (o->console_socket)
+		return terminal_connect(o->console_socket, ret_child, err);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return rt_fail_errno(err, errno, "socketpair");
+	*ret_ours = sv[0];
+	*ret_child = sv[1];
+	return 0;
+}
+
+/* Parent side once the child is forked: place it, release it, confirm exec. */
+static int serve_child(const struct exec_opts *o, pid_t pid, int sync_fd, struct rt_error *err)
+{
+	struct sync_msg msg;
+	int r;
+
+	if (sync_expect(sync_fd, SYNC_READY, "setting up the process", NULL, err) < 0)
+		return -EINVAL;
+	if (cgroups_join(o->state, pid, err) < 0)
+		return -EINVAL;
+	if (sync_send_type(sync_fd, SYNC_START) < 0)
+		return rt_fail(err, EPIPE, "the process exited before it could start");
+	r = sync_recv(sync_fd, &msg);
+	if (r == 0 && msg.type == SYNC_ERROR)
+		return rt_fail(err, msg.errnum, "%s", msg.text);
+	if (o->pid_file && container_write_pid_file(o->pid_file, pid, err) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, struct rt_error *err)
+{
+	struct exec_child c = {.o = o, .sync_fd = -1, .console_fd = -1};
+	cleanup_close int ours = -1, console_ours = -1;
+	int sv[2], r;
+	long pid;
+
+	if (o->spec->seccomp && seccomp_filter_build(o->spec->seccomp, &c.filter, err) < 0)
+		return -EINVAL;
+	r = open_console(o, &console_ours, &c.console_fd, err);
+	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		r = rt_fail_errno(err, errno, "socketpair");
+	/* the pid and time namespaces apply to children: join them here */
+	if (r == 0 && ns_join_process(o->state->pid, true, err) < 0)
+		r = -EINVAL;
+	if (r < 0) {
+		seccomp_filter_free(c.filter);
+		if (c.console_fd >= 0)
+			close(c.console_fd);
+		return r;
+	}
+	ours = sv[0];
+	c.sync_fd = sv[1];
+	pid = syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0) {
+		close(ours);
+		if (console_ours >= 0)
+			close(console_ours);
+		child_main(&c);
+	}
+	close(c.sync_fd);
+	if (c.console_fd >= 0)
+		close(c.console_fd);
+	seccomp_filter_free(c.filter);
+	if (pid < 0)
+		return rt_fail_errno(err, errno, "fork");
+	r = serve_child(o, (pid_t)pid, ours, err);
+	if (r == 0 && console_ours >= 0)
+		r = terminal_recv_master(console_ours, ret_console, err);
+	if (r < 0) {
+		kill((pid_t)pid, SIGKILL);
+		waitpid((pid_t)pid, NULL, 0);
+		return r;
+	}
+	*ret_pid = (pid_t)pid;
+	return 0;
+}

@@ -1,0 +1,55 @@
+/* resources.h - linux.resources as plain C (parsed by spec_resources.c,
+ * applied by cgroups.c). An optional number is a struct opt_i64 whose
+ * `set` says whether config.json had it. */
+#ifndef MINI_RESOURCES_H
+#define MINI_RESOURCES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct opt_i64 {
+	bool set;
+	int64_t v;
+};
+
+struct res_device_rule {
+	bool allow;
+	char type; /* 'a', 'c', 'b' */
+	int64_t major, minor; /* -1 = any */
+	char access[4];	      /* of "rwm" */
+};
+
+struct res_hugepage {
+	char *page_size; /* "2MB" */
+	uint64_t limit;
+};
+
+struct res_kv {
+	char *key, *value;
+};
+
+struct resources {
+	struct opt_i64 mem_limit, mem_reservation, mem_swap, mem_swappiness;
+	bool mem_disable_oom_killer;
+	struct opt_i64 cpu_shares, cpu_quota, cpu_period, cpu_rt_runtime, cpu_rt_period, cpu_idle;
+	char *cpu_cpus, *cpu_mems;
+	struct opt_i64 pids_limit;
+	struct opt_i64 blkio_weight;
+	struct res_hugepage *hugepages;
+	size_t nhugepages;
+	struct res_device_rule *devices;
+	size_t ndevices;
+	struct res_kv *unified;
+	size_t nunified;
+};
+
+/* Parses a linux.resources object given as JSON text (config.json's, or
+ * `update --resources`); `path` prefixes messages ("linux.resources"). */
+int resources_parse(const char *json, const char *path, struct resources **ret,
+		    struct rt_error *err);
+void resources_free(struct resources *r);
+
+#endif

@@ -1,0 +1,229 @@
+/* spec_resources.c - linux.resources -> struct resources. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resources.h"
+#include "spec_json.h"
+#include "util.h"
+
+static int opt(json_t *obj, const char *key, const char *path, int64_t min, struct opt_i64 *o,
+	       struct rt_error *err)
+{
+	long long v = 0;
+	bool present = false;
+
+	if (sj_int(obj, key, path, min, INT64_MAX, &present, &v, err) < 0)
+		return -EINVAL;
+	if (present)
+		*o = (struct opt_i64){true, v};
+	return 0;
+}
+
+static int parse_memory(json_t *res, const char *path, struct resources *r, struct rt_error *err)
+{
+	json_t *m = NULL;
+	char sub[96];
+
+	snprintf(sub, sizeof(sub), "%s.memory", path);
+	if (sj_object(res, "memory", path, &m, err) < 0)
+		return -EINVAL;
+	if (!m)
+		return 0;
+	/* -1 means unlimited; other negative values are errors */
+	if (opt(m, "limit", sub, -1, &r->mem_limit, err) < 0 ||
+	    opt(m, "reservation", sub, -1, &r->mem_reservation, err) < 0 ||
+	    opt(m, "swap", sub, -1, &r->mem_swap, err) < 0 ||
+	    opt(m, "swappiness", sub, 0, &r->mem_swappiness, err) < 0 ||
+	    sj_bool(m, "disableOOMKiller", sub, &r->mem_disable_oom_killer, err) < 0)
+		return -EINVAL;
+	if (r->mem_swappiness.set && r->mem_swappiness.v > 100)
+		return rt_fail(err, EINVAL, "%s.swappiness: %lld is above 100", sub,
+			       (long long)r->mem_swappiness.v);
+	if (r->mem_swap.set && r->mem_limit.set && r->mem_swap.v >= 0 && r->mem_limit.v >= 0 &&
+	    r->mem_swap.v < r->mem_limit.v)
+		return rt_fail(err, EINVAL, "%s.swap: must be at least memory.limit (it counts "
+					    "memory plus swap)",
+			       sub);
+	return 0;
+}
+
+static int parse_cpu(json_t *res, const char *path, struct resources *r, struct rt_error *err)
+{
+	json_t *c = NULL;
+	char sub[96];
+
+	snprintf(sub, sizeof(sub), "%s.cpu", path);
+	if (sj_object(res, "cpu", path, &c, err) < 0)
+		return -EINVAL;
+	if (!c)
+		return 0;
+	if (opt(c, "shares", sub, 0, &r->cpu_shares, err) < 0 ||
+	    opt(c, "quota", sub, -1, &r->cpu_quota, err) < 0 ||
+	    opt(c, "period", sub, 0, &r->cpu_period, err) < 0 ||
+	    opt(c, "realtimeRuntime", sub, -1, &r->cpu_rt_runtime, err) < 0 ||
+	    opt(c, "realtimePeriod", sub, 0, &r->cpu_rt_period, err) < 0 ||
+	    opt(c, "idle", sub, 0, &r->cpu_idle, err) < 0 ||
+	    sj_string(c, "cpus", sub, false, &r->cpu_cpus, err) < 0 ||
+	    sj_string(c, "mems", sub, false, &r->cpu_mems, err) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_devices(json_t *res, const char *path, struct resources *r,
+			 struct rt_error *err)
+{
+	json_t *arr = NULL, *item;
+	char sub[96];
+	size_t i;
+
+	if (sj_array(res, "devices", path, &arr, err) < 0)
+		return -EINVAL;
+	if (!arr || !json_array_size(arr))
+		return 0;
+	r->devices = calloc(json_array_size(arr), sizeof(*r->devices));
+	if (!r->devices)
+		return rt_fail(err, ENOMEM, "out of memory");
+	json_array_foreach(arr, i, item)
+	{
+		struct res_device_rule *d = &r->devices[i];
+		cleanup_free char *type = NULL, *access = NULL;
+		long long major = -1, minor = -1;
+
+		snprintf(sub, sizeof(sub), "%s.devices[%zu]", path, i);
+		r->ndevices = i + 1;
+		if (!json_is_object(item))
+			return rt_fail(err, EINVAL, "%s: expected an object", sub);
+		if (sj_bool(item, "allow", sub, &d->allow, err) < 0 ||
+		    sj_string(item, "type", sub, false, &type, err) < 0 ||
+		    sj_int(item, "major", sub, -1, 0xfff, NULL, &major, err) < 0 ||
+		    sj_int(item, "minor", sub, -1, 0xfffff, NULL, &minor, err) < 0 ||
+		    sj_string(item, "access", sub, false, &access, err) < 0)
+			return -EINVAL;
+		d->type = type ? type[0] : 'a';
+		if (type && (strlen(type) != 1 || !strchr("acb", type[0])))
+			return rt_fail(err, EINVAL, "%s.type: unknown type \"%s\"", sub, type);
+		if (access && (strlen(access) > 3 || strspn(access, "rwm") != strlen(access)))
+			return rt_fail(err, EINVAL, "%s.access: invalid access \"%s\"", sub, access);
+		snprintf(d->access, sizeof(d->access), "%s", access ? access : "rwm");
+		d->major = major;
+		d->minor = minor;
+	}
+	return 0;
+}
+
+static int parse_hugepages(json_t *res, const char *path, struct resources *r,
+			   struct rt_error *err)
+{
+	json_t *arr = NULL, *item;
+	char sub[96];
+	size_t i;
+
+	if (sj_array(res, "hugepageLimits", path, &arr, err) < 0)
+		return -EINVAL;
+	if (!arr || !json_array_size(arr))
+		return 0;
+	r->hugepages = calloc(json_array_size(arr), sizeof(*r->hugepages));
+	if (!r->hugepages)
+		return rt_fail(err, ENOMEM, "out of memory");
+	json_array_foreach(arr, i, item)
+	{
+		snprintf(sub, sizeof(sub), "%s.hugepageLimits[%zu]", path, i);
+		r->nhugepages = i + 1;
+		if (!json_is_object(item))
+			return rt_fail(err, EINVAL, "%s: expected an object", sub);
+		if (sj_string(item, "pageSize", sub, true, &r->hugepages[i].page_size, err) < 0 ||
+		    sj_uint64(item, "limit", sub, NULL, &r->hugepages[i].limit, err) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_unified(json_t *res, const char *path, struct resources *r,
+			 struct rt_error *err)
+{
+	json_t *obj = NULL, *v;
+	const char *key;
+
+	if (sj_object(res, "unified", path, &obj, err) < 0)
+		return -EINVAL;
+	if (!obj || !json_object_size(obj))
+		return 0;
+	r->unified = calloc(json_object_size(obj), sizeof(*r->unified));
+	if (!r->unified)
+		return rt_fail(err, ENOMEM, "out of memory");
+	json_object_foreach(obj, key, v)
+	{
+		if (!json_is_string(v))
+			return rt_fail(err, EINVAL, "%s.unified.%s: expected a string", path, key);
+		/* a file name in the cgroup directory, nothing else */
+		if (!*key || strchr(key, '/') || key[0] == '.')
+			return rt_fail(err, EINVAL, "%s.unified: invalid key \"%s\"", path, key);
+		r->unified[r->nunified].key = strdup(key);
+		r->unified[r->nunified].value = strdup(json_string_value(v));
+		r->nunified++;
+	}
+	return 0;
+}
+
+int resources_parse(const char *json, const char *path, struct resources **ret,
+		    struct rt_error *err)
+{
+	json_error_t jerr;
+	json_t *res = json_loads(json, 0, &jerr), *pids = NULL, *blkio = NULL;
+	struct resources *r = calloc(1, sizeof(*r));
+	char sub[96];
+	int rc = -EINVAL;
+
+	if (!r) {
+		json_decref(res);
+		return rt_fail(err, ENOMEM, "out of memory");
+	}
+	if (!res || !json_is_object(res)) {
+		rt_fail(err, EINVAL, "%s: expected an object%s%s", path, res ? "" : ": ",
+			res ? "" : jerr.text);
+		goto out;
+	}
+	snprintf(sub, sizeof(sub), "%s.pids", path);
+	if (parse_memory(res, path, r, err) < 0 || parse_cpu(res, path, r, err) < 0 ||
+	    parse_devices(res, path, r, err) < 0 || parse_hugepages(res, path, r, err) < 0 ||
+	    parse_unified(res, path, r, err) < 0 || sj_object(res, "pids", path, &pids, err) < 0 ||
+	    (pids && opt(pids, "limit", sub, -1, &r->pids_limit, err) < 0))
+		goto out;
+	snprintf(sub, sizeof(sub), "%s.blockIO", path);
+	if (sj_object(res, "blockIO", path, &blkio, err) < 0 ||
+	    (blkio && opt(blkio, "weight", sub, 0, &r->blkio_weight, err) < 0))
+		goto out;
+	if (r->blkio_weight.set && (r->blkio_weight.v < 10 || r->blkio_weight.v > 1000))
+		rt_fail(err, EINVAL, "%s.weight: %lld is outside [10, 1000]", sub,
+			(long long)r->blkio_weight.v);
+	else
+		rc = 0;
+out:
+	json_decref(res);
+	if (rc < 0) {
+		resources_free(r);
+		return rc;
+	}
+	*ret = r;
+	return 0;
+}
+
+void resources_free(struct resources *r)
+{
+	if (!r)
+		return;
+	free(r->cpu_cpus);
+	free(r->cpu_mems);
+	for (size_t i = 0; i < r->nhugepages; i++)
+		free(r->hugepages[i].page_size);
+	free(r->hugepages);
+	free(r->devices);
+	for (size_t i = 0; i < r->nunified; i++) {
+		free(r->unified[i].key);
+		free(r->unified[i].value);
+	}
+	free(r->unified);
+	free(r);
+}
