@@ -44,6 +44,39 @@ int caps_drop_bounding(const struct spec_process *p, struct rt_error *err)
 	return 0;
 }
 
+int caps_check(const struct spec_process *p, struct rt_error *err)
+{
+	static const int sets[] = {CAP_SET_EFFECTIVE, CAP_SET_PERMITTED, CAP_SET_INHERITABLE,
+				   CAP_SET_AMBIENT};
+	int last = (int)cap_max_bits() - 1, r = 0;
+	cap_t own;
+
+	if (!p->has_caps)
+		return 0;
+	own = cap_get_proc();
+	if (!own)
+		return rt_fail_errno(err, errno, "process.capabilities: read the init's own");
+	/* capabilities the kernel does not know are ignored (caps_apply) */
+	for (size_t i = 0; i < ARRAY_SIZE(sets) && r == 0; i++) {
+		for (int cap = 0; cap <= last && r == 0; cap++) {
+			cap_flag_value_t held = CAP_CLEAR;
+			char *name;
+
+			if (!(p->cap_masks[sets[i]] & (1ULL << cap)) ||
+			    (cap_get_flag(own, cap, CAP_PERMITTED, &held) == 0 && held == CAP_SET))
+				continue;
+			name = cap_to_name(cap);
+			r = rt_fail(err, EPERM,
+				    "process.capabilities.%s: %s cannot be granted: the runtime "
+				    "does not hold it",
+				    set_keys[sets[i]], name ? name : "?");
+			cap_free(name);
+		}
+	}
+	cap_free(own);
+	return r;
+}
+
 static int fill_set(cap_t caps, cap_flag_t flag, uint64_t mask, int last)
 {
 	for (int cap = 0; cap <= last; cap++) {

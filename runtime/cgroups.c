@@ -225,6 +225,68 @@ static const char *cgroup_path(const struct spec *spec, const char *id, char *bu
 	return buf;
 }
 
+/* On a hybrid host the v2 tree holds only what v1 lacks (hugetlb here):
+ * join it only when the config asks for something there. A cgroup2 tree
+ * also keeps a zombie until it is reaped, which would block delete. */
+static void drop_unneeded_v2(struct cg_set *set, const struct resources *res)
+{
+	bool has_v1 = false, needs_v2 = res && (res->nhugepages || res->nunified);
+
+	for (size_t i = 0; i < set->n; i++)
+		has_v1 |= !set->d[i].v2;
+	if (!has_v1 || needs_v2)
+		return;
+	for (size_t i = 0; i < set->n;) {
+		if (set->d[i].v2)
+			set->d[i] = set->d[--set->n];
+		else
+			i++;
+	}
+}
+
+/* An existing cgroup with processes in it belongs to someone else (another
+ * container with the same id under another --root, say): joining it would
+ * let `delete` kill them and `update` change their limits. runc refuses it
+ * too. An empty existing one (prepared by a manager) is fine. */
+static int check_unused(const struct cg_set *set, struct rt_error *err)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		char buf[64];
+
+		if (cg_read(set->d[i].dir, "cgroup.procs", buf, sizeof(buf)) > 0)
+			return rt_fail(err, EBUSY,
+				       "linux.cgroupsPath: cgroup %s already has processes (another "
+				       "container's?)",
+				       set->d[i].dir);
+	}
+	return 0;
+}
+
+/* With a devices policy in force, the nodes the config has the runtime
+ * create (linux.devices) are allowed too, as runc does: otherwise a
+ * deny-all rule would make them useless. v2 is not enforced (see README). */
+static int allow_config_devices(const struct cg_set *set, const struct spec *spec,
+				const struct resources *res, struct rt_error *err)
+{
+	const struct cg_dir *d = cg_find(set, "devices", "devices.allow");
+	char rule[64], field[64];
+
+	if (!res || !res->ndevices || !d || d->v2)
+		return 0;
+	for (size_t i = 0; i < spec->ndevices; i++) {
+		const struct spec_device *x = &spec->devices[i];
+
+		if (x->type == 'p')
+			continue;
+		snprintf(rule, sizeof(rule), "%c %lld:%lld rwm", x->type == 'b' ? 'b' : 'c', x->major,
+			 x->minor);
+		snprintf(field, sizeof(field), "linux.devices[%zu]", i);
+		if (cg_write(d, "devices.allow", rule, field, err) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
 int cgroups_create(const struct spec *spec, const char *id, const struct resources *res,
 		   char **ret_record, struct rt_error *err)
 {
@@ -238,13 +300,17 @@ int cgroups_create(const struct spec *spec, const char *id, const struct resourc
 			       spec->cgroups_path);
 	if (find_hierarchies(&set, path, err) < 0)
 		return -EINVAL;
+	drop_unneeded_v2(&set, res);
+	if (check_unused(&set, err) < 0)
+		return -EINVAL;
 	for (size_t i = 0; i < set.n; i++) {
 		if (make_dir(&set.d[i], strlen(set.d[i].dir) - strlen(path), err) < 0) {
 			remove_set(&set, &ignored);
 			return -EINVAL;
 		}
 	}
-	if ((res && cg_apply_resources(&set, res, err) < 0) || format_record(&set, ret_record) < 0) {
+	if ((res && cg_apply_resources(&set, res, err) < 0) ||
+	    allow_config_devices(&set, spec, res, err) < 0 || format_record(&set, ret_record) < 0) {
 		if (!*err->msg)
 			rt_fail(err, ENOMEM, "out of memory");
 		remove_set(&set, &ignored);

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -19,6 +20,7 @@
 #include "init.h"
 #include "namespaces.h"
 #include "seccomp_profile.h"
+#include "selfexe.h"
 #include "sync.h"
 #include "terminal.h"
 #include "util.h"
@@ -103,13 +105,12 @@ static int clone_init(const struct container *c, struct init_args *args, pid_t *
 	return 0;
 }
 
-static char *creating_state_json(const struct container *c)
+/* What prestart and createRuntime hooks read. The spec's lifecycle runs
+ * them after step 2, and "created" is "after step 2 in the lifecycle"
+ * (runtime.md, state); runtime-tools' hooks_stdin expects it too. */
+static char *hook_state_json(const struct container *c)
 {
-	struct state st = c->state;
-
-	st.annotations = c->spec->annotations;
-	st.nannotations = c->spec->nannotations;
-	return state_to_json(&st, STATUS_CREATING);
+	return state_to_json(&c->state, STATUS_CREATED);
 }
 
 /* Serves the init until it is ready: maps, hooks, then SYNC_READY. */
@@ -136,7 +137,7 @@ static int serve_init(struct container *c, bool new_userns, bool wait_for_parent
 			break;
 		if (msg.type != SYNC_HOOKS)
 			return rt_fail(err, EPROTO, "sync: unexpected message %u", msg.type);
-		cleanup_free char *json = creating_state_json(c);
+		cleanup_free char *json = hook_state_json(c);
 		if (!json || hooks_run(c->spec, HOOK_PRESTART, json, err) < 0 ||
 		    hooks_run(c->spec, HOOK_CREATE_RUNTIME, json, err) < 0)
 			return json ? -ECANCELED : rt_fail(err, ENOMEM, "out of memory");
@@ -167,6 +168,26 @@ int container_write_pid_file(const char *path, pid_t pid, struct rt_error *err)
 	return 0;
 }
 
+/* The state's annotations are the config's (runtime.md, state): `state`
+ * and every hook show them. */
+static int copy_annotations(struct state *st, const struct spec *spec)
+{
+	st->annotations = calloc(spec->nannotations + 1, sizeof(*st->annotations));
+	if (!st->annotations)
+		return -ENOMEM;
+	for (; st->nannotations < spec->nannotations; st->nannotations++) {
+		struct spec_annotation *a = &st->annotations[st->nannotations];
+
+		a->key = strdup(spec->annotations[st->nannotations].key);
+		a->value = strdup(spec->annotations[st->nannotations].value);
+		if (!a->key || !a->value) {
+			st->nannotations++; /* state_free frees this one too */
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static int fill_state(struct container *c, const struct create_opts *o, struct rt_error *err)
 {
 	snprintf(c->state.id, sizeof(c->state.id), "%s", o->id);
@@ -174,8 +195,20 @@ static int fill_state(struct container *c, const struct create_opts *o, struct r
 	c->state.rootfs = strdup(c->spec->root_path);
 	c->state.has_process = c->spec->process != NULL;
 	state_now(c->state.created, sizeof(c->state.created));
-	if (!c->state.bundle || !c->state.rootfs)
+	c->state.creating = true;
+	if (!c->state.bundle || !c->state.rootfs || copy_annotations(&c->state, c->spec) < 0)
 		return rt_fail(err, ENOMEM, "out of memory");
+	return state_write(c->dirfd, &c->state, err);
+}
+
+/* Each resource is recorded in state.json (still "creating") as soon as it
+ * exists, so that `delete --force` after a create killed at any point finds
+ * it; test builds can stop here (see test_pause). */
+static int record(struct container *c, const char *stage, struct rt_error *err)
+{
+	if (state_write(c->dirfd, &c->state, err) < 0)
+		return -EIO;
+	test_pause(stage);
 	return 0;
 }
 
@@ -189,15 +222,21 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 		return rt_fail_errno(err, errno, "socketpair");
 	c->sync_fd = sv[0];
 	args->sync_fd = sv[1];
-	if (ns_prepare_parent(c->spec, err) < 0 || clone_init(c, args, &c->state.pid, err) < 0) {
+	/* no mount namespace in the config: the init shares the caller's */
+	if (ns_prepare_parent(c->spec, err) < 0 ||
+	    (!c->spec->ns[NS_MNT].enabled && selfexe_enter_caller_mntns(err) < 0) ||
+	    clone_init(c, args, &c->state.pid, err) < 0) {
 		close(sv[1]);
 		return -EINVAL;
 	}
 	close(sv[1]);
-	if (serve_init(c, args->new_userns, args->new_userns || args->new_cgroupns, err) < 0)
-		return -EINVAL;
 	if (proc_stat(c->state.pid, &c->state.start_time, NULL) < 0)
 		return rt_fail(err, ESRCH, "the container's init exited during set-up");
+	if (record(c, "clone", err) < 0 ||
+	    serve_init(c, args->new_userns, args->new_userns || args->new_cgroupns, err) < 0)
+		return -EINVAL;
+	test_pause("ready");
+	c->state.creating = false;
 	if (state_write(c->dirfd, &c->state, err) < 0)
 		return -EINVAL;
 	if (o->pid_file && container_write_pid_file(o->pid_file, c->state.pid, err) < 0)
@@ -221,27 +260,25 @@ static int open_console(struct container *c, const struct create_opts *o, int *r
 	return 0;
 }
 
-/* The host id that container id 0 maps to, or -1 when 0 is not mapped. */
-static long long host_root(const struct spec_idmap *maps, size_t n)
+/* The exec fifo, opened read-write here so the init never needs the state
+ * directory (nor, in a user namespace, any right to it): it blocks reading
+ * one byte, which `start` writes. O_RDWR never blocks on a fifo. The flock
+ * on it lasts until the init's copy closes at execve (close-on-exec) or
+ * exit: `start` waits for it, so it returns once the program runs. */
+static int open_exec_fifo(int dirfd, int *ret_fd, struct rt_error *err)
 {
-	for (size_t i = 0; i < n; i++)
-		if (maps[i].container_id == 0)
-			return maps[i].host_id;
-	return -1;
-}
+	int fd;
 
-/* In a new user namespace the init is root only there: it opens the exec
- * fifo as the host id root maps to, through the 0700 state directory. Let
- * it search the directory (0711, as runc's) and own the fifo. */
-static int share_fifo_with_userns(int dirfd, const struct spec *spec, struct rt_error *err)
-{
-	long long uid = host_root(spec->uid_maps, spec->n_uid_maps);
-	long long gid = host_root(spec->gid_maps, spec->n_gid_maps);
-
-	if (fchmod(dirfd, 0711) < 0)
-		return rt_fail_errno(err, errno, "chmod the state directory");
-	if (fchownat(dirfd, STATE_FIFO, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) < 0)
-		return rt_fail_errno(err, errno, "chown the exec fifo");
+	if (mkfifoat(dirfd, STATE_FIFO, 0600) < 0)
+		return rt_fail_errno(err, errno, "create the exec fifo");
+	fd = openat(dirfd, STATE_FIFO, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return rt_fail_errno(err, errno, "open the exec fifo");
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		return rt_fail_errno(err, errno, "lock the exec fifo");
+	}
+	*ret_fd = fd;
 	return 0;
 }
 
@@ -249,8 +286,8 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 {
 	struct seccomp_filter *filter = NULL;
 	struct resources *res = NULL;
-	struct init_args args = {.id = o->id, .state_dirfd = -1, .console_fd = -1,
-				 .no_pivot = o->no_pivot};
+	struct init_args args = {.id = o->id, .fifo_fd = -1, .console_fd = -1,
+				 .no_pivot = o->no_pivot, .preserve_fds = o->preserve_fds};
 	int r;
 
 	*c = (struct container){.dirfd = -1, .sync_fd = -1, .console_fd = -1};
@@ -267,19 +304,15 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	}
 	args.seccomp = filter;
 	r = state_create_dir(o->root, o->id, &c->dirfd, err);
-	if (r == 0 && !o->for_run && mkfifoat(c->dirfd, STATE_FIFO, 0600) < 0)
-		r = rt_fail_errno(err, errno, "create the exec fifo");
-	if (r == 0 && !o->for_run && args.new_userns)
-		r = share_fifo_with_userns(c->dirfd, c->spec, err);
-	if (r == 0 && !o->for_run) {
-		args.state_dirfd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (args.state_dirfd < 0)
-			r = rt_fail_errno(err, errno, "open the state directory");
-	}
+	if (r == 0 && !o->for_run)
+		r = open_exec_fifo(c->dirfd, &args.fifo_fd, err);
 	if (r == 0)
 		r = fill_state(c, o, err);
+	test_pause("dir");
 	if (r == 0)
 		r = cgroups_create(c->spec, o->id, res, &c->state.cgroup_json, err);
+	if (r == 0)
+		r = record(c, "cgroup", err);
 	resources_free(res);
 	if (r == 0)
 		r = open_console(c, o, &args.console_fd, err);
@@ -287,8 +320,8 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 		r = spawn(c, o, &args, err);
 	if (args.console_fd >= 0)
 		close(args.console_fd);
-	if (args.state_dirfd >= 0)
-		close(args.state_dirfd);
+	if (args.fifo_fd >= 0)
+		close(args.fifo_fd);
 	seccomp_filter_free(filter);
 	if (r < 0) {
 		struct rt_error ignored;
@@ -305,15 +338,25 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 int container_start_now(struct container *c, struct rt_error *err)
 {
 	cleanup_free char *json = NULL;
+	struct sync_msg none;
+	struct rt_error hook_err;
 
 	if (sync_send_type(c->sync_fd, SYNC_START) < 0)
 		return rt_fail(err, EPIPE, "the container's init exited before start");
+	/* the init's end closes at its execve (close-on-exec) or exit: the
+	 * program runs before the poststart hooks, as the spec orders */
+	sync_recv(c->sync_fd, &none);
 	close(c->sync_fd);
 	c->sync_fd = -1;
 	if (!c->spec->hooks[HOOK_POSTSTART].count)
 		return 0;
 	json = state_to_json(&c->state, STATUS_RUNNING);
-	return hooks_run(c->spec, HOOK_POSTSTART, json, err);
+	/* the spec: a failing poststart hook is logged, the container runs on */
+	if (!json)
+		return rt_fail(err, ENOMEM, "out of memory");
+	if (hooks_run(c->spec, HOOK_POSTSTART, json, &hook_err) < 0)
+		fprintf(stderr, "mini-runtime: warning: %s\n", hook_err.msg);
+	return 0;
 }
 
 /* Kills pid (if it is still the same process) and reaps or waits it out. */
@@ -332,21 +375,34 @@ static void kill_and_wait(pid_t pid)
 	close(pidfd);
 }
 
+static void kill_cgroup(const char *cgroups)
+{
+	pid_t *pids = NULL;
+	size_t n = 0;
+	struct rt_error ignored;
+
+	if (cgroups_pids(cgroups, &pids, &n, &ignored) == 0)
+		for (size_t i = 0; i < n; i++)
+			kill(pids[i], SIGKILL);
+	free(pids);
+}
+
 int container_destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
 		      const char *cgroups, struct rt_error *err)
 {
+	struct rt_error ignored;
+
+	/* a paused container: a frozen task takes SIGKILL only once thawed.
+	 * Killed first, then thawed, so nothing of it runs again */
+	if (cgroups && cgroups_frozen(cgroups)) {
+		kill_cgroup(cgroups);
+		cgroups_freeze(cgroups, false, &ignored);
+	}
 	if (pid > 0)
 		kill_and_wait(pid);
 	/* kill what the init left behind in its cgroup (a shared pid namespace) */
 	if (cgroups) {
-		pid_t *pids = NULL;
-		size_t n = 0;
-		struct rt_error ignored;
-
-		if (cgroups_pids(cgroups, &pids, &n, &ignored) == 0)
-			for (size_t i = 0; i < n; i++)
-				kill(pids[i], SIGKILL);
-		free(pids);
+		kill_cgroup(cgroups);
 		if (cgroups_destroy(cgroups, err) < 0)
 			return -EBUSY;
 	}

@@ -1,10 +1,12 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@
 #include "cgroups.h"
 #include "container.h"
 #include "exec.h"
+#include "init.h"
 #include "namespaces.h"
 #include "process.h"
 #include "seccomp_profile.h"
@@ -63,23 +66,59 @@ static int drop_privileges(const struct exec_child *c, const struct spec_process
 	return 0;
 }
 
+/* A container without a mount namespace of its own is a chroot (in the
+ * runtime's private namespace, see selfexe.c), and joining a mount namespace
+ * puts us at its root, not in a chroot: hold the init's root before joining,
+ * and enter it afterwards if we are not there already. */
+static int open_init_root(pid_t pid, int *ret_fd, struct rt_error *err)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	*ret_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*ret_fd < 0)
+		return rt_fail_errno(err, errno, "exec: open the container's root");
+	return 0;
+}
+
+static int enter_init_root(int rootfd, struct rt_error *err)
+{
+	struct stat want, have;
+	int r = 0;
+
+	if (fstat(rootfd, &want) < 0 || stat("/", &have) < 0)
+		r = rt_fail_errno(err, errno, "exec: stat the container's root");
+	else if ((want.st_dev != have.st_dev || want.st_ino != have.st_ino) &&
+		 (fchdir(rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0))
+		r = rt_fail_errno(err, errno, "exec: enter the container's root");
+	close(rootfd);
+	return r;
+}
+
 __attribute__((noreturn)) static void child_main(const struct exec_child *c)
 {
 	const struct spec_process *p = c->o->process;
 	struct rt_error err = {0};
 	char program[PATH_MAX];
+	int rootfd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (ns_join_process(c->o->state->pid, false, &err) < 0)
+	/* what the caller left open must not reach the container: see init.c */
+	if (close_fds_except(3 + c->o->preserve_fds, (const int[]){c->sync_fd, c->console_fd},
+			     2) < 0) {
+		rt_fail_errno(&err, errno, "close inherited fds");
+		child_fail(c->sync_fd, &err);
+	}
+	if (open_init_root(c->o->state->pid, &rootfd, &err) < 0 ||
+	    ns_join_process(c->o->state->pid, false, &err) < 0 ||
+	    enter_init_root(rootfd, &err) < 0)
 		child_fail(c->sync_fd, &err);
 	if (p->terminal && c->console_fd >= 0 && terminal_setup(c->console_fd, p, &err) < 0)
 		child_fail(c->sync_fd, &err);
 	if (process_set_oom_score(p, &err) < 0 || process_set_limits(c->o->spec, p, &err) < 0)
 		child_fail(c->sync_fd, &err);
-	if (chdir(p->cwd) < 0) {
-		rt_fail_errno(&err, errno, "process.cwd: chdir %s", p->cwd);
+	if (init_enter_cwd(p->cwd, &err) < 0)
 		child_fail(c->sync_fd, &err);
-	}
 	if (apply_policy(c->o->spec, &err) < 0 ||
 	    process_find_program(p, program, sizeof(program), &err) < 0)
 		child_fail(c->sync_fd, &err);

@@ -95,16 +95,36 @@ static int run_one(const struct spec_hook *hook, const char *where, const char *
 	return 0;
 }
 
+/* The spec (runtime.md, lifecycle): a failing poststart or poststop hook is
+ * only a warning, and "the remaining hooks and lifecycle continue as if the
+ * hook had succeeded". Any other failing hook stops the lifecycle. */
+static bool stops_at_failure(enum spec_hook_kind kind)
+{
+	return kind != HOOK_POSTSTART && kind != HOOK_POSTSTOP;
+}
+
 int hooks_run(const struct spec *spec, enum spec_hook_kind kind, const char *state_json,
 	      struct rt_error *err)
 {
 	const struct spec_hook_list *list = &spec->hooks[kind];
+	struct rt_error one;
 	char where[64];
+	int r = 0;
 
 	for (size_t i = 0; i < list->count; i++) {
 		snprintf(where, sizeof(where), "hooks.%s[%zu]", kind_names[kind], i);
-		if (run_one(&list->items[i], where, state_json, err) < 0)
-			return -ECANCELED;
+		if (run_one(&list->items[i], where, state_json, &one) == 0)
+			continue;
+		if (r == 0) {
+			*err = one;
+		} else {
+			size_t n = strlen(err->msg);
+
+			snprintf(err->msg + n, sizeof(err->msg) - n, "; %s", one.msg);
+		}
+		r = -ECANCELED;
+		if (stops_at_failure(kind))
+			break;
 	}
-	return 0;
+	return r;
 }

@@ -6,6 +6,9 @@
 #include "error.h"
 #include "spec.h"
 
+/* Runs the hooks of one kind in order. The first failure stops the rest,
+ * except for poststart and poststop, where every hook runs and err holds
+ * each failure ("; "-separated) for the caller to log as a warning. */
 int hooks_run(const struct spec *spec, enum spec_hook_kind kind, const char *state_json,
 	      struct rt_error *err);
 const char *hooks_kind_name(enum spec_hook_kind kind);

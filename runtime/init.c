@@ -103,7 +103,8 @@ static int run_create_hooks(const struct init_args *a, char **ret_state, struct 
 	st.pid = msg.pid;
 	st.annotations = spec->annotations;
 	st.nannotations = spec->nannotations;
-	*ret_state = state_to_json(&st, STATUS_CREATING);
+	/* "created": after step 2 of the lifecycle, as for prestart */
+	*ret_state = state_to_json(&st, STATUS_CREATED);
 	if (!*ret_state)
 		return rt_fail(err, ENOMEM, "out of memory");
 	return hooks_run(spec, HOOK_CREATE_CONTAINER, *ret_state, err);
@@ -167,20 +168,38 @@ static int apply_memory_policy(const struct spec *spec, struct sync_msg *ready,
 	return 0;
 }
 
-/* Blocks until `start` (the exec fifo) or, for `run`, SYNC_START. */
+/* Blocks until `start` writes a byte into the exec fifo or, for `run`,
+ * SYNC_START. The parent opened the fifo read-write for us: holding the
+ * state directory instead would hand a host directory to anything that can
+ * reach our /proc/<pid>/fd while we wait (an `exec` with CAP_SYS_PTRACE). */
 static int wait_for_start(const struct init_args *a, struct rt_error *err)
 {
-	int fd;
+	char byte;
+	ssize_t n;
 
-	if (a->state_dirfd < 0)
+	if (a->fifo_fd < 0)
 		return sync_expect(a->sync_fd, SYNC_START, "waiting for start", NULL, err);
-	/* the state dir is outside our root; the fd was opened before pivot_root */
-	fd = openat(a->state_dirfd, STATE_FIFO, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return rt_fail_errno(err, errno, "open the exec fifo");
-	if (write(fd, "0", 1) != 1)
-		return rt_fail_errno(err, errno, "write the exec fifo");
-	close(fd);
+	while ((n = read(a->fifo_fd, &byte, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		return rt_fail_errno(err, n < 0 ? errno : EIO, "read the exec fifo");
+	/* left open: execve closes it, which tells `start` the program runs */
+	return 0;
+}
+
+/* chdir(process.cwd), which the config controls: a path through
+ * /proc/self/fd/N of an fd to a host directory would put the process
+ * outside its root. getcwd fails (ENOENT, "(unreachable)" from the kernel)
+ * for a directory not under our root. */
+int init_enter_cwd(const char *cwd, struct rt_error *err)
+{
+	char buf[PATH_MAX];
+
+	if (chdir(cwd) < 0)
+		return rt_fail_errno(err, errno, "process.cwd: chdir %s", cwd);
+	if (!getcwd(buf, sizeof(buf)))
+		return rt_fail_errno(err, errno, "process.cwd: %s is not inside the container",
+				     cwd);
 	return 0;
 }
 
@@ -213,25 +232,34 @@ void init_main(const struct init_args *a)
 
 	/* die with the runtime while it sets us up; cleared before READY */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* first, before any path the config controls is resolved: nothing the
+	 * caller left open (close-on-exec is not enough before execve) */
+	if (close_fds_except(3 + a->preserve_fds,
+			     (const int[]){a->sync_fd, a->fifo_fd, a->console_fd}, 3) < 0) {
+		rt_fail_errno(&err, errno, "close inherited fds");
+		fail(a, &err);
+	}
 	if ((a->new_userns || a->new_cgroupns) && wait_for_parent(a, &err) < 0)
 		fail(a, &err);
-	/* the host's /proc is still ours until pivot_root */
+	/* the host's /proc is still ours until pivot_root. sysctls go through
+	 * it before the rootfs: a namespaced knob is the opener's namespace's,
+	 * and the container's /proc/sys is read-only (readonlyPaths) by then */
 	if (process_set_oom_score(p, &err) < 0 || ns_join_paths(spec, &err) < 0 ||
-	    set_names(spec, &err) < 0 || setup_rootfs(a, &state_json, &err) < 0 ||
-	    write_sysctls(spec, &err) < 0)
+	    set_names(spec, &err) < 0 || write_sysctls(spec, &err) < 0 ||
+	    setup_rootfs(a, &state_json, &err) < 0)
 		fail(a, &err);
 	if (p && p->terminal && a->console_fd >= 0 && terminal_setup(a->console_fd, p, &err) < 0)
 		fail(a, &err);
-	if (p && (process_set_limits(spec, p, &err) < 0 || chdir(p->cwd) < 0)) {
-		if (!*err.msg)
-			rt_fail_errno(&err, errno, "process.cwd: chdir %s", p->cwd);
+	if (p && (process_set_limits(spec, p, &err) < 0 || init_enter_cwd(p->cwd, &err) < 0))
 		fail(a, &err);
-	}
 	if (apply_memory_policy(spec, &ready, &err) < 0)
 		fail(a, &err);
-	/* a missing program fails `create`, not the later `start` */
-	if (p && process_find_program(p, program, sizeof(program), &err) < 0)
+	/* a missing program or a capability we cannot grant fails `create`,
+	 * not the later `start` */
+	if (p && (process_find_program(p, program, sizeof(program), &err) < 0 ||
+		  caps_check(p, &err) < 0))
 		fail(a, &err);
+	test_pause("init");
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (sync_send(a->sync_fd, &ready) < 0)
 		_exit(1);

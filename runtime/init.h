@@ -12,13 +12,17 @@ struct init_args {
 	const struct spec *spec;
 	const char *id;
 	int sync_fd;	    /* our end of the sync socket */
-	int state_dirfd;    /* the state directory, to open the exec fifo; -1 for `run` */
+	int fifo_fd;	    /* the exec fifo, opened read-write by the parent; -1 for `run` */
 	int console_fd;	    /* console socket, -1 without a terminal */
+	int preserve_fds;   /* --preserve-fds: 3 .. 3+N-1 go to the process */
 	bool no_pivot;
 	bool new_userns;    /* wait for the parent to write the id maps */
 	bool new_cgroupns;  /* wait to be in the cgroup, then unshare it */
 	struct seccomp_filter *seccomp; /* built by the parent; NULL for none */
 };
+
+/* chdir to process.cwd and check that it is under the root (exec too). */
+int init_enter_cwd(const char *cwd, struct rt_error *err);
 
 /* Never returns: execs the process or exits 1 after reporting the failed
  * step on the sync socket. */

@@ -67,9 +67,22 @@ static void emit(const char *level, const char *msg)
 	write_all(log_fd, line, (size_t)n);
 }
 
+/* With --log FILE an error goes to stderr as well, as runc does: the shim
+ * reads create's and exec's error from the log, but for kill, delete, ps,
+ * pause and the others it only has what the command printed, and it tells
+ * "container not running" from a real failure by that text. */
 void log_error(const char *msg)
 {
+	char line[4096];
+	int n;
+
 	emit("error", msg);
+	if (log_fd == 2)
+		return;
+	n = snprintf(line, sizeof(line), "mini-runtime: %s\n", msg);
+	if (n > (int)sizeof(line) - 1)
+		n = (int)sizeof(line) - 1;
+	write_all(2, line, (size_t)n);
 }
 
 void log_warn(const char *fmt, ...)

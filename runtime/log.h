@@ -1,6 +1,6 @@
 /* log.h - where messages go: stderr, or --log FILE; text or, with
  * --log-format json, one {"level","msg","time"} object a line, which is
- * what containerd's shim reads back. Called from main and the commands'
+ * what containerd's shim reads back; errors also go to stderr then. Called from main and the commands'
  * top level only. */
 #ifndef MINI_LOG_H
 #define MINI_LOG_H

@@ -20,9 +20,10 @@ int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_erro
 						      : MS_SLAVE | MS_REC;
 	int fd;
 
-	/* shared mounts would leak ours to the host; "shared" is applied to
-	 * the rootfs at the end (mounts_finish) instead */
-	if (prop & MS_SHARED)
+	/* shared mounts would leak ours to the host, and an unbindable root
+	 * cannot be bound onto itself: both are applied to the rootfs at the
+	 * end (mounts_finish) instead */
+	if (prop & (MS_SHARED | MS_UNBINDABLE))
 		prop = MS_SLAVE | MS_REC;
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return rt_fail_errno(err, errno, "linux.rootfsPropagation: make / %s",
@@ -56,6 +57,16 @@ static unsigned long locked_flags(const char *target)
 	return flags;
 }
 
+/* After a mount onto an fd's path the fd still names the directory under
+ * the new mount: remounts and propagation changes need the top, opened
+ * again. */
+static int open_top(int rootfd, const struct spec_mount *m, int *ret_fd, struct rt_error *err)
+{
+	if (path_open_in_root(rootfd, m->destination, PATH_NO_CREATE, ret_fd, err) < 0)
+		return rt_wrap(err, "mount %s", m->destination);
+	return 0;
+}
+
 static int mount_bind(const struct spec_mount *m, int rootfd, bool in_userns,
 		      struct rt_error *err)
 {
@@ -75,9 +86,8 @@ static int mount_bind(const struct spec_mount *m, int rootfd, bool in_userns,
 		return rt_fail_errno(err, errno, "mount %s: bind %s", m->destination, m->source);
 	if (!extra && !m->propagation)
 		return 0;
-	/* the fd still names the directory under the new mount: open the top */
-	if (path_open_in_root(rootfd, m->destination, PATH_NO_CREATE, &top, err) < 0)
-		return rt_wrap(err, "mount %s", m->destination);
+	if (open_top(rootfd, m, &top, err) < 0)
+		return -EINVAL;
 	fd_path(top, target, sizeof(target));
 	if (extra) {
 		if (in_userns)
@@ -94,16 +104,32 @@ static int mount_bind(const struct spec_mount *m, int rootfd, bool in_userns,
 /* Without a cgroup namespace of its own the container sees the host's
  * hierarchy read-only, as runc shows it; cgroups.c narrows it when the
  * container has a cgroup. */
-static int mount_cgroup(const struct spec_mount *m, const char *target, struct rt_error *err)
+static int mount_cgroup(const struct spec_mount *m, int rootfd, const char *target,
+			struct rt_error *err)
 {
 	unsigned long flags = MS_BIND | MS_REC;
+	cleanup_close int top = -1;
+	char top_path[32];
 
 	if (mount("/sys/fs/cgroup", target, NULL, flags, NULL) < 0)
 		return rt_fail_errno(err, errno, "mount %s: bind the cgroup hierarchy",
 				     m->destination);
 	flags = MS_REMOUNT | MS_BIND | (m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT));
-	if ((flags & ~(MS_REMOUNT | MS_BIND)) && mount(NULL, target, NULL, flags, NULL) < 0)
+	if (!(flags & ~(MS_REMOUNT | MS_BIND)))
+		return 0;
+	if (open_top(rootfd, m, &top, err) < 0)
+		return -EINVAL;
+	if (mount(NULL, fd_path(top, top_path, sizeof(top_path)), NULL, flags, NULL) < 0)
 		return rt_fail_errno(err, errno, "mount %s: remount", m->destination);
+	/* the remount reaches the top only: "ro" must hold for the hierarchies
+	 * under it too, or the container's root writes the host's cgroup.procs
+	 * and leaves its limits (every CRI container asks for "ro") */
+	if ((m->flags & MS_RDONLY) &&
+	    mount_setattr(top, "", AT_EMPTY_PATH | AT_RECURSIVE,
+			  &(struct mount_attr){.attr_set = MOUNT_ATTR_RDONLY},
+			  sizeof(struct mount_attr)) < 0)
+		return rt_fail_errno(err, errno, "mount %s: make the hierarchies read-only",
+				     m->destination);
 	return 0;
 }
 
@@ -117,7 +143,7 @@ static int mount_fs(const struct spec_mount *m, int rootfd, struct rt_error *err
 		return rt_wrap(err, "mount %s", m->destination);
 	fd_path(fd, target, sizeof(target));
 	if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0)
-		return mount_cgroup(m, target, err);
+		return mount_cgroup(m, rootfd, target, err);
 	if (mount(m->source ? m->source : m->type, target, m->type, flags, m->data) < 0) {
 		/* sysfs needs a network namespace of our own; runc binds the host's */
 		if (errno == EPERM && strcmp(m->type, "sysfs") == 0 &&
@@ -125,7 +151,12 @@ static int mount_fs(const struct spec_mount *m, int rootfd, struct rt_error *err
 			return 0;
 		return rt_fail_errno(err, errno, "mount %s (%s)", m->destination, m->type);
 	}
-	if (m->propagation && mount(NULL, target, NULL, m->propagation, NULL) < 0)
+	if (!m->propagation)
+		return 0;
+	close(steal_fd(&fd));
+	if (open_top(rootfd, m, &fd, err) < 0)
+		return -EINVAL;
+	if (mount(NULL, fd_path(fd, target, sizeof(target)), NULL, m->propagation, NULL) < 0)
 		return rt_fail_errno(err, errno, "mount %s: set propagation", m->destination);
 	return 0;
 }
@@ -213,8 +244,10 @@ int mounts_finish(const struct spec *spec, struct rt_error *err)
 	if (spec->root_readonly &&
 	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags("/"), NULL) < 0)
 		return rt_fail_errno(err, errno, "root.readonly: remount / read-only");
-	if ((spec->rootfs_propagation & MS_SHARED) &&
+	if ((spec->rootfs_propagation & (MS_SHARED | MS_UNBINDABLE)) &&
 	    mount(NULL, "/", NULL, spec->rootfs_propagation, NULL) < 0)
-		return rt_fail_errno(err, errno, "linux.rootfsPropagation: make / shared");
+		return rt_fail_errno(err, errno, "linux.rootfsPropagation: make / %s",
+				     (spec->rootfs_propagation & MS_SHARED) ? "shared"
+									    : "unbindable");
 	return 0;
 }

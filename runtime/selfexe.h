@@ -17,4 +17,11 @@
  * one up and re-executes argv (returning only on failure). */
 int selfexe_protect(char **argv, struct rt_error *err);
 
+/* A container with no mount namespace in its config shares the runtime's,
+ * which the spec means as the caller's, not the private one made above:
+ * joins the caller's mount namespace again (a no-op when we never left
+ * it). Called in the parent right before the init is cloned; our binary
+ * stays mapped through the read-only mount whatever namespace we are in. */
+int selfexe_enter_caller_mntns(struct rt_error *err);
+
 #endif

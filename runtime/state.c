@@ -53,6 +53,28 @@ static int lock_dir(int dirfd, const char *id, struct rt_error *err)
 	return 0;
 }
 
+/* A `delete` that held the lock before us has removed the directory by the
+ * time we get it: the fd then names an unlinked directory. */
+static int check_not_deleted(int dirfd, const char *id, struct rt_error *err)
+{
+	struct stat st;
+
+	if (fstat(dirfd, &st) < 0)
+		return rt_fail_errno(err, errno, "container %s", id);
+	if (st.st_nlink == 0)
+		return rt_fail(err, ENOENT, "container %s does not exist", id);
+	return 0;
+}
+
+int state_wait_unlocked(int dirfd, const char *id, struct rt_error *err)
+{
+	while (flock(dirfd, LOCK_SH) < 0)
+		if (errno != EINTR)
+			return rt_fail_errno(err, errno, "lock container %s", id);
+	flock(dirfd, LOCK_UN);
+	return check_not_deleted(dirfd, id, err);
+}
+
 int state_create_dir(const char *root, const char *id, int *ret_dirfd, struct rt_error *err)
 {
 	char path[PATH_MAX];
@@ -94,7 +116,7 @@ int state_open_dir(const char *root, const char *id, int *ret_dirfd, struct rt_e
 			return rt_fail(err, ENOENT, "container %s does not exist", id);
 		return rt_fail_errno(err, errno, "open %s", path);
 	}
-	if (lock_dir(fd, id, err) < 0) {
+	if (lock_dir(fd, id, err) < 0 || check_not_deleted(fd, id, err) < 0) {
 		close(fd);
 		return -EIO;
 	}
@@ -309,6 +331,9 @@ enum state_status state_status(int dirfd, const struct state *st)
 	struct stat sb;
 	char pstate = 0;
 
+	/* a create that has not cloned its init yet (or was killed before) */
+	if (st->creating && st->pid <= 0)
+		return STATUS_CREATING;
 	if (st->pid <= 0 || proc_stat(st->pid, &start, &pstate) < 0)
 		return STATUS_STOPPED;
 	if (start != st->start_time || pstate == 'Z' || pstate == 'X')

@@ -46,6 +46,10 @@ int state_validate_id(const char *id, struct rt_error *err);
 int state_create_dir(const char *root, const char *id, int *ret_dirfd, struct rt_error *err);
 /* Opens and locks (LOCK_EX) an existing container's directory. */
 int state_open_dir(const char *root, const char *id, int *ret_dirfd, struct rt_error *err);
+/* For readers that take no lock: waits until nobody holds the directory's
+ * lock (a create or delete in progress), then fails with ENOENT if it was
+ * deleted meanwhile. */
+int state_wait_unlocked(int dirfd, const char *id, struct rt_error *err);
 /* Removes <root>/<id> and what is in it. */
 int state_remove_dir(const char *root, const char *id, struct rt_error *err);
 

@@ -1,9 +1,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/close_range.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "util.h"
 
@@ -164,3 +166,34 @@ int parse_ulong(const char *s, unsigned long *ret)
 	*ret = v;
 	return 0;
 }
+
+int close_fds_except(int first, const int *keep, size_t nkeep)
+{
+	unsigned lo = (unsigned)first;
+
+	/* ascending walk over the kept fds, closing the gaps between them */
+	for (;;) {
+		unsigned next = ~0U;
+
+		for (size_t i = 0; i < nkeep; i++)
+			if (keep[i] >= 0 && (unsigned)keep[i] >= lo && (unsigned)keep[i] < next)
+				next = (unsigned)keep[i];
+		if (next > lo && syscall(SYS_close_range, lo, next - 1, 0) < 0)
+			return -errno;
+		if (next == ~0U)
+			return 0;
+		lo = next + 1;
+	}
+}
+
+#ifdef MINI_TEST_HOOKS
+#include <signal.h>
+
+void test_pause(const char *stage)
+{
+	const char *want = getenv("MINI_RUNTIME_TEST_PAUSE");
+
+	if (want && strcmp(want, stage) == 0)
+		raise(SIGSTOP);
+}
+#endif

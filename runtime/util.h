@@ -54,5 +54,22 @@ int mkdir_p(const char *path, mode_t mode, struct rt_error *err);
 int proc_stat(pid_t pid, unsigned long long *ret_start, char *ret_state);
 /* Strict decimal parse of a whole string. */
 int parse_ulong(const char *s, unsigned long *ret);
+/* Closes every fd >= first except the `nkeep` in keep (-1 entries are
+ * ignored). A process that has not exec'd still holds what its caller left
+ * open, close-on-exec or not; a directory among them is a way out of the
+ * container through /proc/self/fd (CVE-2024-21626). */
+int close_fds_except(int first, const int *keep, size_t nkeep);
+
+/* Test builds only (make TEST_HOOKS=1): when MINI_RUNTIME_TEST_PAUSE names
+ * `stage`, the process stops itself (SIGSTOP) there, so a test can kill it
+ * at that exact point. Normal builds compile it to nothing. */
+#ifdef MINI_TEST_HOOKS
+void test_pause(const char *stage);
+#else
+static inline void test_pause(const char *stage)
+{
+	(void)stage;
+}
+#endif
 
 #endif

@@ -32,7 +32,9 @@ if [ "$(id -u)" != 0 ]; then
 else
 	if [ $# -eq 0 ]; then set -- "$top"/integration/*.bats; fi
 	tap=$(mktemp)
-	MINI_RUNTIME=$runtime bats --tap "$@" >"$tap" 2>&1
+	reaper=$build/tests/reaper
+	gcc -O2 -Wall -o "$reaper" "$top/integration/lib/reaper.c"
+	MINI_RUNTIME=$runtime "$reaper" bats --tap "$@" >"$tap" 2>&1
 	cat "$tap"
 	p=$(grep -cE '^ok [0-9]+' "$tap" | tr -d ' ')
 	s=$(grep -cE '^ok [0-9]+ .*# skip' "$tap" | tr -d ' ')

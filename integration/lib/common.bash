@@ -40,13 +40,20 @@ build_template() {
 # no terminal, and ARGS as the process (default: true).
 make_bundle() {
 	BUNDLE=$TEST_TMP/bundle
+	rm -rf "$BUNDLE"
 	mkdir -p "$BUNDLE"
 	cp -a "$CACHE_DIR/rootfs" "$BUNDLE/rootfs"
 	(cd "$BUNDLE" && "$MINI_RUNTIME" spec)
 	[ $# -gt 0 ] || set -- true
-	local args
-	args=$(printf '%s\n' "$@" | jq -R . | jq -s .)
+	local args a
+	# one jq per argument: keeps newlines and leading dashes as they are
+	args=$(for a in "$@"; do jq -n --arg a "$a" '$a'; done | jq -s .)
 	cfg ".process.terminal = false | .process.args = $args"
+	# suites run side by side and reuse ids (c1): with IT_CGROUP_PARENT set,
+	# each bundle gets a cgroup of its own under it instead of /mini-runtime/ID
+	if [ -n "${IT_CGROUP_PARENT:-}" ]; then
+		cfg ".linux.cgroupsPath = \"$IT_CGROUP_PARENT/${TEST_TMP##*/}-$RANDOM\""
+	fi
 }
 
 # cfg JQ_FILTER: edits $BUNDLE/config.json in place.

@@ -3,17 +3,28 @@
  *   probe fds        the open fds as "fd N -> target", one a line
  *   probe mempolicy  "mode=M flags=F nodes=LIST" from get_mempolicy(2)
  *   probe touch MB   allocate and touch MB MiB, then print numa_maps of it
+ *   probe hold MB    touch MB MiB, print "region ADDR MB", then wait: SIGUSR1
+ *                    touches another region, SIGTERM exits 0 (for a driver
+ *                    that reads numa_maps from outside, see integration/numa)
  *   probe exe        try to open /proc/self/exe for writing; prints the errno
+ *   probe sched      "policy=P nice=N ioprio=CLASS,LEVEL"
+ *   probe personality VALUE  calls personality(VALUE): "ok" or the error
+ *   probe clock      "monotonic=S boottime=S" (whole seconds)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static int fds(void)
@@ -58,19 +69,32 @@ static int mempolicy(void)
 	return 0;
 }
 
-static int touch(size_t mb)
+/* An anonymous region of MB MiB with every page written, or NULL. It sits
+ * between two PROT_NONE pages so that the kernel never merges it with a
+ * neighbouring mapping: its numa_maps line counts its own pages only. */
+static char *alloc_touched(size_t mb)
 {
 	size_t len = mb << 20;
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = mmap(NULL, len + 2 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || mprotect(p + 4096, len, PROT_READ | PROT_WRITE) < 0) {
+		perror("mmap");
+		return NULL;
+	}
+	p += 4096;
+	for (size_t i = 0; i < len; i += 4096)
+		p[i] = 1;
+	return p;
+}
+
+static int touch(size_t mb)
+{
+	char *p = alloc_touched(mb);
 	char line[4096], want[32];
 	FILE *f;
 
-	if (p == MAP_FAILED) {
-		perror("mmap");
+	if (!p)
 		return 1;
-	}
-	for (size_t i = 0; i < len; i += 4096)
-		p[i] = 1;
 	snprintf(want, sizeof(want), "%lx ", (unsigned long)p);
 	f = fopen("/proc/self/numa_maps", "r");
 	if (!f) {
@@ -84,12 +108,86 @@ static int touch(size_t mb)
 	return 0;
 }
 
+static volatile sig_atomic_t got_usr1, got_term;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else
+		got_term = 1;
+}
+
+/* The handlers matter beyond the protocol: as a PID namespace's init the
+ * probe gets no signal it has not set a handler for. */
+static int hold(size_t mb)
+{
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigset_t block, old;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	for (;;) {
+		char *p = alloc_touched(mb);
+
+		if (!p)
+			return 1;
+		printf("region %lx %zu\n", (unsigned long)p, mb);
+		fflush(stdout);
+		while (!got_usr1 && !got_term)
+			sigsuspend(&old);
+		if (got_term)
+			return 0;
+		got_usr1 = 0;
+	}
+}
+
 static int exe(void)
 {
 	int fd = open("/proc/self/exe", O_WRONLY);
 
 	printf("open /proc/self/exe for writing: %s\n", fd < 0 ? strerror(errno) : "OPENED");
 	return fd < 0 ? 0 : 1;
+}
+
+static int sched(void)
+{
+	long io = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+
+	errno = 0;
+	int nice = getpriority(PRIO_PROCESS, 0);
+	if (errno || io < 0) {
+		perror("getpriority/ioprio_get");
+		return 1;
+	}
+	printf("policy=%d nice=%d ioprio=%ld,%ld\n", sched_getscheduler(0), nice, io >> 13,
+	       io & 0x1fff);
+	return 0;
+}
+
+static int persona(const char *value)
+{
+	int r = personality(strtoul(value, NULL, 0));
+
+	if (r < 0)
+		printf("personality(%s): %s\n", value, strerror(errno));
+	else
+		printf("personality(%s): ok\n", value);
+	return r < 0;
+}
+
+static int clocks(void)
+{
+	struct timespec m, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	clock_gettime(CLOCK_BOOTTIME, &b);
+	printf("monotonic=%lld boottime=%lld\n", (long long)m.tv_sec, (long long)b.tv_sec);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -100,8 +198,16 @@ int main(int argc, char **argv)
 		return mempolicy();
 	if (argc >= 3 && strcmp(argv[1], "touch") == 0)
 		return touch(strtoul(argv[2], NULL, 10));
+	if (argc >= 3 && strcmp(argv[1], "hold") == 0)
+		return hold(strtoul(argv[2], NULL, 10));
 	if (argc >= 2 && strcmp(argv[1], "exe") == 0)
 		return exe();
-	fprintf(stderr, "usage: probe fds|mempolicy|touch MB|exe\n");
+	if (argc >= 2 && strcmp(argv[1], "sched") == 0)
+		return sched();
+	if (argc >= 3 && strcmp(argv[1], "personality") == 0)
+		return persona(argv[2]);
+	if (argc >= 2 && strcmp(argv[1], "clock") == 0)
+		return clocks();
+	fprintf(stderr, "usage: probe fds|mempolicy|touch MB|hold MB|exe|sched|personality V|clock\n");
 	return 2;
 }

@@ -130,7 +130,8 @@ int cmd_create(int argc, char **argv, const struct global_opts *g, struct rt_err
 				    .bundle = cli.bundle,
 				    .pid_file = cli.pid_file,
 				    .console_socket = cli.console_socket,
-				    .no_pivot = cli.no_pivot};
+				    .no_pivot = cli.no_pivot,
+				    .preserve_fds = cli.preserve_fds};
 	if (container_create(&opts, &c, err) < 0)
 		return -EINVAL;
 	container_release(&c);

@@ -3,10 +3,12 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroups.h"
 #include "commands.h"
 #include "container.h"
 #include "log.h"
@@ -22,12 +24,27 @@ static int signal_init(const struct state *st, int sig, struct rt_error *err)
 	unsigned long long start = 0;
 
 	if (pidfd < 0 || proc_stat(st->pid, &start, NULL) < 0 || start != st->start_time)
-		r = rt_fail(err, ESRCH, "container %s is not running", st->id);
+		r = rt_fail(err, ESRCH, "kill %s: container not running", st->id);
 	else if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
 		r = rt_fail_errno(err, errno, "kill container %s", st->id);
 	if (pidfd >= 0)
 		close(pidfd);
 	return r;
+}
+
+/* --all: every process in the container's cgroup (a container sharing the
+ * host's pid namespace outlives its init otherwise). */
+static int signal_all(const struct state *st, int sig, struct rt_error *err)
+{
+	pid_t *pids = NULL;
+	size_t n = 0;
+
+	if (cgroups_pids(st->cgroup_json, &pids, &n, err) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		kill(pids[i], sig);
+	free(pids);
+	return 0;
 }
 
 int cmd_kill(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
@@ -37,12 +54,15 @@ int cmd_kill(int argc, char **argv, const struct global_opts *g, struct rt_error
 	struct state st = {0};
 	const char *id;
 	int sig = SIGTERM, o, r;
+	bool all = false;
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "a", opts, NULL)) != -1)
+	while ((o = getopt_long(argc, argv, "a", opts, NULL)) != -1) {
 		if (o != 'a')
 			return rt_fail(err, EINVAL, "kill: unknown option \"%s\"", argv[optind - 1]);
+		all = true;
+	}
 	if (optind >= argc)
 		return rt_fail(err, EINVAL, "kill: missing container id");
 	id = argv[optind];
@@ -54,10 +74,12 @@ int cmd_kill(int argc, char **argv, const struct global_opts *g, struct rt_error
 		return -EINVAL;
 	switch (state_status(dirfd, &st)) {
 	case STATUS_STOPPED:
-		r = rt_fail(err, ESRCH, "container %s is not running", id);
+		/* runc's words: containerd's shim takes an error containing
+		 * "container not running" for "already exited", not a failure */
+		r = rt_fail(err, ESRCH, "kill %s: container not running", id);
 		break;
 	default:
-		r = signal_init(&st, sig, err);
+		r = all && st.cgroup_json ? signal_all(&st, sig, err) : signal_init(&st, sig, err);
 	}
 	state_free(&st);
 	return r < 0 ? r : 0;

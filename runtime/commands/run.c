@@ -58,6 +58,7 @@ int cmd_run(int argc, char **argv, const struct global_opts *g, struct rt_error 
 				    .pid_file = cli.pid_file,
 				    .console_socket = cli.console_socket,
 				    .no_pivot = cli.no_pivot,
+				    .preserve_fds = cli.preserve_fds,
 				    .for_run = true};
 	if (container_create(&opts, &c, err) < 0)
 		return -EINVAL;

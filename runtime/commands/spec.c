@@ -51,7 +51,10 @@ static const char default_config[] =
 	"\"/proc/latency_stats\", \"/proc/timer_list\", \"/proc/timer_stats\", "
 	"\"/proc/sched_debug\", \"/sys/firmware\", \"/proc/scsi\"],\n"
 	"    \"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\", "
-	"\"/proc/sysrq-trigger\"]\n"
+	"\"/proc/sysrq-trigger\"],\n"
+	/* runc's default: no device but the standard few, whatever nodes the
+	 * rootfs brings (a block device in an image is the host's disk) */
+	"    \"resources\": {\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]}\n"
 	"  }\n"
 	"}\n";
 

@@ -2,6 +2,7 @@
  * blocked in create, then runs the poststart hooks. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -10,16 +11,26 @@
 #include "state.h"
 #include "util.h"
 
+/* The init holds the fifo open read-write and blocks reading it (see
+ * container.c): one byte releases it. No reader (ENXIO) means it is gone. */
 static int release_init(int dirfd, struct rt_error *err)
 {
-	cleanup_close int fd = openat(dirfd, STATE_FIFO, O_RDONLY | O_CLOEXEC);
-	char byte;
+	cleanup_close int fd =
+		openat(dirfd, STATE_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 
+	if (fd < 0 && errno == ENXIO)
+		return rt_fail(err, ESRCH, "the container's init exited before it could start");
 	if (fd < 0)
 		return rt_fail_errno(err, errno, "open the exec fifo");
-	if (read(fd, &byte, 1) != 1)
-		return rt_fail(err, EIO, "the container's init exited before it could start");
+	if (write(fd, "0", 1) != 1)
+		return rt_fail_errno(err, errno, "write the exec fifo");
 	unlinkat(dirfd, STATE_FIFO, 0);
+	/* the init's lock on the fifo goes with its execve (or exit): then the
+	 * program runs, and a signal sent after we return reaches it, not an
+	 * init that would drop it (pid 1 ignores signals it has no handler for) */
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return rt_fail_errno(err, errno, "wait for the container's program");
 	return 0;
 }
 

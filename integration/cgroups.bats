@@ -1,0 +1,237 @@
+#!/usr/bin/env bats
+# cgroups on this host's layout (v1 controllers, plus cgroup2 for what v1
+# lacks): placement, resources, ps, pause/resume, update, events, cleanup.
+
+load lib/common
+IT_CGROUP_PARENT=mini-cg
+
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+# cgdir CONTROLLER ID: the container's directory in that hierarchy.
+cgdir() {
+	rt state "$2" >/dev/null
+	jq -r .cgroupPaths "$ROOT/$2/state.json" | awk -F'\t' -v c="$1" '$1 == c {print $2}'
+}
+
+v1() { mountpoint -q "/sys/fs/cgroup/$1" && [ "$(stat -fc %T "/sys/fs/cgroup/$1")" = cgroupfs ]; }
+
+@test "the init is placed in the container's cgroups, and delete removes them" {
+	make_bundle sleep 30
+	cfg 'del(.linux.cgroupsPath) | .linux.resources = {"pids": {"limit": 100}, "memory": {"limit": 100000000}}'
+	rt create --bundle "$BUNDLE" c1
+	pid=$(rt state c1 | jq .pid)
+	n=0
+	while IFS=$'\t' read -r name dir top v2; do
+		[ -n "$name" ] || continue
+		[ -d "$dir" ]
+		grep -qx "$pid" "$dir/cgroup.procs"
+		n=$((n + 1))
+	done < <(jq -r .cgroupPaths "$ROOT/c1/state.json")
+	[ "$n" -ge 2 ]
+	dirs=$(jq -r .cgroupPaths "$ROOT/c1/state.json" | cut -f2)
+	rt delete --force c1
+	for d in $dirs; do [ ! -e "$d" ]; done
+	assert_nothing_left c1
+}
+
+@test "cgroupsPath absolute and relative" {
+	make_bundle sleep 30
+	cfg '.linux.cgroupsPath = "/mini-it-abs/c1"'
+	rt create --bundle "$BUNDLE" c1
+	[ -n "$(cgdir pids c1)" ]
+	[ "$(cgdir pids c1)" = /sys/fs/cgroup/pids/mini-it-abs/c1 ]
+	rt delete --force c1
+	[ ! -e /sys/fs/cgroup/pids/mini-it-abs ]
+	cfg '.linux.cgroupsPath = "mini-it-rel/c2"'
+	rt create --bundle "$BUNDLE" c2
+	[ "$(cgdir pids c2)" = /sys/fs/cgroup/pids/mini-it-rel/c2 ]
+}
+
+@test "memory limit is written and an allocation over it is killed" {
+	v1 memory || skip "no v1 memory controller"
+	make_bundle probe touch 64
+	cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+	run rt run --bundle "$BUNDLE" c1
+	[ "$status" -eq 137 ]
+	make_bundle sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null; sleep 30'
+	cfg '.linux.resources.memory = {"limit": 33554432, "reservation": 16777216, "swappiness": 10}'
+	rt create --bundle "$BUNDLE" c2
+	d=$(cgdir memory c2)
+	[ "$(cat "$d/memory.limit_in_bytes")" = 33554432 ]
+	[ "$(cat "$d/memory.soft_limit_in_bytes")" = 16777216 ]
+	[ "$(cat "$d/memory.swappiness")" = 10 ]
+}
+
+@test "pids.limit stops a fork bomb" {
+	make_bundle sh -c 'for i in $(seq 20); do sleep 5 & done 2>/dev/null; sleep 0.2; echo "running: $(ls /proc | grep -c "^[0-9]")"'
+	cfg '.linux.resources.pids.limit = 8'
+	run rt run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	n=$(echo "$output" | sed -n 's/running: //p')
+	[ "$n" -le 9 ]
+}
+
+@test "cpu shares, quota, period and cpuset are written" {
+	make_bundle sleep 30
+	cfg '.linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"}'
+	rt create --bundle "$BUNDLE" c1
+	[ "$(cat "$(cgdir cpu c1)/cpu.shares")" = 512 ]
+	[ "$(cat "$(cgdir cpu c1)/cpu.cfs_quota_us")" = 50000 ]
+	[ "$(cat "$(cgdir cpu c1)/cpu.cfs_period_us")" = 100000 ]
+	[ "$(cat "$(cgdir cpuset c1)/cpuset.cpus")" = 0 ]
+	[ "$(cat "$(cgdir cpuset c1)/cpuset.mems")" = 0 ]
+}
+
+@test "cpu.mems restricts Mems_allowed_list inside" {
+	make_bundle sh -c 'grep Mems_allowed_list /proc/self/status'
+	cfg '.linux.resources.cpu.mems = "0"'
+	run rt run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Mems_allowed_list:"*"0" ]]
+}
+
+@test "devices: deny all, then the defaults; an unlisted device cannot be opened" {
+	v1 devices || skip "no v1 devices controller"
+	make_bundle sh -c 'echo ok > /dev/null && echo null-ok; mknod /dev/sda b 8 0 2>/dev/null; head -c1 /dev/sda 2>&1 | grep -q "not permitted" && echo sda-denied'
+	cfg '.linux.resources.devices = [{"allow": false, "access": "rwm"}] | .process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"] | .process.capabilities.permitted += ["CAP_MKNOD"]'
+	run rt run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *null-ok* ]]
+	[[ "$output" == *sda-denied* ]]
+}
+
+@test "hugepageLimits land in the hugetlb controller (cgroup2 on this host)" {
+	ls /sys/fs/cgroup/unified/hugetlb.2MB.max >/dev/null 2>&1 || ls /sys/fs/cgroup/hugetlb >/dev/null 2>&1 || skip "no hugetlb controller"
+	make_bundle sleep 30
+	cfg '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+	rt create --bundle "$BUNDLE" c1
+	d=$(cgdir unified c1)
+	[ "$(cat "$d/hugetlb.2MB.max")" = 4194304 ]
+}
+
+@test "ps lists the container's processes; json is an array of host pids" {
+	make_bundle sh -c 'sleep 30 & sleep 30'
+	rt create --bundle "$BUNDLE" c1
+	rt start c1
+	sleep 0.2
+	run rt ps --format json c1
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq length)" -eq 2 ]
+	pid=$(rt state c1 | jq .pid)
+	echo "$output" | jq -e "index($pid) != null"
+	run rt ps c1
+	[[ "$output" == PID* ]]
+}
+
+@test "pause freezes, state says paused, resume continues" {
+	make_bundle sh -c 'i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done'
+	cfg '.root.readonly = false'
+	rt create --bundle "$BUNDLE" c1
+	rt start c1
+	sleep 0.3
+	rt pause c1
+	[ "$(status_of c1)" = paused ]
+	a=$(cat "$BUNDLE/rootfs/tmp/count")
+	sleep 0.4
+	b=$(cat "$BUNDLE/rootfs/tmp/count")
+	[ "$a" = "$b" ]
+	run rt pause c1
+	[ "$status" -eq 1 ]
+	rt resume c1
+	[ "$(status_of c1)" = running ]
+	sleep 0.4
+	c=$(cat "$BUNDLE/rootfs/tmp/count")
+	[ "$c" -gt "$b" ]
+}
+
+@test "update changes limits live, from flags and from a resources file" {
+	make_bundle sleep 30
+	cfg '.linux.resources.pids.limit = 10'
+	rt create --bundle "$BUNDLE" c1
+	rt update --pids-limit 20 c1
+	[ "$(cat "$(cgdir pids c1)/pids.max")" = 20 ]
+	echo '{"pids": {"limit": 30}, "cpu": {"shares": 256}}' | rt update --resources - c1
+	[ "$(cat "$(cgdir pids c1)/pids.max")" = 30 ]
+	[ "$(cat "$(cgdir cpu c1)/cpu.shares")" = 256 ]
+	run rt update --memory abc c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--memory"* ]]
+}
+
+@test "events --stats prints one JSON object with usage" {
+	make_bundle sleep 30
+	cfg '.linux.resources.pids.limit = 10'
+	rt create --bundle "$BUNDLE" c1
+	run rt events --stats c1
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r .type)" = stats ]
+	[ "$(echo "$output" | jq .data.pids.current)" -ge 1 ]
+	[ "$(echo "$output" | jq .data.pids.limit)" -eq 10 ]
+}
+
+@test "kill --all signals every process of the container" {
+	make_bundle sh -c 'sleep 30 & sleep 30'
+	rt create --bundle "$BUNDLE" c1
+	rt start c1
+	sleep 0.2
+	pids=$(rt ps --format json c1 | jq -r '.[]')
+	rt kill --all c1 KILL
+	wait_for_status c1 stopped
+	for p in $pids; do ! kill -0 "$p" 2>/dev/null; done
+}
+
+@test "bad resources fail cleanly, naming the field" {
+	make_bundle true
+	cfg '.linux.resources.memory.limit = -5'
+	run rt create --bundle "$BUNDLE" c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"linux.resources.memory.limit"* ]]
+	assert_nothing_left c1
+	[ ! -e /sys/fs/cgroup/pids/mini-runtime/c1 ]
+	make_bundle true
+	cfg '.linux.resources.unified = {"no.such.file": "1"}'
+	run rt create --bundle "$BUNDLE" c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"linux.resources.unified.no.such.file"* ]]
+	assert_nothing_left c1
+	[ ! -e /sys/fs/cgroup/pids/mini-runtime/c1 ]
+	cfg 'del(.linux.resources.unified) | .linux.resources.cpu.mems = "5"'
+	run rt create --bundle "$BUNDLE" c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"linux.resources.cpu.mems"* ]]
+	assert_nothing_left c1
+	[ ! -e /sys/fs/cgroup/pids/mini-runtime/c1 ]
+}
+
+@test "a memory policy whose nodes miss cpu.mems fails in the parent, naming both fields" {
+	make_bundle true
+	cfg '.linux.resources.cpu.mems = "0" | .linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "1", "flags": ["MPOL_F_STATIC_NODES"]}'
+	run rt create --bundle "$BUNDLE" c1
+	[ "$status" -eq 1 ]
+	# node 1 is offline here: rule 10 speaks first; check the cpuset rule with
+	# a node set that is online but outside mems by faking mems = "" is not
+	# possible on one node, so assert the cpuset message via RELATIVE exemption
+	[[ "$output" == *"linux.memoryPolicy.nodes"* ]]
+	assert_nothing_left c1
+	cfg '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_RELATIVE_NODES"]}'
+	run rt run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+}
+
+@test "a cgroup namespace roots /proc/self/cgroup at the container's cgroup" {
+	make_bundle sh -c 'cat /proc/self/cgroup'
+	cfg '.linux.namespaces += [{"type": "cgroup"}]'
+	run rt run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"pids:/"$'\n'* ]] || [[ "$output" == *"pids:/" ]] || echo "$output" | grep -q ':pids:/$'
+	! echo "$output" | grep -q mini-runtime
+}
+
+@test "--systemd-cgroup is refused with a clear error" {
+	make_bundle true
+	run "$MINI_RUNTIME" --root "$ROOT" --systemd-cgroup run --bundle "$BUNDLE" c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"systemd"* ]]
+	assert_nothing_left c1
+}

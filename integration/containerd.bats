@@ -1,0 +1,339 @@
+#!/usr/bin/env bats
+# mini-runtime behind containerd 1.6's io.containerd.runc.v2 shim: through
+# ctr (`--runc-binary`) and through the CRI API with a runtime class named
+# "mini", the way Kubernetes picks it by a RuntimeClass handler. Each test
+# starts a private containerd (integration/lib/containerd.bash) and stops
+# it in teardown.
+
+load lib/common
+load lib/containerd
+
+setup() {
+	common_setup
+	build_images
+	ID=c1
+	ROOTFS=$TEST_TMP/rootfs
+	cp -a "$CACHE_DIR/rootfs" "$ROOTFS"
+}
+
+teardown() {
+	ctrd_stop
+	common_teardown
+}
+
+# task_status ID: the STATUS column of `ctr task ls` for ID.
+task_status() {
+	ctr_ task ls | awk -v id="$1" '$1 == id { print $3 }'
+}
+
+# wait_task ID STATUS: polls `ctr task ls` for up to 5 s.
+wait_task() {
+	local i
+	for i in $(seq 50); do
+		[ "$(task_status "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "task $1 did not reach $2 (now: $(task_status "$1"))" >&2
+	return 1
+}
+
+# assert_ctr_clean NAMESPACE ID...: containerd, mini-runtime and the shim
+# keep nothing of these containers: no container or task in containerd, no
+# state directory under mini-runtime's root, no shim socket in
+# /run/containerd/s, no cgroup under /<$CTRD_NS>, no shim process.
+assert_ctr_clean() {
+	local ns=$1 id
+	shift
+	for id in "$@"; do
+		if ctr_ -n "$ns" containers ls -q | grep -qx "$id"; then
+			echo "containerd still has container $id" >&2
+			return 1
+		fi
+		if [ -e "$MINI_ROOT/$ns/$id" ]; then
+			echo "mini-runtime state $MINI_ROOT/$ns/$id is left" >&2
+			return 1
+		fi
+		if [ -e "$(shim_socket "$ns" "$id")" ]; then
+			echo "shim socket $(shim_socket "$ns" "$id") is left" >&2
+			return 1
+		fi
+		if [ -e "/sys/fs/cgroup/memory/$CTRD_NS/$id" ]; then
+			echo "cgroup /$CTRD_NS/$id is left" >&2
+			return 1
+		fi
+	done
+	if [ -n "$(shim_pids)" ]; then
+		echo "shims left: $(shim_pids)" >&2
+		return 1
+	fi
+}
+
+@test "ctr run --rm: mini-runtime behind the runc v2 shim runs the container" {
+	ctrd_start
+	run ctr_run --rm --rootfs "$ROOTFS" "$ID" sh -c 'echo "hello from $(cat /proc/1/comm)"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "hello from sh" ]
+	# the shim used our binary and root: the namespace's state root exists
+	[ -d "$MINI_ROOT/$CTRD_NS" ]
+	[ ! -e "$CTRD/runc" ]
+	# the process's exit status reaches ctr
+	run ctr_run --rm --rootfs "$ROOTFS" "$ID" sh -c 'exit 3'
+	[ "$status" -eq 3 ]
+	assert_ctr_clean "$CTRD_NS" "$ID"
+}
+
+@test "ctr: the container sees only fds 0-2, not the shim's socket" {
+	ctrd_start
+	run ctr_run --rm --rootfs "$ROOTFS" "$ID" /bin/probe fds
+	[ "$status" -eq 0 ]
+	echo "$output"
+	[ "$(echo "$output" | cut -d' ' -f2 | tr '\n' ' ')" = "0 1 2 " ]
+	assert_ctr_clean "$CTRD_NS" "$ID"
+}
+
+@test "ctr: a detached container: exec, ps, pause, resume, kill, delete" {
+	ctrd_start
+	ctr_run -d --rootfs "$ROOTFS" "$ID" sh -c 'trap "exit 0" TERM; sleep 300 & wait'
+	wait_task "$ID" RUNNING
+	pid=$(ctr_ task ls | awk -v id="$ID" '$1 == id { print $2 }')
+	[ "$("$MINI_RUNTIME" --root "$MINI_ROOT/$CTRD_NS" state "$ID" | jq .pid)" = "$pid" ]
+	cgroup=$(jq -r .linux.cgroupsPath \
+		"$CTRD/state/io.containerd.runtime.v2.task/$CTRD_NS/$ID/config.json")
+	[ -d "/sys/fs/cgroup/freezer$cgroup" ]
+
+	# exec joins the init's pid namespace and returns the exit status
+	run ctr_exec --exec-id e1 "$ID" sh -c 'echo "init is $(cat /proc/1/comm)"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "init is sh" ]
+	run ctr_exec --exec-id e2 "$ID" sh -c 'exit 5'
+	[ "$status" -eq 5 ]
+	run ctr_exec --exec-id e3 "$ID" /bin/probe fds
+	[ "$(echo "$output" | cut -d' ' -f2 | tr '\n' ' ')" = "0 1 2 " ]
+
+	# ps: the init and its sleep, by host pid
+	run ctr_ task ps "$ID"
+	[ "$status" -eq 0 ]
+	echo "$output" | awk 'NR > 1 { print $1 }' | grep -qx "$pid"
+	[ "$(echo "$output" | awk 'NR > 1' | wc -l)" -eq 2 ]
+
+	ctr_ task pause "$ID"
+	[ "$(task_status "$ID")" = PAUSED ]
+	[ "$(cat "/sys/fs/cgroup/freezer$cgroup/freezer.state")" = FROZEN ]
+	ctr_ task resume "$ID"
+	[ "$(task_status "$ID")" = RUNNING ]
+
+	# SIGTERM (ctr's default) reaches the init's trap
+	ctr_ task kill "$ID"
+	wait_task "$ID" STOPPED
+	run ctr_ task delete "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"non-zero exit"* ]]
+	ctr_ containers delete "$ID"
+	[ ! -e "/sys/fs/cgroup/freezer$cgroup" ]
+	assert_ctr_clean "$CTRD_NS" "$ID"
+}
+
+@test "ctr: kill -s KILL, then task delete of the stopped task" {
+	ctrd_start
+	ctr_run -d --rootfs "$ROOTFS" "$ID" sleep 300
+	wait_task "$ID" RUNNING
+	# a PID namespace's init ignores SIGTERM it has no handler for: KILL it
+	ctr_ task kill -s SIGKILL "$ID"
+	wait_task "$ID" STOPPED
+	run ctr_ task delete "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"exit code 137"* ]]
+	ctr_ containers delete "$ID"
+	assert_ctr_clean "$CTRD_NS" "$ID"
+}
+
+@test "ctr: delete --force (the shim's cleanup) kills a paused container" {
+	ctrd_start
+	ctr_run -d --rootfs "$ROOTFS" "$ID" sleep 300
+	wait_task "$ID" RUNNING
+	pid=$(ctr_ task ls | awk -v id="$ID" '$1 == id { print $2 }')
+	ctr_ task pause "$ID"
+	[ "$(task_status "$ID")" = PAUSED ]
+	# what the shim runs when it cleans up after a lost task; a frozen
+	# process dies of SIGKILL only once thawed
+	timeout 10 "$MINI_RUNTIME" --root "$MINI_ROOT/$CTRD_NS" delete --force "$ID"
+	[ ! -e "$MINI_ROOT/$CTRD_NS/$ID" ]
+	wait_task "$ID" STOPPED
+	[ ! -d "/proc/$pid" ]
+	ctr_ task delete "$ID" || true
+	ctr_ containers delete "$ID"
+	assert_ctr_clean "$CTRD_NS" "$ID"
+}
+
+@test "ctr run -t and task exec -t: a terminal through the console socket" {
+	ctrd_start
+	# script gives ctr the terminal that -t needs
+	run timeout 30 script -qec "ctr --address $CTRD_SOCK -n $CTRD_NS run -t --rm --fifo-dir $CTRD/fifo \
+		--runc-binary $MINI_RUNTIME --runc-root $MINI_ROOT --rootfs $ROOTFS $ID \
+		sh -c '[ -t 0 ] && [ -t 1 ] && echo \"tty \$(tty)\"'" /dev/null </dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"tty /dev/pts/0"* ]]
+	assert_ctr_clean "$CTRD_NS" "$ID"
+
+	ctr_run -d --rootfs "$ROOTFS" "$ID" sleep 300
+	wait_task "$ID" RUNNING
+	run timeout 30 script -qec "ctr --address $CTRD_SOCK -n $CTRD_NS task exec -t --fifo-dir $CTRD/fifo \
+		--exec-id t1 $ID sh -c '[ -t 0 ] && echo \"tty \$(tty)\"'" /dev/null </dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"tty /dev/pts/"* ]]
+	ctr_ task kill -s SIGKILL "$ID"
+	wait_task "$ID" STOPPED
+	ctr_ task delete "$ID"
+	ctr_ containers delete "$ID"
+	assert_ctr_clean "$CTRD_NS" "$ID"
+}
+
+@test "ctr: a memory policy from the annotation is applied; a bad one fails with our message" {
+	ctrd_start
+	RUNC_BINARY=$CTRD_WRAPPER
+	# containerd 1.6 drops linux.memoryPolicy from any spec it is given:
+	# the wrapper carries it from an annotation into config.json
+	run ctr_run --rm \
+		--annotation 'org.mini-runtime.memory-policy={"mode":"MPOL_BIND","nodes":"0"}' \
+		--rootfs "$ROOTFS" "$ID" /bin/probe mempolicy
+	[ "$status" -eq 0 ]
+	[ "$output" = "mode=2 flags=0x0 nodes=0" ]
+
+	run ctr_run --rm \
+		--annotation 'org.mini-runtime.memory-policy={"mode":"MPOL_BIND","nodes":"9"}' \
+		--rootfs "$ROOTFS" "$ID" true
+	echo "$output"
+	[ "$status" -ne 0 ]
+	# the message came through the shim's json log: it follows the
+	# shim's "OCI runtime create failed: "
+	[[ "$output" == *'OCI runtime create failed: linux.memoryPolicy.nodes: '*'"9"'*online* ]]
+	assert_ctr_clean "$CTRD_NS" "$ID"
+
+	# why the wrapper: the same bad policy in a whole spec never reaches
+	# the runtime, containerd's spec types drop the field
+	mkdir "$TEST_TMP/spec" && (cd "$TEST_TMP/spec" && "$MINI_RUNTIME" spec)
+	jq --arg r "$ROOTFS" --arg cg "/$CTRD_NS/$ID" '.root = {path: $r}
+		| .process.terminal = false | .process.args = ["/bin/probe", "mempolicy"]
+		| .linux.cgroupsPath = $cg
+		| .linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "9"}' \
+		"$TEST_TMP/spec/config.json" >"$TEST_TMP/spec.json"
+	RUNC_BINARY=$MINI_RUNTIME
+	run ctr_run --rm --config "$TEST_TMP/spec.json" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "mode=0 "* ]]
+	assert_ctr_clean "$CTRD_NS" "$ID"
+}
+
+# pod.json and ctr.json for cri.py, in the CRI's JSON mapping.
+write_pod() {
+	jq -n --arg logs "$CTRD/logs" --arg cg "/$CTRD_NS" --arg a "${1:-}" '{
+		metadata: {name: "p1", uid: "uid-p1", namespace: "mini-it"},
+		log_directory: $logs,
+		annotations: (if $a == "" then {} else {"org.mini-runtime.memory-policy": $a} end),
+		linux: {cgroup_parent: $cg,
+			security_context: {namespace_options: {network: "NODE"}}}}' \
+		>"$CTRD/pod.json"
+	mkdir -p "$CTRD/logs"
+}
+
+write_container() {
+	jq -n --arg img "$CTRD_BUSYBOX_IMAGE" '{
+		metadata: {name: "c1"}, image: {image: $img},
+		command: ["sh", "-c", "echo hello from c1; echo to stderr >&2; exec sleep 300"],
+		log_path: "c1.log"}' >"$CTRD/ctr.json"
+}
+
+# mini_state ID: the status mini-runtime reports for a CRI container.
+mini_state() {
+	"$MINI_RUNTIME" --root "$MINI_ROOT/k8s.io" state "$1" | jq -r .status
+}
+
+@test "CRI: runtime_handler mini runs the sandbox and the container with mini-runtime" {
+	ctrd_start
+	ctrd_import_images
+	ctrd_cri_ready
+	write_pod
+	write_container
+
+	sid=$(cri RunPodSandbox "$CTRD/pod.json" mini)
+	[ -n "$sid" ]
+	cri PodSandboxStatus "$sid" >"$CTRD/ps.json"
+	[ "$(jq -r .status.runtime_handler "$CTRD/ps.json")" = mini ]
+	[ "$(jq -r .status.state "$CTRD/ps.json")" = SANDBOX_READY ]
+	# the pause container is mini-runtime's, under the class's Root
+	[ "$(mini_state "$sid")" = running ]
+	[ ! -e "$CTRD/runc/k8s.io/$sid" ]
+
+	# CRI's CreateContainer only records it: the shim's `create` and
+	# `start` both come with StartContainer
+	cid=$(cri CreateContainer "$sid" "$CTRD/ctr.json" "$CTRD/pod.json")
+	[ ! -e "$MINI_ROOT/k8s.io/$cid" ]
+	cri StartContainer "$cid"
+	[ "$(mini_state "$cid")" = running ]
+	[ "$(cri ContainerStatus "$cid" | jq -r .status.state)" = CONTAINER_RUNNING ]
+
+	# its output in the CRI log file under the pod's log directory
+	for i in $(seq 50); do
+		grep -q 'stderr F to stderr' "$CTRD/logs/c1.log" 2>/dev/null && break
+		sleep 0.1
+	done
+	cat "$CTRD/logs/c1.log"
+	grep -Eq '^[0-9T:.-]+Z stdout F hello from c1$' "$CTRD/logs/c1.log"
+	grep -Eq '^[0-9T:.-]+Z stderr F to stderr$' "$CTRD/logs/c1.log"
+
+	# ExecSync: joins the pod's pid namespace (pause is its PID 1), keeps
+	# stdout, stderr and the exit code apart, and gets fds 0-2 only
+	run cri ExecSync "$cid" 10 cat /proc/1/comm
+	[ "$status" -eq 0 ]
+	[ "$output" = pause ]
+	run cri ExecSync "$cid" 10 sh -c 'echo out; echo err >&2; exit 3'
+	[ "$status" -eq 3 ]
+	[ "$output" = "out
+err" ]
+	run cri ExecSync "$cid" 10 /bin/probe fds
+	[ "$(echo "$output" | cut -d' ' -f2 | tr '\n' ' ')" = "0 1 2 " ]
+	# CRI mounts /sys/fs/cgroup "ro": no way out of the pod's cgroup
+	run cri ExecSync "$cid" 10 sh -c 'echo $$ >/sys/fs/cgroup/pids/cgroup.procs'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Read-only file system"* ]]
+
+	cri StopContainer "$cid" 10
+	cri ContainerStatus "$cid" >"$CTRD/cs.json"
+	[ "$(jq -r .status.state "$CTRD/cs.json")" = CONTAINER_EXITED ]
+	[ "$(jq -r .status.exit_code "$CTRD/cs.json")" = 143 ]
+	cri RemoveContainer "$cid"
+	[ ! -e "$MINI_ROOT/k8s.io/$cid" ]
+
+	cri StopPodSandbox "$sid"
+	cri RemovePodSandbox "$sid"
+	[ -z "$(ls "$MINI_ROOT/k8s.io")" ]
+	[ ! -e "/sys/fs/cgroup/memory/$CTRD_NS" ]
+	assert_ctr_clean k8s.io "$sid" "$cid"
+}
+
+@test "CRI: a pod's memory policy reaches its containers; a bad one fails with our message" {
+	ctrd_start wrapper
+	ctrd_import_images
+	ctrd_cri_ready
+	write_container
+
+	write_pod '{"mode":"MPOL_BIND","nodes":"9"}'
+	run cri RunPodSandbox "$CTRD/pod.json" mini
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'OCI runtime create failed: linux.memoryPolicy.nodes: '*'"9"'*online* ]]
+	[ -z "$(ls "$MINI_ROOT/k8s.io" 2>/dev/null)" ]
+
+	write_pod '{"mode":"MPOL_PREFERRED","nodes":"0"}'
+	sid=$(cri RunPodSandbox "$CTRD/pod.json" mini)
+	cid=$(cri CreateContainer "$sid" "$CTRD/ctr.json" "$CTRD/pod.json")
+	cri StartContainer "$cid"
+	# exec'd processes get the policy the init got
+	run cri ExecSync "$cid" 10 /bin/probe mempolicy
+	[ "$status" -eq 0 ]
+	[ "$output" = "mode=1 flags=0x0 nodes=0" ]
+	cri StopPodSandbox "$sid"
+	cri RemovePodSandbox "$sid"
+	assert_ctr_clean k8s.io "$sid" "$cid"
+}

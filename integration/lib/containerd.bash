@@ -1,0 +1,265 @@
+# containerd.bash - a private containerd for integration/containerd.bats.
+# Load after common.bash. Everything containerd and its shims keep lives
+# under $TEST_TMP/ctrd: config, root, state, sockets, fifos, and the state
+# roots of runc and mini-runtime. The one place containerd 1.6 does not let
+# us move is the shims' socket directory, /run/containerd/s (its path is
+# compiled in): ctrd_stop removes the sockets of this test's shims and the
+# directories if they end up empty.
+
+CTRD_PAUSE_IMAGE=localhost/mini-it/pause:1
+CTRD_BUSYBOX_IMAGE=localhost/mini-it/busybox:1
+CTRD_SHIM_SOCKETS=/run/containerd/s
+
+# ctr_ ARGS...: ctr against this test's containerd, in the namespace
+# $CTRD_NS unless ARGS say `-n NS`. The namespace is unique on the host
+# because ctr puts a container in the cgroup /<namespace>/<id>.
+ctr_() {
+	CONTAINERD_NAMESPACE=$CTRD_NS timeout 30 ctr --address "$CTRD_SOCK" "$@"
+}
+
+# ctr_run ARGS...: `ctr run` with mini-runtime (or $RUNC_BINARY) behind the
+# runc v2 shim and this test's fifo directory and runtime root.
+ctr_run() {
+	ctr_ run --fifo-dir "$CTRD/fifo" --runtime io.containerd.runc.v2 \
+		--runc-binary "${RUNC_BINARY:-$MINI_RUNTIME}" --runc-root "$MINI_ROOT" "$@"
+}
+
+# ctr_exec ARGS...: `ctr task exec` with this test's fifo directory.
+ctr_exec() {
+	ctr_ task exec --fifo-dir "$CTRD/fifo" "$@"
+}
+
+# cri METHOD ARGS...: integration/cri/cri.py against this test's containerd.
+cri() {
+	PYTHONPATH=$CTRD/pb timeout 90 /usr/bin/python3 "$INTEGRATION_DIR/cri/cri.py" \
+		"$CTRD_SOCK" "$@"
+}
+
+# The config.toml: `version = 2`, every path under $CTRD, no CNI (the
+# tests' pods use the host network), and two CRI runtime classes: runc
+# (the default) and mini (mini-runtime behind the runc v2 shim), each with
+# its own state root. restrict_oom_score_adj: root here lacks
+# CAP_SYS_RESOURCE, so CRI must not ask for a score below its own.
+ctrd_config() {
+	local cri='plugins."io.containerd.grpc.v1.cri"'
+	cat <<-EOF
+		version = 2
+		root = "$CTRD/root"
+		state = "$CTRD/state"
+		temp = "$CTRD/tmp"
+		disabled_plugins = ["io.containerd.snapshotter.v1.aufs",
+		  "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper",
+		  "io.containerd.snapshotter.v1.zfs", "io.containerd.tracing.processor.v1.otlp",
+		  "io.containerd.internal.v1.tracing"]
+
+		[grpc]
+		  address = "$CTRD_SOCK"
+		[ttrpc]
+		  address = "$CTRD_SOCK.ttrpc"
+
+		[plugins."io.containerd.internal.v1.opt"]
+		  path = "$CTRD/opt"
+		[$cri]
+		  sandbox_image = "$CTRD_PAUSE_IMAGE"
+		  restrict_oom_score_adj = true
+		  disable_apparmor = true
+		  disable_tcp_service = true
+		  stream_server_address = "127.0.0.1"
+		  stream_server_port = "0"
+		  tolerate_missing_hugetlb_controller = true
+		  disable_hugetlb_controller = true
+		  [$cri.cni]
+		    bin_dir = "$CTRD/cni/bin"
+		    conf_dir = "$CTRD/cni/conf"
+		  [$cri.containerd]
+		    snapshotter = "overlayfs"
+		    default_runtime_name = "runc"
+		    [$cri.containerd.runtimes.runc]
+		      runtime_type = "io.containerd.runc.v2"
+		      [$cri.containerd.runtimes.runc.options]
+		        Root = "$CTRD/runc"
+		    [$cri.containerd.runtimes.mini]
+		      runtime_type = "io.containerd.runc.v2"
+		      pod_annotations = ["org.mini-runtime.*"]
+		      [$cri.containerd.runtimes.mini.options]
+		        BinaryName = "$CTRD_BINARY"
+		        Root = "$MINI_ROOT"
+	EOF
+}
+
+# ctrd_start [wrapper]: starts this test's containerd in the background and
+# waits until it answers. $CTRD_WRAPPER is integration/lib/mpol-wrapper.sh
+# installed next to a link to $MINI_RUNTIME; with "wrapper" it is the
+# BinaryName of the CRI runtime class "mini", else $MINI_RUNTIME is. Skips the
+# test, with containerd's last words, only if containerd is not there or
+# cannot start at all.
+ctrd_start() {
+	local i
+	command -v containerd >/dev/null || skip "containerd is not installed"
+	# unix socket paths are limited to 107 bytes: keep this one short
+	CTRD=$TEST_TMP/ctrd
+	CTRD_SOCK=$CTRD/c.sock
+	CTRD_NS=mini-it-${TEST_TMP##*.}
+	MINI_ROOT=$CTRD/mini
+	CTRD_WRAPPER=$CTRD/bin/mpol-wrapper.sh
+	mkdir -p "$CTRD"/{bin,fifo,cni/bin,cni/conf,pb}
+	install -m 0755 "$INTEGRATION_DIR/lib/mpol-wrapper.sh" "$CTRD_WRAPPER"
+	ln -s "$MINI_RUNTIME" "$CTRD/bin/mini-runtime"
+	CTRD_BINARY=$MINI_RUNTIME
+	[ "${1:-}" = wrapper ] && CTRD_BINARY=$CTRD_WRAPPER
+	ctrd_config >"$CTRD/config.toml"
+	# fd 3 is bats' own: a background process that holds it stalls bats
+	containerd --config "$CTRD/config.toml" >"$CTRD/containerd.log" 2>&1 3>&- &
+	CTRD_PID=$!
+	for i in $(seq 100); do
+		if ctr --address "$CTRD_SOCK" version >/dev/null 2>&1; then
+			return 0
+		fi
+		kill -0 "$CTRD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	skip "containerd cannot start: $(grep -E 'level=(error|fatal)|^containerd:' \
+		"$CTRD/containerd.log" | tail -2)"
+}
+
+# ctrd_cri_ready: generates the CRI messages for cri.py (into $CTRD/pb, so
+# no generated code lives in the tree) and waits for the CRI service.
+ctrd_cri_ready() {
+	local i
+	protoc -I "$INTEGRATION_DIR/cri" --python_out="$CTRD/pb" \
+		"$INTEGRATION_DIR/cri/runtime_v1.proto"
+	for i in $(seq 50); do
+		cri Version >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	cri Version
+}
+
+# shim_socket NAMESPACE GROUP: where containerd 1.6 puts the socket of the
+# shim that runs GROUP (the container id, or for CRI the sandbox id):
+# /run/containerd/s/ + sha256 of "<containerd address>/<namespace>/<group>".
+shim_socket() {
+	local h
+	h=$(printf '%s' "$CTRD_SOCK/$1/$2" | sha256sum)
+	echo "$CTRD_SHIM_SOCKETS/${h%% *}"
+}
+
+# shim_pids: the shims this test's containerd started (they outlive it).
+shim_pids() {
+	local p
+	for p in /proc/[0-9]*; do
+		tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q -- "-address $CTRD_SOCK " &&
+			echo "${p#/proc/}"
+	done
+}
+
+# ctrd_stop: removes what is left in every namespace, stops containerd by
+# its pid, kills shims that outlived it, deletes what mini-runtime still
+# holds, and removes this test's shim sockets from /run/containerd/s.
+ctrd_stop() {
+	local ns id p i sockets=()
+	[ -n "${CTRD_PID:-}" ] || return 0
+	for ns in $(ctr_ namespaces ls -q 2>/dev/null); do
+		for id in $(ctr_ -n "$ns" containers ls -q 2>/dev/null); do
+			sockets+=("$(shim_socket "$ns" "$id")")
+			# containerd neither kills nor deletes a paused task
+			ctr_ -n "$ns" task resume "$id" >/dev/null 2>&1 || true
+			ctr_ -n "$ns" task kill -s KILL "$id" >/dev/null 2>&1 || true
+			ctr_ -n "$ns" task delete -f "$id" >/dev/null 2>&1 || true
+			ctr_ -n "$ns" containers delete "$id" >/dev/null 2>&1 || true
+		done
+	done
+	for p in "$CTRD"/state/io.containerd.runtime.v2.task/*/*/address; do
+		[ -f "$p" ] && sockets+=("$(sed 's|^unix://||' "$p")")
+	done
+	kill "$CTRD_PID" 2>/dev/null || true
+	for i in $(seq 50); do
+		kill -0 "$CTRD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$CTRD_PID" 2>/dev/null || true
+	wait "$CTRD_PID" 2>/dev/null || true
+	for p in $(shim_pids); do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	for ns in "$MINI_ROOT"/*; do
+		[ -d "$ns" ] || continue
+		for id in $(ls "$ns"); do
+			"$MINI_RUNTIME" --root "$ns" delete --force "$id" >/dev/null 2>&1 || true
+		done
+	done
+	for p in "${sockets[@]}"; do
+		case $p in "$CTRD_SHIM_SOCKETS"/*) rm -f "$p" ;; esac
+	done
+	rmdir "$CTRD_SHIM_SOCKETS" /run/containerd 2>/dev/null || true
+	# cgroups a failed test left: ctr's /<namespace>/<id>, and the pods'
+	# parent, which the tests name the same
+	for p in /sys/fs/cgroup/*/"$CTRD_NS"; do
+		[ -d "$p" ] && find "$p" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+	CTRD_PID=
+}
+
+# make_oci_image NAME DIR OUT CMD...: OUT is an OCI image layout tar
+# (oci-layout, index.json, blobs) of one uncompressed layer holding DIR,
+# whose config runs CMD; index.json names it NAME for `ctr images import`.
+make_oci_image() {
+	local name=$1 dir=$2 out=$3 w=$3.d layer config manifest
+	shift 3
+	rm -rf "$w"
+	mkdir -p "$w/blobs/sha256"
+	tar --sort=name --owner=0 --group=0 --numeric-owner -C "$dir" -cf "$w/layer.tar" .
+	layer=$(sha256sum <"$w/layer.tar" | cut -d' ' -f1)
+	mv "$w/layer.tar" "$w/blobs/sha256/$layer"
+	jq -nc --arg l "sha256:$layer" '{architecture: "amd64", os: "linux",
+		config: {Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+			 Cmd: $ARGS.positional},
+		rootfs: {type: "layers", diff_ids: [$l]}}' --args "$@" >"$w/config"
+	config=$(sha256sum <"$w/config" | cut -d' ' -f1)
+	mv "$w/config" "$w/blobs/sha256/$config"
+	jq -nc --arg c "sha256:$config" --argjson cs "$(stat -c %s "$w/blobs/sha256/$config")" \
+		--arg l "sha256:$layer" --argjson ls "$(stat -c %s "$w/blobs/sha256/$layer")" \
+		'{schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json",
+		  config: {mediaType: "application/vnd.oci.image.config.v1+json",
+			   digest: $c, size: $cs},
+		  layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar",
+			    digest: $l, size: $ls}]}' >"$w/manifest"
+	manifest=$(sha256sum <"$w/manifest" | cut -d' ' -f1)
+	mv "$w/manifest" "$w/blobs/sha256/$manifest"
+	jq -nc --arg m "sha256:$manifest" --argjson ms "$(stat -c %s "$w/blobs/sha256/$manifest")" \
+		--arg n "$name" \
+		'{schemaVersion: 2, manifests: [{
+		    mediaType: "application/vnd.oci.image.manifest.v1+json",
+		    digest: $m, size: $ms,
+		    annotations: {"io.containerd.image.name": $n,
+				  "org.opencontainers.image.ref.name": ($n | sub(".*:"; ""))}}]}' \
+		>"$w/index.json"
+	echo '{"imageLayoutVersion":"1.0.0"}' >"$w/oci-layout"
+	tar -C "$w" -cf "$out" oci-layout index.json blobs
+	rm -rf "$w"
+}
+
+# build_images: the pause image (integration/cri/pause.c, static) and the
+# busybox image (the rootfs template), built once into the cache.
+build_images() {
+	local src=$INTEGRATION_DIR/cri/pause.c d
+	build_template
+	[ "$CACHE_DIR/pause.tar" -nt "$src" ] && [ "$CACHE_DIR/busybox.tar" -nt "$CACHE_DIR/rootfs/bin/probe" ] &&
+		return 0
+	exec {lock}>"$CACHE_DIR/.images.lock"
+	flock "$lock"
+	d=$(mktemp -d "$CACHE_DIR/pause.XXXXXX")
+	gcc -O2 -static -Wall -Wextra -Werror -o "$d/pause" "$src"
+	make_oci_image "$CTRD_PAUSE_IMAGE" "$d" "$CACHE_DIR/pause.tar.new" /pause
+	make_oci_image "$CTRD_BUSYBOX_IMAGE" "$CACHE_DIR/rootfs" "$CACHE_DIR/busybox.tar.new" sh
+	mv "$CACHE_DIR/pause.tar.new" "$CACHE_DIR/pause.tar"
+	mv "$CACHE_DIR/busybox.tar.new" "$CACHE_DIR/busybox.tar"
+	rm -rf "$d"
+	exec {lock}>&-
+}
+
+# ctrd_import_images: both images into the k8s.io namespace (CRI's).
+ctrd_import_images() {
+	ctr_ -n k8s.io images import "$CACHE_DIR/pause.tar" >/dev/null &&
+		ctr_ -n k8s.io images import "$CACHE_DIR/busybox.tar" >/dev/null
+}

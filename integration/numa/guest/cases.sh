@@ -1,0 +1,483 @@
+# cases.sh - the NUMA placement cases, sourced by the guest's init.
+#
+# A placement case runs `mini-runtime run` on a real bundle whose process is
+# `probe hold 64`: the probe writes every page of a 64 MiB region, prints
+# "region ADDR 64" and waits. The driver then reads that region's line in
+# /proc/PID/numa_maps of the container's process - from outside the
+# container - and asserts the policy the kernel shows and where the pages
+# are (N<node>=<pages>):
+#   - all 16384 pages of the region are counted, and a node the case does
+#     not expect holds none of them;
+#   - for a split (interleave), each expected node holds its share within
+#     1% of the region (163 pages); for one node, that means all of them.
+# The guest boots with numa_balancing=disable and transparent_hugepage=never,
+# and the runtime is started under taskset, so the container's CPU - and
+# the node its local allocations come from - is fixed.
+#
+# An invalid case asserts run's exit code, our message and that nothing was
+# left behind (state, mounts, processes).
+
+MB=64
+TOTAL=$((MB * 256))
+R=/run/mini-runtime
+CG=/sys/fs/cgroup
+WEIGHTS=/sys/kernel/mm/mempolicy/weighted_interleave
+
+suite_cases() {
+	case $1 in
+	four)
+		echo bind-one bind-two interleave-2 interleave-4 weighted-interleave \
+			weighted-interleave-refused preferred preferred-many local default \
+			numa-balancing fork-inherit exec-inherit cpuset-plain cpuset-static \
+			cpuset-relative cpuset-relative-interleave cpuset-refused \
+			invalid-offline-node invalid-static-relative invalid-balancing-interleave \
+			invalid-local-nodes
+		;;
+	sparse)
+		echo sparse-online sparse-bind-63 sparse-bind-64 sparse-interleave sparse-local-63 \
+			sparse-invalid-gap
+		;;
+	esac
+}
+
+# --- helpers ------------------------------------------------------------------
+
+run_case() { "case_$(echo "$1" | tr - _)"; }
+
+rt() { mini-runtime --root "$R" "$@"; }
+
+fail() {
+	echo "$*"
+	return 1
+}
+
+# bundle ID POLICY_JSON [ARGS_JSON]: $B=/tmp/b/ID with the template config
+# (run.sh made it from `mini-runtime spec`), this policy and these args
+# (default: probe hold 64).
+bundle() {
+	ID=$1 B=/tmp/b/$1
+	local args=${3:-"[\"probe\",\"hold\",\"$MB\"]"}
+	mkdir -p "$B"
+	sed -e "s|\"@POLICY@\"|$(sed_escape "$2")|" -e "s|\\[\"@ARGS@\"\\]|$(sed_escape "$args")|" \
+		/numa/config.json >"$B/config.json"
+}
+
+sed_escape() { echo "$1" | sed 's/[&|\\]/\\&/g'; }
+
+# launch CPU [CGROUP]: `mini-runtime run` of $B in the background, pinned to
+# CPU (the container inherits the affinity), inside CGROUP when given (the
+# runtime has no cgroup support yet: the container inherits this one).
+launch() {
+	sh -c '[ -z "$1" ] || echo 0 >"$1/cgroup.procs" || exit 111; shift; exec "$@"' \
+		launch "${2:-}" taskset -c "$1" mini-runtime --root "$R" run --bundle "$B" "$ID" \
+		</dev/null >"$B/out" 2>"$B/err" &
+	RUNPID=$!
+}
+
+# wait_regions FILE N: until FILE has N "region" lines (the probe has
+# written N regions), at most 120 s.
+wait_regions() {
+	local i=0
+	# (cat: grep -c prints nothing for a file run has not created yet)
+	while [ "$(cat "$1" 2>/dev/null | grep -c '^region ')" -lt "$2" ]; do
+		kill -0 "$RUNPID" 2>/dev/null || fail "run exited early: $(cat "$B/err" "$1")" || return 1
+		i=$((i + 1))
+		[ $i -lt 1200 ] || fail "the probe wrote no region $2 in 120 s" || return 1
+		sleep 0.1
+	done
+}
+
+container_pid() {
+	rt state "$ID" | sed -n 's/.*"pid": *\([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+
+# region_line FILE N PID: the numa_maps line of PID for the Nth region the
+# probe reported in FILE.
+region_line() {
+	local addr
+	addr=$(grep '^region ' "$1" | sed -n "$2p" | cut -d' ' -f2)
+	[ -n "$addr" ] || fail "no region $2 in the probe's output" || return 1
+	grep "^$addr " "/proc/$3/numa_maps" || fail "no numa_maps line at $addr in /proc/$3"
+}
+
+# "7f0.. weighted interleave:1-2 anon=16384 ..." -> "weighted interleave:1-2"
+policy_of() { echo "$1" | sed 's/^[0-9a-f]* //; s/ anon=.*//'; }
+
+# check KIND LINE SPEC: prints the counts and fails unless the pages are
+# where SPEC says. KIND split: SPEC is "NODE:WEIGHT ..." and each node
+# holds its weight's share of the region, within 1% of the region. KIND
+# within: SPEC is "NODE ..." and those nodes together hold every page.
+check() {
+	echo "$2" | awk -v kind="$1" -v spec="$3" -v total="$TOTAL" '
+	{
+		for (i = 1; i <= NF; i++)
+			if ($i ~ /^N[0-9]+=[0-9]+$/) {
+				split(substr($i, 2), kv, "=")
+				n[kv[1]] = kv[2]; sum += kv[2]; got = got " N" kv[1] "=" kv[2]
+			}
+	}
+	END {
+		ns = split(spec, parts, " ")
+		for (i = 1; i <= ns; i++) {
+			m = split(parts[i], kv, ":")
+			node[i] = kv[1]; w[i] = (m > 1 ? kv[2] : 1); wsum += w[i]; listed[kv[1]] = 1
+		}
+		tol = int(total / 100)
+		bad = ""
+		if (sum != total)
+			bad = bad "; " sum " pages counted, want " total
+		for (k in n)
+			if (!(k in listed) && n[k] > 0)
+				bad = bad "; node " k " has " n[k] " pages, want 0"
+		if (kind == "split")
+			for (i = 1; i <= ns; i++) {
+				want = total * w[i] / wsum
+				d = n[node[i]] - want
+				if (d < 0) d = -d
+				if (d > tol)
+					bad = bad "; node " node[i] " has " n[node[i]] + 0 " pages, want " \
+						int(want + 0.5) " +-" tol
+			}
+		print substr(got, 2) (bad == "" ? "" : " FAIL" bad)
+		exit bad != ""
+	}'
+}
+
+# observe FILE N PID KIND SPEC POLICY: region N of PID is placed per SPEC
+# and numa_maps shows POLICY; prints "policy=... N..=..".
+observe() {
+	local line pol counts
+	line=$(region_line "$1" "$2" "$3") || fail "$line" || return 1
+	pol=$(policy_of "$line")
+	counts=$(check "$4" "$line" "$5")
+	local ok=$?
+	echo "policy=$pol $counts"
+	[ "$pol" = "$6" ] || fail "numa_maps shows policy \"$pol\", want \"$6\"" || return 1
+	return $ok
+}
+
+# stop: SIGTERM to the probe through the runtime; run must exit 0 (the
+# probe's status) and leave nothing behind.
+stop() {
+	rt kill "$ID" TERM || fail "kill $ID failed" || return 1
+	local rc=0
+	wait "$RUNPID" || rc=$?
+	[ $rc = 0 ] || fail "run exited $rc: $(cat "$B/err")" || return 1
+	nothing_left
+}
+
+nothing_left() {
+	[ ! -e "$R/$ID" ] || fail "state $R/$ID is left" || return 1
+	! grep -q " /tmp/b/$ID\| /rootfs" /proc/mounts || fail "mounts left: $(grep " /tmp/b/$ID\| /rootfs" /proc/mounts)" || return 1
+	local left
+	left=$(ours)
+	[ -z "$left" ] || fail "processes left: $left"
+}
+
+# ours: "PID -> EXE" of every process of a container (its programs are
+# under /rootfs) or of the runtime (also when it runs from a memfd copy).
+# One ls: a loop of readlinks forks per process, which is slow under TCG.
+ours() {
+	ls -l /proc/[0-9]*/exe 2>/dev/null | sed -n 's|.* /proc/\([0-9]*\)/exe -> \(.*\)|\1 -> \2|p' |
+		grep -E -- '-> (/rootfs/|.*mini-runtime|.*memfd)' | tr '\n' ' '
+}
+
+# placed CPU KIND SPEC POLICY: run $B pinned to CPU; its region must be
+# placed per KIND SPEC (see check) under POLICY; then stop it.
+placed() {
+	local pid res
+	launch "$1"
+	wait_regions "$B/out" 1 || return 1
+	pid=$(container_pid)
+	[ -n "$pid" ] || fail "no pid in state $ID" || return 1
+	res=$(observe "$B/out" 1 "$pid" "$2" "$3" "$4") || fail "$res" || return 1
+	stop || return 1
+	echo "cpu $1: $res"
+}
+
+# refused POLICY_JSON MESSAGE [CGROUP]: run $B must exit 1 with MESSAGE on
+# stderr, the probe must never have run, and nothing may be left.
+refused() {
+	local rc=0
+	sh -c '[ -z "$1" ] || echo 0 >"$1/cgroup.procs" || exit 111; shift; exec "$@"' \
+		refused "${2:-}" mini-runtime --root "$R" run --bundle "$B" "$ID" \
+		</dev/null >"$B/out" 2>"$B/err" || rc=$?
+	[ $rc = 1 ] || fail "run exited $rc, want 1: $(cat "$B/err" "$B/out")" || return 1
+	grep -qF "$1" "$B/err" || fail "stderr \"$(cat "$B/err")\" lacks \"$1\"" || return 1
+	[ ! -s "$B/out" ] || fail "the container ran: $(cat "$B/out")" || return 1
+	nothing_left || return 1
+	cat "$B/err"
+}
+
+kernel_at_least() { # MAJOR MINOR
+	uname -r | awk -F. -v a="$1" -v b="$2" '{ exit !($1 > a || ($1 == a && $2 >= b)) }'
+}
+
+# mkcpuset NAME MEMS: a cgroup with this cpuset.mems (and every CPU).
+mkcpuset() {
+	CGDIR=$CG/numa-$1
+	mkdir "$CGDIR" && cat "$CG/cpuset.cpus.effective" >"$CGDIR/cpuset.cpus" &&
+		echo "$2" >"$CGDIR/cpuset.mems" || fail "cannot make cpuset $CGDIR"
+}
+
+# Run after every case, in the driver's own shell: nothing of a failed case
+# may spill into the next.
+cleanup_case() {
+	local id p left
+	for id in $(ls "$R" 2>/dev/null); do
+		echo "numa: cleanup: deleting container $id left by $1"
+		timeout 30 mini-runtime --root "$R" delete --force "$id" >/dev/null 2>&1 ||
+			echo "numa: cleanup: delete --force $id failed or hung"
+	done
+	left=$(ours)
+	if [ -n "$left" ]; then
+		echo "numa: cleanup: killing $left left by $1"
+		for p in $(echo "$left" | grep -o '[0-9]* ->' | cut -d' ' -f1); do
+			kill -9 "$p"
+		done
+	fi
+	for p in "$CG"/numa-*; do
+		[ -d "$p" ] || continue
+		i=0
+		until rmdir "$p" 2>/dev/null || [ $i -ge 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+	done
+	for p in "$WEIGHTS"/node*; do
+		[ -w "$p" ] && echo 1 >"$p"
+	done 2>/dev/null
+	rm -rf /tmp/b
+}
+
+# --- four nodes (0-3, 256 MiB and CPU N on node N) ----------------------------
+
+case_bind_one() {
+	bundle bind-one '{"mode":"MPOL_BIND","nodes":"2"}'
+	placed 0 split "2" "bind:2"
+}
+
+case_bind_two() {
+	bundle bind-two '{"mode":"MPOL_BIND","nodes":"1,3"}'
+	placed 0 within "1 3" "bind:1,3"
+}
+
+case_interleave_2() {
+	bundle interleave-2 '{"mode":"MPOL_INTERLEAVE","nodes":"1-2"}'
+	placed 0 split "1 2" "interleave:1-2"
+}
+
+case_interleave_4() {
+	bundle interleave-4 '{"mode":"MPOL_INTERLEAVE","nodes":"0-3"}'
+	placed 3 split "0 1 2 3" "interleave:0-3"
+}
+
+case_weighted_interleave() {
+	kernel_at_least 6 9 ||
+		{ echo "kernel $(uname -r) has no MPOL_WEIGHTED_INTERLEAVE (Linux 6.9)"; return 77; }
+	# host-wide weights: the runtime leaves them alone
+	echo 1 >"$WEIGHTS/node1" && echo 3 >"$WEIGHTS/node2" || fail "cannot set weights" || return 1
+	bundle weighted-interleave '{"mode":"MPOL_WEIGHTED_INTERLEAVE","nodes":"1-2"}'
+	placed 0 split "1:1 2:3" "weighted interleave:1-2"
+}
+
+case_weighted_interleave_refused() {
+	! kernel_at_least 6 9 ||
+		{ echo "kernel $(uname -r) has MPOL_WEIGHTED_INTERLEAVE"; return 77; }
+	bundle weighted-interleave-refused '{"mode":"MPOL_WEIGHTED_INTERLEAVE","nodes":"1-2"}'
+	refused "linux.memoryPolicy.mode: MPOL_WEIGHTED_INTERLEAVE needs Linux 6.9 or later"
+}
+
+case_preferred() {
+	bundle preferred '{"mode":"MPOL_PREFERRED","nodes":"3"}'
+	placed 0 split "3" "prefer:3"
+}
+
+case_preferred_many() {
+	bundle preferred-many '{"mode":"MPOL_PREFERRED_MANY","nodes":"1-2"}'
+	placed 0 within "1 2" "prefer (many):1-2"
+}
+
+case_local() {
+	bundle local '{"mode":"MPOL_LOCAL"}'
+	placed 2 split "2" "local"
+}
+
+case_default() {
+	bundle default '{"mode":"MPOL_DEFAULT"}'
+	placed 3 split "3" "default"
+}
+
+case_numa_balancing() {
+	bundle numa-balancing '{"mode":"MPOL_BIND","nodes":"1","flags":["MPOL_F_NUMA_BALANCING"]}'
+	placed 3 split "1" "bind=balancing:1"
+}
+
+# The container's init is a shell; the probe is a process it forks.
+case_fork_inherit() {
+	local pid child res
+	bundle fork-inherit '{"mode":"MPOL_INTERLEAVE","nodes":"1,3"}' \
+		'["sh","-c","probe hold 64 & wait"]'
+	launch 0
+	wait_regions "$B/out" 1 || return 1
+	pid=$(container_pid)
+	child=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null | tr -d ' ')
+	[ -n "$child" ] && [ "$(cat "/proc/$child/comm")" = probe ] ||
+		fail "no probe child of the container's init $pid (children: $child)" || return 1
+	res=$(observe "$B/out" 1 "$child" split "1 3" "interleave:1,3") || fail "$res" || return 1
+	# the shell, its namespace's init, ignores SIGTERM: end the probe itself
+	kill -TERM "$child"
+	local rc=0
+	wait "$RUNPID" || rc=$?
+	[ $rc = 0 ] || fail "run exited $rc: $(cat "$B/err")" || return 1
+	nothing_left || return 1
+	echo "forked pid $child (init $pid): $res"
+}
+
+# A process started with `mini-runtime exec` gets the container's policy.
+case_exec_inherit() {
+	if rt exec 2>&1 | grep -q 'unknown command'; then
+		echo "mini-runtime has no exec command yet (fork-inherit covers inheritance)"
+		return 77
+	fi
+	local pid p epid="" res
+	bundle exec-inherit '{"mode":"MPOL_BIND","nodes":"2"}' '["probe","hold","1"]'
+	launch 0
+	wait_regions "$B/out" 1 || return 1
+	pid=$(container_pid)
+	taskset -c 0 mini-runtime --root "$R" exec exec-inherit probe hold "$MB" \
+		</dev/null >"$B/exec.out" 2>"$B/exec.err" &
+	local execpid=$! runpid=$RUNPID
+	RUNPID=$execpid
+	wait_regions "$B/exec.out" 1 || return 1
+	RUNPID=$runpid
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" != "$pid" ] && [ "$(readlink "$p/exe")" = /rootfs/bin/probe ] &&
+			epid=${p#/proc/}
+	done
+	[ -n "$epid" ] || fail "no exec'd probe process found" || return 1
+	res=$(observe "$B/exec.out" 1 "$epid" split "2" "bind:2") || fail "$res" || return 1
+	kill -TERM "$epid"
+	local rc=0
+	wait "$execpid" || rc=$?
+	[ $rc = 0 ] || fail "exec exited $rc: $(cat "$B/exec.err")" || return 1
+	stop || return 1
+	echo "exec'd pid $epid: $res"
+}
+
+# cpuset_case POLICY MEMS1 SPEC1 POLICY1 MEMS2 SPEC2 POLICY2: the runtime,
+# and so the container, runs in a cgroup whose cpuset.mems is MEMS1: the
+# first region must split per SPEC1. Then cpuset.mems becomes MEMS2, the
+# kernel rebinds the task's policy (per its STATIC/RELATIVE flag) and the
+# next region the probe writes must split per SPEC2.
+cpuset_case() {
+	local pid r1 r2
+	mkcpuset "$ID" "$2" || return 1
+	bundle "$ID" "$1"
+	launch 0 "$CGDIR"
+	wait_regions "$B/out" 1 || return 1
+	pid=$(container_pid)
+	r1=$(observe "$B/out" 1 "$pid" split "$3" "$4") || fail "mems $2: $r1" || return 1
+	echo "$5" >"$CGDIR/cpuset.mems" || fail "cannot set cpuset.mems $5" || return 1
+	kill -USR1 "$pid"
+	wait_regions "$B/out" 2 || return 1
+	r2=$(observe "$B/out" 2 "$pid" split "$6" "$7") || fail "mems $2: $r1; mems $5: $r2" || return 1
+	stop || return 1
+	echo "mems $2: $r1; mems $5: $r2"
+}
+
+# No flag: the nodes are remapped by position (1st of 0-1 -> 1st of 2-3).
+case_cpuset_plain() {
+	ID=cpuset-plain
+	cpuset_case '{"mode":"MPOL_BIND","nodes":"1"}' 0-1 "1" "bind:1" 2-3 "3" "bind:3"
+}
+
+# STATIC: the nodes stay the ones named, cut to the cpuset (1-2 & 0-1 = 1,
+# then 1-2 & 2-3 = 2; without the flag the 1 would be remapped to 3).
+case_cpuset_static() {
+	ID=cpuset-static
+	cpuset_case '{"mode":"MPOL_BIND","nodes":"1-2","flags":["MPOL_F_STATIC_NODES"]}' \
+		0-1 "1" "bind=static:1" 2-3 "2" "bind=static:2"
+}
+
+# RELATIVE: node N means the Nth node of the cpuset (1 of 2-3 = 3, then 1
+# of 0-1 = 1). Node 1 is outside mems 2-3: without the flag the kernel
+# refuses it (see cpuset-refused).
+case_cpuset_relative() {
+	ID=cpuset-relative
+	cpuset_case '{"mode":"MPOL_BIND","nodes":"1","flags":["MPOL_F_RELATIVE_NODES"]}' \
+		2-3 "3" "bind=relative:3" 0-1 "1" "bind=relative:1"
+}
+
+case_cpuset_relative_interleave() {
+	ID=cpuset-relative-interleave
+	cpuset_case '{"mode":"MPOL_INTERLEAVE","nodes":"0-1","flags":["MPOL_F_RELATIVE_NODES"]}' \
+		2-3 "2 3" "interleave=relative:2-3" 1,3 "1 3" "interleave=relative:1,3"
+}
+
+# The node is online, so validation passes; the kernel refuses it because
+# the cpuset does not allow it: the child's failure must reach the user.
+case_cpuset_refused() {
+	mkcpuset cpuset-refused 2-3 || return 1
+	bundle cpuset-refused '{"mode":"MPOL_BIND","nodes":"0"}'
+	refused "set_mempolicy(MPOL_BIND, nodes 0): Invalid argument" "$CGDIR"
+}
+
+case_invalid_offline_node() {
+	bundle invalid-offline-node '{"mode":"MPOL_BIND","nodes":"5"}'
+	refused 'linux.memoryPolicy.nodes: no node of "5" is online (online: 0-3)'
+}
+
+case_invalid_static_relative() {
+	bundle invalid-static-relative \
+		'{"mode":"MPOL_BIND","nodes":"1","flags":["MPOL_F_STATIC_NODES","MPOL_F_RELATIVE_NODES"]}'
+	refused "linux.memoryPolicy.flags: MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES are mutually exclusive"
+}
+
+case_invalid_balancing_interleave() {
+	bundle invalid-balancing-interleave \
+		'{"mode":"MPOL_INTERLEAVE","nodes":"0-1","flags":["MPOL_F_NUMA_BALANCING"]}'
+	refused "linux.memoryPolicy.flags: MPOL_F_NUMA_BALANCING is only valid with MPOL_BIND (mode is MPOL_INTERLEAVE)"
+}
+
+case_invalid_local_nodes() {
+	bundle invalid-local-nodes '{"mode":"MPOL_LOCAL","nodes":"1"}'
+	refused "linux.memoryPolicy.nodes: MPOL_LOCAL takes no nodes"
+}
+
+# --- sparse node ids (0, 63, 64 online; 1-62 declared empty) -----------------
+# The kernel reads maxnode - 1 bits of the mask: a runtime that passes the
+# bit count instead of one more drops the last node of a word (63).
+
+case_sparse_online() {
+	local online
+	online=$(cat /sys/devices/system/node/online)
+	[ "$online" = "0,63-64" ] || fail "online nodes are $online, want 0,63-64" || return 1
+	echo "online $online"
+}
+
+case_sparse_bind_63() {
+	bundle sparse-bind-63 '{"mode":"MPOL_BIND","nodes":"63"}'
+	placed 0 split "63" "bind:63"
+}
+
+case_sparse_bind_64() {
+	bundle sparse-bind-64 '{"mode":"MPOL_BIND","nodes":"64"}'
+	placed 0 split "64" "bind:64"
+}
+
+case_sparse_interleave() {
+	bundle sparse-interleave '{"mode":"MPOL_INTERLEAVE","nodes":"0,63-64"}'
+	placed 0 split "0 63 64" "interleave:0,63-64"
+}
+
+# CPU 1 is on node 63
+case_sparse_local_63() {
+	bundle sparse-local-63 '{"mode":"MPOL_LOCAL"}'
+	placed 1 split "63" "local"
+}
+
+case_sparse_invalid_gap() {
+	bundle sparse-invalid-gap '{"mode":"MPOL_BIND","nodes":"1"}'
+	refused 'linux.memoryPolicy.nodes: no node of "1" is online (online: 0,63-64)'
+}

@@ -1,0 +1,573 @@
+#!/usr/bin/env bats
+# Attacks. Each test performs a known container escape (runc's CVEs are the
+# catalogue) or feeds hostile input, and asserts that it fails: the host is
+# untouched and nothing is left behind. docs/security.md maps each class to
+# its defence. The attacker inside is integration/lib/attack.c.
+
+load lib/common
+
+IT_CGROUP_PARENT=mini-sec
+
+# Every capability this machine's root holds (not CAP_SYS_RESOURCE here), for
+# the "privileged" attacker: the defence under test must hold even when
+# ptrace and CAP_SYS_ADMIN checks do not stop it.
+ALL_CAPS='["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_DAC_READ_SEARCH","CAP_FOWNER","CAP_FSETID",
+"CAP_KILL","CAP_SETGID","CAP_SETUID","CAP_SETPCAP","CAP_LINUX_IMMUTABLE",
+"CAP_NET_BIND_SERVICE","CAP_NET_BROADCAST","CAP_NET_ADMIN","CAP_NET_RAW","CAP_IPC_LOCK",
+"CAP_IPC_OWNER","CAP_SYS_MODULE","CAP_SYS_RAWIO","CAP_SYS_CHROOT","CAP_SYS_PTRACE",
+"CAP_SYS_PACCT","CAP_SYS_ADMIN","CAP_SYS_BOOT","CAP_SYS_NICE",
+"CAP_SYS_TIME","CAP_SYS_TTY_CONFIG","CAP_MKNOD","CAP_LEASE","CAP_AUDIT_WRITE",
+"CAP_AUDIT_CONTROL","CAP_SETFCAP","CAP_MAC_OVERRIDE","CAP_MAC_ADMIN","CAP_SYSLOG",
+"CAP_WAKE_ALARM","CAP_BLOCK_SUSPEND","CAP_AUDIT_READ","CAP_PERFMON","CAP_BPF",
+"CAP_CHECKPOINT_RESTORE"]'
+
+setup() {
+	common_setup
+	build_attack
+}
+teardown() { common_teardown; }
+
+# The attacker binary, built once next to the rootfs template.
+build_attack() {
+	local src=$INTEGRATION_DIR/lib/attack.c bin=$CACHE_DIR/attack
+	[ "$bin" -nt "$src" ] && return 0
+	exec {lock}>"$CACHE_DIR/.lock-attack"
+	flock "$lock"
+	[ "$bin" -nt "$src" ] || gcc -O2 -static -Wall -o "$bin.new" "$src" && mv "$bin.new" "$bin"
+	exec {lock}>&-
+}
+
+# attack_bundle ARGS...: make_bundle with /bin/attack in the rootfs.
+attack_bundle() {
+	sec_bundle "$@"
+	cp "$CACHE_DIR/attack" "$BUNDLE/rootfs/bin/attack"
+}
+
+caps() {
+	cfg ".process.capabilities = {\"bounding\": $1, \"effective\": $1, \"permitted\": $1}"
+}
+
+# with_fd N DIR CMD...: runs CMD with fd N open on DIR (what a careless
+# caller leaves behind: containerd's shim, a `docker exec` wrapper ...).
+with_fd() {
+	bash -c 'exec {fd}<"$2"; [ "$fd" = "$1" ] || eval "exec $1<&$fd"; shift 2; exec "$@"' _ "$@"
+}
+
+# sec_bundle ARGS...: make_bundle, remembering the cgroup for
+# assert_no_cgroup (the tests below mangle config.json).
+sec_bundle() {
+	make_bundle "$@"
+	CGROUP=$(jq -r '.linux.cgroupsPath // empty' "$BUNDLE/config.json")
+}
+
+# assert_no_cgroup: the bundle's cgroup is gone from every hierarchy.
+assert_no_cgroup() {
+	local d
+	[ -n "$CGROUP" ] || return 0
+	for d in /sys/fs/cgroup/*/"$CGROUP" /sys/fs/cgroup/"$CGROUP"; do
+		if [ -e "$d" ]; then
+			echo "cgroup left: $d" >&2
+			return 1
+		fi
+	done
+}
+
+# assert_host_unmounted MARKER: no mount on the host (this namespace or
+# PID 1's) has MARKER in its line: race-free against whatever else mounts.
+assert_host_unmounted() {
+	if grep -h -- "$1" /proc/self/mountinfo /proc/1/mountinfo; then
+		echo "mount with $1 reached the host" >&2
+		return 1
+	fi
+}
+
+# wait_for_line FILE PATTERN [TENTHS]: polls FILE for a line matching PATTERN.
+wait_for_line() {
+	local i
+	for i in $(seq "${3:-100}"); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "no \"$2\" in $1:" >&2
+	cat "$1" >&2
+	return 1
+}
+
+# --- leaked file descriptors (CVE-2024-21626, "Leaky Vessels") -----------
+
+host_secret_dir() {
+	mkdir -p "$TEST_TMP/host"
+	echo "host-secret-$$" >"$TEST_TMP/host/secret"
+	cp /bin/busybox "$TEST_TMP/host/hostprog"
+}
+
+@test "leaky vessels: process.cwd through a host directory the caller left open" {
+	host_secret_dir
+	sec_bundle cat secret
+	cfg '.process.cwd = "/proc/self/fd/7"'
+	run with_fd 7 "$TEST_TMP/host" "$MINI_RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"process.cwd"* ]]
+	[[ "$output" != *"host-secret"* ]]
+	assert_nothing_left c1
+	assert_no_cgroup
+}
+
+@test "leaky vessels: process.args[0] through the leaked fd runs no host program" {
+	host_secret_dir
+	sec_bundle /proc/self/fd/7/hostprog echo ESCAPED
+	run with_fd 7 "$TEST_TMP/host" "$MINI_RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"process.args[0]"* ]]
+	[[ "$output" != *ESCAPED* ]]
+	assert_nothing_left c1
+}
+
+@test "leaky vessels: a preserved fd to a host directory still cannot be the cwd" {
+	host_secret_dir
+	sec_bundle cat secret
+	cfg '.process.cwd = "/proc/self/fd/3"'
+	run with_fd 3 "$TEST_TMP/host" "$MINI_RUNTIME" --root "$ROOT" run --preserve-fds 1 \
+		--bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"process.cwd: /proc/self/fd/3 is not inside the container"* ]]
+	[[ "$output" != *"host-secret"* ]]
+	assert_nothing_left c1
+}
+
+@test "leaky vessels: exec --cwd and exec args through a leaked fd; exec sees fds 0-2 only" {
+	host_secret_dir
+	sec_bundle sleep 60
+	rt run -d --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
+	run with_fd 7 "$TEST_TMP/host" "$MINI_RUNTIME" --root "$ROOT" exec --cwd /proc/self/fd/7 \
+		c1 cat secret
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"process.cwd"* ]]
+	[[ "$output" != *"host-secret"* ]]
+	run with_fd 7 "$TEST_TMP/host" "$MINI_RUNTIME" --root "$ROOT" exec c1 \
+		/proc/self/fd/7/hostprog echo ESCAPED
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" != *ESCAPED* ]]
+	run with_fd 7 "$TEST_TMP/host" "$MINI_RUNTIME" --root "$ROOT" exec c1 probe fds
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | cut -d' ' -f2 | sort -n | tr '\n' ' ')" = "0 1 2 " ]
+	[ "$(status_of c1)" = running ]
+}
+
+@test "leaky vessels: the init waiting in created holds no host directory (exec with CAP_SYS_PTRACE)" {
+	sec_bundle sleep 60
+	caps '["CAP_SYS_PTRACE", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH"]'
+	rt create --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
+	# pid 1 is the runtime's init, blocked on the exec fifo; look at what
+	# it holds, through the links an escape would walk
+	run rt exec c1 sh -c 'ls /proc/1/fd | wc -l; for f in /proc/1/fd/* /proc/1/cwd /proc/1/root; do
+		[ -d "$f/" ] && ls "$f/" | grep -qx state.json && echo "HOST DIR $f"; done; echo end'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" -ge 3 ] # we did see its fds: the ptrace check let us in
+	[ "${lines[-1]}" = end ]
+	[[ "$output" != *"HOST DIR"* ]]
+	[ "$(status_of c1)" = created ]
+}
+
+# --- overwriting the runtime through /proc/<pid>/exe (CVE-2019-5736) -----
+
+# A copy of the runtime, so that a failed defence damages only the copy.
+runtime_copy() {
+	RT=$TEST_TMP/rt-copy
+	cp "$MINI_RUNTIME" "$RT"
+	RT_SUM=$(sha256sum <"$RT")
+}
+
+evil_script() {
+	printf '#!/proc/self/exe\n' >"$BUNDLE/rootfs/evil"
+	chmod 755 "$BUNDLE/rootfs/evil"
+}
+
+@test "CVE-2019-5736: #!/proc/self/exe started from create; the held exe cannot be written" {
+	runtime_copy
+	attack_bundle /evil
+	evil_script
+	caps "$ALL_CAPS"
+	# no pid namespace: the attacker must outlive the init it watches
+	cfg '.linux.namespaces |= map(select(.type != "pid"))'
+	"$RT" --root "$ROOT" create --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
+	pid=$("$RT" --root "$ROOT" state c1 | jq .pid)
+	# the init is the runtime binary until start: hold its exe
+	"$RT" --root "$ROOT" exec -d c1 /bin/attack exe-hold "$pid" \
+		</dev/null >"$TEST_TMP/attack.out" 2>&1
+	wait_for_line "$TEST_TMP/attack.out" "^reopen running"
+	# start: the init execs /evil, so the kernel runs the runtime binary
+	# again, inside the container, as the script's interpreter
+	"$RT" --root "$ROOT" start c1
+	wait_for_line "$TEST_TMP/attack.out" "^reopen after" 150
+	cat "$TEST_TMP/attack.out"
+	grep -q "^hold: ok" "$TEST_TMP/attack.out"
+	! grep -q "OPENED\|WRITTEN" "$TEST_TMP/attack.out"
+	grep -q "^reopen after: EROFS" "$TEST_TMP/attack.out"
+	[ "$(sha256sum <"$RT")" = "$RT_SUM" ]
+}
+
+@test "CVE-2019-5736: exec of a #!/proc/self/exe script, caught by a scanner, cannot be written" {
+	runtime_copy
+	attack_bundle /bin/attack exe-scan "$(stat -c %d "$RT")" "$(stat -c %i "$RT")" 5
+	evil_script
+	caps "$ALL_CAPS"
+	"$RT" --root "$ROOT" run -d --bundle "$BUNDLE" c1 </dev/null >"$TEST_TMP/scan.out" 2>&1
+	wait_for_line "$TEST_TMP/scan.out" "^scan: started"
+	# every exec runs the runtime in the container twice over: the exec
+	# child that joins it, then the binary as /evil's interpreter
+	for i in $(seq 15); do
+		"$RT" --root "$ROOT" exec c1 /evil </dev/null >/dev/null 2>&1 || true
+	done
+	wait_for_line "$TEST_TMP/scan.out" "^caught:" 100
+	cat "$TEST_TMP/scan.out"
+	caught=$(sed -n 's/^caught: //p' "$TEST_TMP/scan.out")
+	[ "$caught" -ge 1 ]
+	[ "$(grep -c '^reopen caught: EROFS' "$TEST_TMP/scan.out")" -eq "$caught" ]
+	! grep -q "OPENED\|WRITTEN" "$TEST_TMP/scan.out"
+	[ "$(sha256sum <"$RT")" = "$RT_SUM" ]
+}
+
+@test "CVE-2019-5736: the init a container can see runs the runtime from a read-only mount" {
+	attack_bundle sleep 60
+	rt create --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
+	pid=$(rt state c1 | jq .pid)
+	# it is our binary (same inode), but reached through a read-only mount
+	[ "$(stat -L -c %i "/proc/$pid/exe")" = "$(stat -c %i "$(realpath "$MINI_RUNTIME")")" ]
+	run python3 -c 'import os, sys; print(bool(os.statvfs(sys.argv[1]).f_flag & os.ST_RDONLY))' \
+		"/proc/$pid/exe"
+	echo "$output"
+	[ "$output" = True ]
+	# while the host's own path to it stays writable: a mount, not a copy
+	[ -w "$(realpath "$MINI_RUNTIME")" ]
+	run python3 -c 'import os, sys; print(bool(os.statvfs(sys.argv[1]).f_flag & os.ST_RDONLY))' \
+		"$(realpath "$MINI_RUNTIME")"
+	[ "$output" = False ]
+}
+
+# --- mount destinations through symlinks (CVE-2021-30465 and kin) -------
+
+@test "mount symlinks: parents to ../../.. and to a host path resolve in the rootfs, shared or not" {
+	mark=sec-mnt-$$-$RANDOM
+	mkdir -p "$TEST_TMP/hostdir"
+	sec_bundle sh -c 'grep sec-mnt /proc/self/mountinfo | cut -d" " -f5,10 | sort'
+	ln -s ../../../../../../.. "$BUNDLE/rootfs/up"
+	# an absolute link resolves in the rootfs: give it a place there (a
+	# dangling one is refused, see the /proc test below)
+	ln -s "$TEST_TMP/hostdir" "$BUNDLE/rootfs/hostlink"
+	mkdir -p "$BUNDLE/rootfs$TEST_TMP/hostdir"
+	ln -s / "$BUNDLE/rootfs/rootlink"
+	cfg ".linux.rootfsPropagation = \"rshared\" | .mounts += [
+		{\"destination\": \"/up/$mark-a\", \"type\": \"tmpfs\", \"source\": \"$mark-a\"},
+		{\"destination\": \"/hostlink/$mark-b\", \"type\": \"tmpfs\", \"source\": \"$mark-b\"},
+		{\"destination\": \"/rootlink/up/hostlink/$mark-c\", \"type\": \"bind\",
+		 \"source\": \"$TEST_TMP/hostdir\", \"options\": [\"rbind\", \"rshared\"]}]"
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# each landed where the rootfs, not the host, puts it
+	[[ "$output" == *"/$mark-a $mark-a"* ]]
+	[[ "$output" == *"$TEST_TMP/hostdir/$mark-b $mark-b"* ]]
+	[ -d "$BUNDLE/rootfs/$mark-a" ]
+	[ -d "$BUNDLE/rootfs$TEST_TMP/hostdir/$mark-b" ]
+	[ -d "$BUNDLE/rootfs$TEST_TMP/hostdir/$mark-c" ]
+	# and the host has neither the directories nor the mounts
+	[ ! -e "/$mark-a" ]
+	[ -z "$(ls -A "$TEST_TMP/hostdir")" ]
+	assert_host_unmounted "$mark"
+	assert_nothing_left c1
+}
+
+@test "mount symlinks: /proc as a symlink to a host path lands in the rootfs, masks still apply" {
+	mark=sec-proc-$$-$RANDOM
+	sec_bundle sh -c 'wc -c </proc/keys; echo x 2>&1 >/proc/sys/kernel/hostname; readlink /proc'
+	rmdir "$BUNDLE/rootfs/proc"
+	ln -s "$TEST_TMP/host-proc" "$BUNDLE/rootfs/proc"
+	mkdir -p "$TEST_TMP/host-proc" "$BUNDLE/rootfs$TEST_TMP/host-proc"
+	cfg ".mounts |= map(if .destination == \"/proc\" then .source = \"$mark\" else . end)"
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# proc is there (masks applied through the link) and read-only where asked
+	[ "${lines[0]}" = 0 ]
+	[[ "${lines[1]}" == *"Read-only file system"* ]]
+	[ "${lines[2]}" = "$TEST_TMP/host-proc" ]
+	[ "$(stat -f -c %T "$BUNDLE/rootfs$TEST_TMP/host-proc")" != proc ]
+	[ -z "$(ls -A "$TEST_TMP/host-proc")" ]
+	assert_host_unmounted "$mark"
+	assert_nothing_left c1
+}
+
+@test "mount symlinks: /proc as a dangling symlink is refused naming the mount, nothing left" {
+	sec_bundle true
+	rmdir "$BUNDLE/rootfs/proc"
+	ln -s "$TEST_TMP/host-proc" "$BUNDLE/rootfs/proc"
+	mkdir -p "$TEST_TMP/host-proc"
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"mounts[0]"*"/proc"* ]]
+	[ -z "$(ls -A "$TEST_TMP/host-proc")" ]
+	assert_nothing_left c1
+	assert_no_cgroup
+}
+
+# --- maskedPaths, readonlyPaths, devices ----------------------------------
+
+@test "masked and read-only /proc paths cannot be unmasked or remounted with default caps" {
+	attack_bundle sh -c '
+		echo "keys=$(wc -c </proc/keys) timer_list=$(wc -c </proc/timer_list)"
+		echo "firmware=$(ls /sys/firmware | wc -l)"
+		umount /proc/keys 2>/dev/null && echo UNMASKED
+		umount -l /sys/firmware 2>/dev/null && echo UNMASKED
+		umount -l /proc/sys 2>/dev/null && echo UNMOUNTED
+		attack remount /proc/sys
+		mount -o remount,rw /proc/sys 2>/dev/null && echo REMOUNTED
+		mkdir -p /tmp/p && mount -t proc proc /tmp/p 2>/dev/null && echo NEWPROC
+		mkdir -p /tmp/s && mount -t sysfs sysfs /tmp/s 2>/dev/null && echo NEWSYSFS
+		{ echo x >/proc/sys/kernel/hostname; } 2>/dev/null && echo WROTE
+		echo end'
+	cfg '.root.readonly = false'
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "keys=0 timer_list=0" ]
+	[ "${lines[1]}" = firmware=0 ]
+	[ "${lines[2]}" = "remount /proc/sys: EPERM" ]
+	[ "${lines[3]}" = end ]
+}
+
+@test "devices: a node the rootfs brings is unusable; mknod fails with or without CAP_MKNOD" {
+	[ -e /sys/fs/cgroup/devices/devices.allow ] || skip "no v1 devices controller"
+	# a loop device: a block device the host can open (its disks are kept
+	# from root here), standing for any device an image might ship
+	attack_bundle sh -c "attack mknod /tmp/disk; attack open /disk-node; attack open /dev/null"
+	mknod "$BUNDLE/rootfs/disk-node" b 7 0
+	cfg '.root.readonly = false'
+	# the default config (mini-runtime spec) denies every device but the
+	# standard ones, as runc's does
+	[ "$(jq -c .linux.resources.devices "$BUNDLE/config.json")" = '[{"allow":false,"access":"rwm"}]' ]
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "mknod /tmp/disk: EPERM" ]
+	[ "${lines[2]}" = "open /disk-node: EPERM" ]
+	[ "${lines[3]}" = "open /dev/null: OPENED" ]
+	rm -f "$BUNDLE/rootfs/tmp/disk"
+	caps '["CAP_MKNOD", "CAP_DAC_OVERRIDE", "CAP_SYS_RAWIO", "CAP_SYS_ADMIN"]'
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "mknod /tmp/disk: EPERM" ]
+	[ "${lines[2]}" = "open /disk-node: EPERM" ]
+	[ "${lines[3]}" = "open /dev/null: OPENED" ]
+	# a device the config lists is made and allowed, the rule notwithstanding
+	cfg '.linux.devices = [{"path": "/dev/loop0", "type": "b", "major": 7, "minor": 0}]
+		| .process.args = ["/bin/attack", "open", "/dev/loop0"]'
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$output" = "open /dev/loop0: OPENED" ]
+	assert_nothing_left c1
+}
+
+# --- ids, the state directory ---------------------------------------------
+
+@test "hostile ids: ../x, /abs, control characters, newline, 300 characters: nothing created" {
+	sec_bundle true
+	long=$(printf 'b%.0s' $(seq 300))
+	for id in "../x" "/abs" "../../../../tmp/sec-$$" $'a\x01b' $'a\nb' "a/../../b" "$long" "."; do
+		for cmd in create run; do
+			run rt "$cmd" --bundle "$BUNDLE" "$id"
+			echo "[$id] $output"
+			[ "$status" -eq 1 ]
+			[[ "$output" == *"container id"* ]]
+		done
+		run rt delete --force "$id"
+		[ "$status" -eq 1 ]
+	done
+	[ ! -e "$ROOT" ]
+	[ ! -e "$TEST_TMP/x" ]
+	[ ! -e "/tmp/sec-$$" ]
+	[ ! -e /abs ]
+	assert_no_cgroup
+}
+
+@test "--root and state files: directories 0700, state.json 0600, also with a user namespace" {
+	chmod 755 "$TEST_TMP" # the rootfs must be reachable by the mapped root
+	sec_bundle sleep 60
+	ROOT=$TEST_TMP/a/b/state
+	rt create --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
+	[ "$(stat -c %a "$ROOT")" = 700 ]
+	[ "$(stat -c %a "$TEST_TMP/a/b")" = 700 ]
+	[ "$(stat -c %a "$ROOT/c1")" = 700 ]
+	[ "$(stat -c '%a %U' "$ROOT/c1/state.json")" = "600 root" ]
+	[ "$(stat -c %a "$ROOT/c1/exec.fifo")" = 600 ]
+	rt delete --force c1
+	cfg '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	rt create --bundle "$BUNDLE" c2 </dev/null >/dev/null 2>&1
+	# the init in the user namespace needs no way into the state directory
+	[ "$(stat -c %a "$ROOT/c2")" = 700 ]
+	[ "$(stat -c '%a %u' "$ROOT/c2/exec.fifo")" = "600 0" ]
+	rt start c2
+	[ "$(status_of c2)" = running ]
+	# no file under the root is writable by group or others
+	[ -z "$(find "$ROOT" -perm /022 ! -type l)" ]
+}
+
+@test "a symlink planted as a state directory is never followed" {
+	sec_bundle true
+	mkdir -p "$ROOT" "$TEST_TMP/victim"
+	echo precious >"$TEST_TMP/victim/data"
+	echo '{}' >"$TEST_TMP/victim/state.json"
+	ln -s "$TEST_TMP/victim" "$ROOT/evil"
+	for cmd in "state evil" "kill evil KILL" "start evil" "delete evil" "delete --force evil" \
+		"exec evil true"; do
+		run rt $cmd
+		echo "[$cmd] $output"
+		[ "$status" -eq 1 ]
+	done
+	run rt create --bundle "$BUNDLE" evil
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"already exists"* ]]
+	[ "$(cat "$TEST_TMP/victim/data")" = precious ]
+	[ "$(cat "$TEST_TMP/victim/state.json")" = '{}' ]
+	[ -L "$ROOT/evil" ]
+}
+
+# --- hostile config.json ----------------------------------------------------
+
+# fails_cleanly PATTERN: run fails with PATTERN in its message, leaves nothing.
+fails_cleanly() {
+	run timeout 60 "$MINI_RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" c1
+	echo "${output:0:2000}"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$1"* ]]
+	[ "${#output}" -lt 4096 ] # one line, not an echo of the input
+	[[ "$output" != *"AddressSanitizer"* && "$output" != *"runtime error"* ]]
+	assert_nothing_left c1
+	assert_no_cgroup
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "hostile config: malformed JSON, truncated, empty, binary" {
+	sec_bundle true
+	good=$(cat "$BUNDLE/config.json")
+	head -c 300 <<<"$good" >"$BUNDLE/config.json"
+	fails_cleanly "config.json: line"
+	: >"$BUNDLE/config.json"
+	fails_cleanly "config.json: line"
+	head -c 4096 /dev/urandom >"$BUNDLE/config.json"
+	fails_cleanly "config.json: line"
+	printf '%s' "$good" | sed 's/}$/}}/' >"$BUNDLE/config.json"
+	fails_cleanly "config.json: line"
+	echo '[1, 2]' >"$BUNDLE/config.json"
+	fails_cleanly "expected an object"
+}
+
+@test "hostile config: wrong types deep in the tree name their path" {
+	sec_bundle true
+	base=$(cat "$BUNDLE/config.json")
+	while IFS='|' read -r filter want; do
+		jq "$filter" <<<"$base" >"$BUNDLE/config.json"
+		fails_cleanly "$want"
+	done <<'EOF'
+.mounts[1].options = {"a": 1}|mounts[1].options: expected an array
+.mounts[1].options = [1]|mounts[1].options[0]: expected a string
+.linux.resources = {"memory": {"limit": "lots"}}|linux.resources.memory.limit
+.linux.resources = {"devices": [{"allow": "yes"}]}|linux.resources.devices[0].allow
+.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": "open", "action": "SCMP_ACT_ERRNO"}]}|linux.seccomp.syscalls[0].names
+.hooks = {"prestart": [{"path": "/bin/true", "args": 7}]}|hooks.prestart[0].args
+.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": 0}|linux.memoryPolicy.nodes
+.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": -1, "hard": 1}]|process.rlimits[0].soft
+.linux.uidMappings = [{"containerID": 0, "hostID": 1e30, "size": 1}]|linux.uidMappings[0].hostID
+.process.env = [1]|process.env[0]: expected a string
+.annotations = {"a": {"b": 1}}|annotations.a: expected a string
+EOF
+}
+
+@test "hostile config: 10000 levels of nesting, in a known and an unknown field" {
+	sec_bundle true
+	deep=$(printf '[%.0s' $(seq 10000); printf ']%.0s' $(seq 10000))
+	jq '.process.args = "DEEP"' "$BUNDLE/config.json" | sed "s/\"DEEP\"/$deep/" >"$TEST_TMP/c"
+	mv "$TEST_TMP/c" "$BUNDLE/config.json"
+	fails_cleanly "maximum parsing depth"
+	deep=$(printf '{"a":%.0s' $(seq 10000); printf 1; printf '}%.0s' $(seq 10000))
+	printf '{"ociVersion": "1.0.0", "x": %s}' "$deep" >"$BUNDLE/config.json"
+	fails_cleanly "maximum parsing depth"
+}
+
+@test "hostile config: huge arrays" {
+	sec_bundle true
+	base=$(cat "$BUNDLE/config.json")
+	# 200000 mappings: refused by the kernel's limit, named
+	jq '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [range(200000) | {"containerID": ., "hostID": (. + 100000), "size": 1}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 1}]' <<<"$base" >"$BUNDLE/config.json"
+	fails_cleanly "linux.uidMappings"
+	# 100000 mounts that cannot be made: the first failure is named
+	jq '.mounts += [range(100000) | {"destination": "/m", "type": "no-such-fs"}]' <<<"$base" \
+		>"$BUNDLE/config.json"
+	fails_cleanly "mounts[6]"
+	# 300000 arguments: more than execve takes; create finds the program,
+	# the exec fails with E2BIG and run reports it
+	jq '.process.args = ["true"] + [range(300000) | "x"]' <<<"$base" >"$BUNDLE/config.json"
+	run -127 timeout 60 "$MINI_RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" c1
+	echo "${output:0:2000}"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Argument list too long"* ]]
+	assert_nothing_left c1
+	assert_no_cgroup
+}
+
+@test "hostile config: 1 MB strings" {
+	sec_bundle true
+	base=$(cat "$BUNDLE/config.json")
+	head -c 1048576 /dev/zero | tr '\0' a >"$TEST_TMP/big"
+	while IFS='|' read -r filter want; do
+		jq --rawfile big "$TEST_TMP/big" "$filter" <<<"$base" >"$BUNDLE/config.json"
+		fails_cleanly "$want"
+	done <<'EOF'
+.hostname = $big|hostname
+.root.path = $big|root.path
+.mounts += [{"destination": ("/" + $big), "type": "tmpfs"}]|mounts[6]
+.process.cwd = ("/" + $big)|process.cwd
+.process.args = [$big]|process.args[0]
+.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": $big}|linux.memoryPolicy.nodes
+.linux.sysctl = {($big): "1"}|linux.sysctl
+.linux.seccomp = {"defaultAction": $big}|linux.seccomp.defaultAction
+EOF
+	# a 1 MB annotation is fine: it is data, kept and shown by state
+	jq --rawfile big "$TEST_TMP/big" '.annotations = {"big": $big} | .process.args = ["sleep", "60"]' <<<"$base" \
+		>"$BUNDLE/config.json"
+	rt create --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
+	[ "$(rt state c1 | jq -r '.annotations.big | length')" = 1048576 ]
+	rt delete --force c1
+	assert_nothing_left c1
+}
+
+@test "hostile config: invalid UTF-8 and NUL bytes in strings" {
+	sec_bundle true
+	base=$(cat "$BUNDLE/config.json")
+	printf '%s' "$base" | sed 's/"hostname": "[^"]*"/"hostname": "a\xff\xfeb"/' >"$BUNDLE/config.json"
+	grep -q $'\xff' "$BUNDLE/config.json"
+	fails_cleanly "config.json: line"
+	printf '%s' "$base" | sed 's/"hostname": "[^"]*"/"hostname": "\xc0\xaf"/' >"$BUNDLE/config.json"
+	fails_cleanly "config.json: line"
+	# \u0000 would cut a C string short: the parser refuses it outright
+	jq '.hostname = "a\u0000b"' <<<"$base" >"$BUNDLE/config.json"
+	fails_cleanly 'config.json: line'
+	jq '.process.args = ["a\u0000b"]' <<<"$base" >"$BUNDLE/config.json"
+	fails_cleanly 'is not allowed'
+	# a lone surrogate is not UTF-8 either
+	printf '%s' "$base" | sed 's/"hostname": "[^"]*"/"hostname": "\\ud800"/' >"$BUNDLE/config.json"
+	fails_cleanly "config.json: line"
+}
