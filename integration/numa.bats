@@ -54,7 +54,8 @@ numa_case() {
 @test "numa: MPOL_F_STATIC_NODES keeps the named nodes under a cpuset" { numa_case four/cpuset-static; }
 @test "numa: MPOL_F_RELATIVE_NODES maps nodes onto the cpuset" { numa_case four/cpuset-relative; }
 @test "numa: INTERLEAVE with MPOL_F_RELATIVE_NODES under a cpuset" { numa_case four/cpuset-relative-interleave; }
-@test "numa: a node the cpuset forbids fails with the kernel's reason" { numa_case four/cpuset-refused; }
+@test "numa: a node outside linux.resources.cpu.mems fails with our message" { numa_case four/cpuset-refused; }
+@test "numa: a node the parent cpuset forbids fails in the init with the kernel's reason" { numa_case four/cpuset-refused-kernel; }
 @test "numa: an offline node fails with our message, nothing left" { numa_case four/invalid-offline-node; }
 @test "numa: STATIC with RELATIVE fails with our message, nothing left" { numa_case four/invalid-static-relative; }
 @test "numa: NUMA_BALANCING without BIND fails with our message, nothing left" { numa_case four/invalid-balancing-interleave; }

@@ -110,12 +110,15 @@ int caps_apply(const struct spec_process *p, struct rt_error *err)
 	if (r < 0)
 		return rt_fail_errno(err, -r, "process.capabilities: set effective, permitted and "
 					      "inheritable");
-	if (cap_reset_ambient() < 0 && errno != EINVAL)
+	/* one prctl, where libcap's reset asks about every capability */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return rt_fail_errno(err, errno, "process.capabilities.ambient: reset");
 	for (int cap = 0; cap <= last; cap++) {
 		if (!(p->cap_masks[CAP_SET_AMBIENT] & (1ULL << cap)))
 			continue;
-		if (cap_set_ambient(cap, CAP_SET) < 0)
+		/* the kernel allows only what is permitted and inheritable; like
+		 * runc and crun, skip the others (runc's default spec asks for them) */
+		if (cap_set_ambient(cap, CAP_SET) < 0 && errno != EPERM)
 			return rt_fail_errno(err, errno, "process.capabilities.ambient: raise %s",
 					     cap_to_name(cap));
 	}

@@ -225,22 +225,51 @@ static const char *cgroup_path(const struct spec *spec, const char *id, char *bu
 	return buf;
 }
 
-/* On a hybrid host the v2 tree holds only what v1 lacks (hugetlb here):
- * join it only when the config asks for something there. A cgroup2 tree
- * also keeps a zombie until it is reaped, which would block delete. */
-static void drop_unneeded_v2(struct cg_set *set, const struct resources *res)
+/* Whether the container needs hierarchy d: the freezer always (pause,
+ * and the list of the container's processes), the others only for a
+ * resource the config sets. Every hierarchy joined costs a mkdir, a move
+ * and an rmdir on the start path; on a hybrid host the v2 tree also keeps
+ * an unreaped zombie, which would block delete. */
+static bool needed(const struct cg_dir *d, const struct resources *r, bool pure_v2)
 {
-	bool has_v1 = false, needs_v2 = res && (res->nhugepages || res->nunified);
+	if (pure_v2)
+		return true;
+	if (strcmp(d->name, "freezer") == 0)
+		return true;
+	if (!r)
+		return false;
+	if (d->v2)
+		return r->nunified || r->nhugepages;
+	if (strcmp(d->name, "memory") == 0)
+		return r->mem_limit.set || r->mem_reservation.set || r->mem_swap.set ||
+		       r->mem_swappiness.set || r->mem_disable_oom_killer;
+	if (strcmp(d->name, "cpu") == 0)
+		return r->cpu_shares.set || r->cpu_quota.set || r->cpu_period.set ||
+		       r->cpu_rt_runtime.set || r->cpu_rt_period.set || r->cpu_idle.set;
+	if (strcmp(d->name, "cpuset") == 0)
+		return (r->cpu_cpus && *r->cpu_cpus) || (r->cpu_mems && *r->cpu_mems);
+	if (strcmp(d->name, "pids") == 0)
+		return r->pids_limit.set;
+	if (strcmp(d->name, "blkio") == 0)
+		return r->blkio_weight.set;
+	if (strcmp(d->name, "devices") == 0)
+		return r->ndevices > 0;
+	if (strcmp(d->name, "hugetlb") == 0)
+		return r->nhugepages > 0;
+	return false;
+}
+
+static void keep_needed(struct cg_set *set, const struct resources *res)
+{
+	bool pure_v2 = true;
 
 	for (size_t i = 0; i < set->n; i++)
-		has_v1 |= !set->d[i].v2;
-	if (!has_v1 || needs_v2)
-		return;
+		pure_v2 &= set->d[i].v2;
 	for (size_t i = 0; i < set->n;) {
-		if (set->d[i].v2)
-			set->d[i] = set->d[--set->n];
-		else
+		if (needed(&set->d[i], res, pure_v2))
 			i++;
+		else
+			set->d[i] = set->d[--set->n];
 	}
 }
 
@@ -300,7 +329,9 @@ int cgroups_create(const struct spec *spec, const char *id, const struct resourc
 			       spec->cgroups_path);
 	if (find_hierarchies(&set, path, err) < 0)
 		return -EINVAL;
-	drop_unneeded_v2(&set, res);
+	keep_needed(&set, res);
+	if (set.n == 0)
+		return rt_fail(err, ENOENT, "linux.cgroupsPath: no freezer cgroup hierarchy here");
 	if (check_unused(&set, err) < 0)
 		return -EINVAL;
 	for (size_t i = 0; i < set.n; i++) {

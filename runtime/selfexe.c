@@ -40,8 +40,10 @@ int selfexe_protect(char **argv, struct rt_error *err)
 	ssize_t n;
 	int ns, fd;
 
-	/* already re-executed, or installed on a read-only filesystem */
-	if (statvfs("/proc/self/exe", &st) == 0 && (st.f_flag & ST_RDONLY)) {
+	/* already re-executed (once, even where /proc/self/exe does not look
+	 * read-only, as under valgrind), or installed on a read-only mount */
+	if (getenv(CALLER_MNTNS_ENV) ||
+	    (statvfs("/proc/self/exe", &st) == 0 && (st.f_flag & ST_RDONLY))) {
 		adopt_caller_mntns();
 		return 0;
 	}

@@ -283,9 +283,10 @@ static int parse_top(json_t *root, struct spec *spec, struct rt_error *err)
 
 int spec_load(const char *bundle, struct spec **ret_spec, struct rt_error *err)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], *text = NULL;
 	json_error_t jerr;
 	struct spec *spec;
+	size_t len = 0;
 	json_t *root;
 	int r;
 
@@ -299,7 +300,15 @@ int spec_load(const char *bundle, struct spec **ret_spec, struct rt_error *err)
 		return r;
 	}
 	snprintf(path, sizeof(path), "%s/config.json", spec->bundle);
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	/* one read, then parse from memory: jansson's file reader goes by
+	 * character through stdio */
+	if (read_file(path, &text, &len, err) < 0) {
+		free(spec->bundle);
+		free(spec);
+		return -ENOENT;
+	}
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(text);
 	if (!root) {
 		r = rt_fail(err, EINVAL, "%s: line %d: %s", path, jerr.line, jerr.text);
 	} else if (!json_is_object(root)) {

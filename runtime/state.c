@@ -77,29 +77,37 @@ int state_wait_unlocked(int dirfd, const char *id, struct rt_error *err)
 
 int state_create_dir(const char *root, const char *id, int *ret_dirfd, struct rt_error *err)
 {
-	char path[PATH_MAX];
-	int fd;
+	char path[PATH_MAX], tmp[PATH_MAX];
+	int fd, r;
 
 	if (mkdir(root, 0700) < 0 && errno != EEXIST) {
 		if (errno != ENOENT || mkdir_p(root, 0700, err) < 0)
 			return errno == ENOENT ? -ENOENT
 					       : rt_fail_errno(err, errno, "mkdir %s", root);
 	}
+	/* made under a name no id can have, locked, and only then renamed into
+	 * place: nobody can take the lock of a container before its creator */
+	snprintf(tmp, sizeof(tmp), "%s/~%d", root, (int)getpid());
 	snprintf(path, sizeof(path), "%s/%s", root, id);
-	if (mkdir(path, 0700) < 0) {
-		if (errno == EEXIST)
-			return rt_fail(err, EEXIST, "container %s already exists", id);
-		return rt_fail_errno(err, errno, "mkdir %s", path);
+	if (mkdir(tmp, 0700) < 0)
+		return rt_fail_errno(err, errno, "mkdir %s", tmp);
+	fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || lock_dir(fd, id, err) < 0) {
+		r = fd < 0 ? rt_fail_errno(err, errno, "open %s", tmp) : -EIO;
+		goto fail;
 	}
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return rt_fail_errno(err, errno, "open %s", path);
-	if (lock_dir(fd, id, err) < 0) {
-		close(fd);
-		return -EIO;
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) < 0) {
+		r = errno == EEXIST ? rt_fail(err, EEXIST, "container %s already exists", id)
+				    : rt_fail_errno(err, errno, "rename %s to %s", tmp, path);
+		goto fail;
 	}
 	*ret_dirfd = fd;
 	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	rmdir(tmp);
+	return r;
 }
 
 int state_open_dir(const char *root, const char *id, int *ret_dirfd, struct rt_error *err)
@@ -147,12 +155,12 @@ void state_now(char *buf, size_t len)
 {
 	struct timespec ts;
 	struct tm tm;
-	char base[32];
 
+	/* by hand: strftime would load the time zone files for nothing */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
 static json_t *policy_to_json(const struct mpol_policy *p)

@@ -43,7 +43,7 @@ int write_all(int fd, const void *buf, size_t len);
 int read_file(const char *path, char **ret_buf, size_t *ret_len, struct rt_error *err);
 /* Writes `data` to path (O_WRONLY|O_TRUNC), e.g. a /proc or sysfs knob. */
 int write_file(const char *path, const char *data, size_t len, struct rt_error *err);
-/* Atomically replaces `name` in directory `dirfd`: temp file, fsync,
+/* Atomically replaces `name` in directory `dirfd`: temp file, then
  * write, rename. Readers see the old or the new content, never a mix. */
 int write_file_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
 		      struct rt_error *err);
@@ -61,8 +61,9 @@ int parse_ulong(const char *s, unsigned long *ret);
 int close_fds_except(int first, const int *keep, size_t nkeep);
 
 /* Test builds only (make TEST_HOOKS=1): when MINI_RUNTIME_TEST_PAUSE names
- * `stage`, the process stops itself (SIGSTOP) there, so a test can kill it
- * at that exact point. Normal builds compile it to nothing. */
+ * `stage`, the process renames itself "test-paused" and waits there for
+ * good, so a test can kill it at that exact point. Normal builds compile it
+ * to nothing. */
 #ifdef MINI_TEST_HOOKS
 void test_pause(const char *stage);
 #else

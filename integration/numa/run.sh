@@ -83,7 +83,7 @@ echo "$nonce" >"$stage/etc/numa/nonce"
 # One config.json template; the driver fills in the policy and the args.
 (cd "$out" && rm -f config.json && "$runtime" spec) || exit 1
 jq -c '.process.terminal = false | .root.path = "/rootfs" | .process.args = ["@ARGS@"]
-	| .linux.memoryPolicy = "@POLICY@"' "$out/config.json" >"$stage/numa/config.json" || exit 1
+	| .linux.memoryPolicy = "@POLICY@" | .linux.resources = "@RESOURCES@"' "$out/config.json" >"$stage/numa/config.json" || exit 1
 rm -f "$out/config.json"
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) \
 	>"$out/initramfs.gz" || exit 1
@@ -126,7 +126,10 @@ boot() { # SUITE
 	esac
 	rm -f "$out/$suite.console" "$out/$suite.results"
 	local start=$SECONDS code=0
-	timeout "${NUMA_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -nodefaults -nographic \
+	# thread=single: one host thread runs the vCPUs in turn. Multi-threaded
+	# TCG once crashed the guest in a jump label being patched on one vCPU
+	# while another ran it; the cases run one process at a time anyway.
+	timeout "${NUMA_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg,thread=single -nodefaults -nographic \
 		-no-reboot -monitor none "${TOPO[@]}" \
 		-kernel "$kernel" -initrd "$out/initramfs.gz" \
 		-append "console=ttyS0 panic=-1 numa_balancing=disable transparent_hugepage=never nr_cpus=$NCPU loglevel=4 numa_suite=$suite" \

@@ -15,7 +15,7 @@
 # the node its local allocations come from - is fixed.
 #
 # An invalid case asserts run's exit code, our message and that nothing was
-# left behind (state, mounts, processes).
+# left behind (state, mounts, processes, cgroups).
 
 MB=64
 TOTAL=$((MB * 256))
@@ -29,7 +29,7 @@ suite_cases() {
 		echo bind-one bind-two interleave-2 interleave-4 weighted-interleave \
 			weighted-interleave-refused preferred preferred-many local default \
 			numa-balancing fork-inherit exec-inherit cpuset-plain cpuset-static \
-			cpuset-relative cpuset-relative-interleave cpuset-refused \
+			cpuset-relative cpuset-relative-interleave cpuset-refused cpuset-refused-kernel \
 			invalid-offline-node invalid-static-relative invalid-balancing-interleave \
 			invalid-local-nodes
 		;;
@@ -51,25 +51,25 @@ fail() {
 	return 1
 }
 
-# bundle ID POLICY_JSON [ARGS_JSON]: $B=/tmp/b/ID with the template config
-# (run.sh made it from `mini-runtime spec`), this policy and these args
-# (default: probe hold 64).
+# bundle ID POLICY_JSON [ARGS_JSON [RESOURCES_JSON]]: $B=/tmp/b/ID with the
+# template config (run.sh made it from `mini-runtime spec`), this
+# linux.memoryPolicy, these process args (default: probe hold 64) and these
+# linux.resources (default: none).
 bundle() {
 	ID=$1 B=/tmp/b/$1
-	local args=${3:-"[\"probe\",\"hold\",\"$MB\"]"}
+	local args=${3:-"[\"probe\",\"hold\",\"$MB\"]"} res=${4:-}
+	[ -n "$res" ] || res='{}'
 	mkdir -p "$B"
 	sed -e "s|\"@POLICY@\"|$(sed_escape "$2")|" -e "s|\\[\"@ARGS@\"\\]|$(sed_escape "$args")|" \
-		/numa/config.json >"$B/config.json"
+		-e "s|\"@RESOURCES@\"|$(sed_escape "$res")|" /numa/config.json >"$B/config.json"
 }
 
 sed_escape() { echo "$1" | sed 's/[&|\\]/\\&/g'; }
 
-# launch CPU [CGROUP]: `mini-runtime run` of $B in the background, pinned to
-# CPU (the container inherits the affinity), inside CGROUP when given (the
-# runtime has no cgroup support yet: the container inherits this one).
+# launch CPU: `mini-runtime run` of $B in the background, pinned to CPU
+# (the container inherits the affinity).
 launch() {
-	sh -c '[ -z "$1" ] || echo 0 >"$1/cgroup.procs" || exit 111; shift; exec "$@"' \
-		launch "${2:-}" taskset -c "$1" mini-runtime --root "$R" run --bundle "$B" "$ID" \
+	taskset -c "$1" mini-runtime --root "$R" run --bundle "$B" "$ID" \
 		</dev/null >"$B/out" 2>"$B/err" &
 	RUNPID=$!
 }
@@ -169,17 +169,45 @@ stop() {
 nothing_left() {
 	[ ! -e "$R/$ID" ] || fail "state $R/$ID is left" || return 1
 	! grep -q " /tmp/b/$ID\| /rootfs" /proc/mounts || fail "mounts left: $(grep " /tmp/b/$ID\| /rootfs" /proc/mounts)" || return 1
-	local left
-	left=$(ours)
-	[ -z "$left" ] || fail "processes left: $left"
+	local left i=0
+	# a process in the middle of exiting (no exe, not yet reaped) is not
+	# left behind: give it 2 s
+	while left=$(ours) && [ -n "$left" ] && [ $i -lt 20 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -z "$left" ] || fail "processes left: $left($(procs_status "$left"))" || return 1
+	left=$(ls -d "$CG"/mini-runtime/*/ 2>/dev/null)
+	[ -z "$left" ] || fail "cgroups left: $left"
 }
 
-# ours: "PID -> EXE" of every process of a container (its programs are
-# under /rootfs) or of the runtime (also when it runs from a memfd copy).
+# procs_status "PID -> EXE ...": their state and parent, for the message.
+procs_status() {
+	local p
+	for p in $(echo "$1" | grep -o '[0-9]* ->' | cut -d' ' -f1); do
+		printf '%s: %s %s; ' "$p" "$(grep '^State' "/proc/$p/status" 2>/dev/null)" \
+			"$(grep '^PPid' "/proc/$p/status" 2>/dev/null)"
+	done
+}
+
+# ours: "PID -> EXE" of every process of a container (in a PID namespace
+# other than ours) or of the runtime (also when it runs from a memfd copy).
 # One ls: a loop of readlinks forks per process, which is slow under TCG.
 ours() {
-	ls -l /proc/[0-9]*/exe 2>/dev/null | sed -n 's|.* /proc/\([0-9]*\)/exe -> \(.*\)|\1 -> \2|p' |
-		grep -E -- '-> (/rootfs/|.*mini-runtime|.*memfd)' | tr '\n' ' '
+	ls -l /proc/[0-9]*/exe /proc/[0-9]*/ns/pid 2>/dev/null |
+		awk -v me="$(readlink /proc/1/ns/pid)" '
+		{
+			for (i = 1; i <= NF && $i != "->"; i++) ;
+			split($(i - 1), a, "/"); pid = a[3]; t = $(i + 1)
+			for (j = i + 2; j <= NF; j++) t = t " " $j
+		}
+		$(i - 1) ~ /\/exe$/ { exe[pid] = t }
+		$(i - 1) ~ /\/ns\/pid$/ && t != me { other[pid] = 1 }
+		END {
+			for (p in exe)
+				if (other[p] || exe[p] ~ /mini-runtime|memfd/)
+					printf "%s -> %s ", p, exe[p]
+		}'
 }
 
 # placed CPU KIND SPEC POLICY: run $B pinned to CPU; its region must be
@@ -195,12 +223,12 @@ placed() {
 	echo "cpu $1: $res"
 }
 
-# refused POLICY_JSON MESSAGE [CGROUP]: run $B must exit 1 with MESSAGE on
-# stderr, the probe must never have run, and nothing may be left.
+# refused MESSAGE: run $B must exit 1 with MESSAGE on stderr, the probe
+# must never have run, and nothing may be left.
 refused() {
 	local rc=0
-	sh -c '[ -z "$1" ] || echo 0 >"$1/cgroup.procs" || exit 111; shift; exec "$@"' \
-		refused "${2:-}" mini-runtime --root "$R" run --bundle "$B" "$ID" \
+	# a policy wrongly accepted leaves the probe holding: SIGTERM after 20 s
+	timeout 20 mini-runtime --root "$R" run --bundle "$B" "$ID" \
 		</dev/null >"$B/out" 2>"$B/err" || rc=$?
 	[ $rc = 1 ] || fail "run exited $rc, want 1: $(cat "$B/err" "$B/out")" || return 1
 	grep -qF "$1" "$B/err" || fail "stderr \"$(cat "$B/err")\" lacks \"$1\"" || return 1
@@ -211,13 +239,6 @@ refused() {
 
 kernel_at_least() { # MAJOR MINOR
 	uname -r | awk -F. -v a="$1" -v b="$2" '{ exit !($1 > a || ($1 == a && $2 >= b)) }'
-}
-
-# mkcpuset NAME MEMS: a cgroup with this cpuset.mems (and every CPU).
-mkcpuset() {
-	CGDIR=$CG/numa-$1
-	mkdir "$CGDIR" && cat "$CG/cpuset.cpus.effective" >"$CGDIR/cpuset.cpus" &&
-		echo "$2" >"$CGDIR/cpuset.mems" || fail "cannot make cpuset $CGDIR"
 }
 
 # Run after every case, in the driver's own shell: nothing of a failed case
@@ -236,14 +257,8 @@ cleanup_case() {
 			kill -9 "$p"
 		done
 	fi
-	for p in "$CG"/numa-*; do
-		[ -d "$p" ] || continue
-		i=0
-		until rmdir "$p" 2>/dev/null || [ $i -ge 50 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-	done
+	# an empty cpuset.mems takes the parent's (case cpuset-refused-kernel)
+	[ ! -e "$CG/mini-runtime/cpuset.mems" ] || echo "" >"$CG/mini-runtime/cpuset.mems"
 	for p in "$WEIGHTS"/node*; do
 		[ -w "$p" ] && echo 1 >"$p"
 	done 2>/dev/null
@@ -351,8 +366,10 @@ case_exec_inherit() {
 	RUNPID=$execpid
 	wait_regions "$B/exec.out" 1 || return 1
 	RUNPID=$runpid
+	# the probe in the container's PID namespace that is not its init
 	for p in /proc/[0-9]*; do
-		[ "${p#/proc/}" != "$pid" ] && [ "$(readlink "$p/exe")" = /rootfs/bin/probe ] &&
+		[ "${p#/proc/}" != "$pid" ] && [ "$(cat "$p/comm" 2>/dev/null)" = probe ] &&
+			[ "$(readlink "$p/ns/pid")" = "$(readlink "/proc/$pid/ns/pid")" ] &&
 			epid=${p#/proc/}
 	done
 	[ -n "$epid" ] || fail "no exec'd probe process found" || return 1
@@ -365,28 +382,32 @@ case_exec_inherit() {
 	echo "exec'd pid $epid: $res"
 }
 
-# cpuset_case POLICY MEMS1 SPEC1 POLICY1 MEMS2 SPEC2 POLICY2: the runtime,
-# and so the container, runs in a cgroup whose cpuset.mems is MEMS1: the
-# first region must split per SPEC1. Then cpuset.mems becomes MEMS2, the
-# kernel rebinds the task's policy (per its STATIC/RELATIVE flag) and the
-# next region the probe writes must split per SPEC2.
+# cpuset_case POLICY MEMS1 SPEC1 POLICY1 MEMS2 SPEC2 POLICY2: the container's
+# cgroup (the runtime's, from linux.resources.cpu.mems) has cpuset.mems
+# MEMS1, and the policy is applied inside it: the first region must split
+# per SPEC1. Then `mini-runtime update --cpuset-mems MEMS2` changes the
+# cpuset, the kernel rebinds the task's policy (per its STATIC/RELATIVE
+# flag) and the next region the probe writes must split per SPEC2.
 cpuset_case() {
-	local pid r1 r2
-	mkcpuset "$ID" "$2" || return 1
-	bundle "$ID" "$1"
-	launch 0 "$CGDIR"
+	local pid r1 r2 cg
+	bundle "$ID" "$1" "" "{\"cpu\":{\"mems\":\"$2\"}}"
+	launch 0
 	wait_regions "$B/out" 1 || return 1
 	pid=$(container_pid)
+	cg=$CG$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+	[ "$(cat "$cg/cpuset.mems.effective")" = "$2" ] ||
+		fail "the container's cgroup $cg has mems $(cat "$cg/cpuset.mems.effective"), want $2" ||
+		return 1
 	r1=$(observe "$B/out" 1 "$pid" split "$3" "$4") || fail "mems $2: $r1" || return 1
-	echo "$5" >"$CGDIR/cpuset.mems" || fail "cannot set cpuset.mems $5" || return 1
+	rt update --cpuset-mems "$5" "$ID" || fail "update --cpuset-mems $5 failed" || return 1
 	kill -USR1 "$pid"
 	wait_regions "$B/out" 2 || return 1
 	r2=$(observe "$B/out" 2 "$pid" split "$6" "$7") || fail "mems $2: $r1; mems $5: $r2" || return 1
 	stop || return 1
-	echo "mems $2: $r1; mems $5: $r2"
+	echo "${cg#"$CG"} mems $2: $r1; mems $5: $r2"
 }
 
-# No flag: the nodes are remapped by position (1st of 0-1 -> 1st of 2-3).
+# No flag: the nodes are remapped by position (2nd of 0-1 -> 2nd of 2-3).
 case_cpuset_plain() {
 	ID=cpuset-plain
 	cpuset_case '{"mode":"MPOL_BIND","nodes":"1"}' 0-1 "1" "bind:1" 2-3 "3" "bind:3"
@@ -415,12 +436,22 @@ case_cpuset_relative_interleave() {
 		2-3 "2 3" "interleave=relative:2-3" 1,3 "1 3" "interleave=relative:1,3"
 }
 
-# The node is online, so validation passes; the kernel refuses it because
-# the cpuset does not allow it: the child's failure must reach the user.
+# Node 0 is online but not in the config's own cpuset: refused up front.
 case_cpuset_refused() {
-	mkcpuset cpuset-refused 2-3 || return 1
-	bundle cpuset-refused '{"mode":"MPOL_BIND","nodes":"0"}'
-	refused "set_mempolicy(MPOL_BIND, nodes 0): Invalid argument" "$CGDIR"
+	bundle cpuset-refused '{"mode":"MPOL_BIND","nodes":"0"}' "" '{"cpu":{"mems":"2-3"}}'
+	refused 'linux.memoryPolicy.nodes: no node of "0" is in linux.resources.cpu.mems ("2-3")'
+}
+
+# The same, but the cpuset comes from the parent of the runtime's cgroup,
+# which the config does not show: validation passes, the kernel refuses the
+# policy in the container's init - which also shows that the policy is
+# applied after the init joined its cgroup. That failure must reach the
+# user, and nothing may be left.
+case_cpuset_refused_kernel() {
+	mkdir -p "$CG/mini-runtime" && echo 2-3 >"$CG/mini-runtime/cpuset.mems" ||
+		fail "cannot set $CG/mini-runtime/cpuset.mems" || return 1
+	bundle cpuset-refused-kernel '{"mode":"MPOL_BIND","nodes":"0"}'
+	refused "set_mempolicy(MPOL_BIND, nodes 0): Invalid argument"
 }
 
 case_invalid_offline_node() {
