@@ -111,8 +111,13 @@ assert_ctr_clean() {
 	[ "$(echo "$output" | cut -d' ' -f2 | tr '\n' ' ')" = "0 1 2 " ]
 
 	# ps: the init and its sleep, by host pid
-	run ctr_ task ps "$ID"
-	[ "$status" -eq 0 ]
+	for i in $(seq 50); do
+		run ctr_ task ps "$ID"
+		[ "$status" -eq 0 ]
+		[ "$(echo "$output" | awk 'NR > 1' | wc -l)" -eq 2 ] && break
+		sleep 0.1
+	done
+	echo "$output"
 	echo "$output" | awk 'NR > 1 { print $1 }' | grep -qx "$pid"
 	[ "$(echo "$output" | awk 'NR > 1' | wc -l)" -eq 2 ]
 

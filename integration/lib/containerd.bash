@@ -239,15 +239,25 @@ make_oci_image() {
 	rm -rf "$w"
 }
 
+# images_fresh: both image tars exist and are newer than what they hold.
+images_fresh() {
+	[ "$CACHE_DIR/pause.tar" -nt "$INTEGRATION_DIR/cri/pause.c" ] &&
+		[ "$CACHE_DIR/busybox.tar" -nt "$CACHE_DIR/rootfs/bin/probe" ]
+}
+
 # build_images: the pause image (integration/cri/pause.c, static) and the
 # busybox image (the rootfs template), built once into the cache.
 build_images() {
 	local src=$INTEGRATION_DIR/cri/pause.c d
 	build_template
-	[ "$CACHE_DIR/pause.tar" -nt "$src" ] && [ "$CACHE_DIR/busybox.tar" -nt "$CACHE_DIR/rootfs/bin/probe" ] &&
-		return 0
+	images_fresh && return 0
+	# suites may run side by side: one builds, the others wait
 	exec {lock}>"$CACHE_DIR/.images.lock"
 	flock "$lock"
+	if images_fresh; then
+		exec {lock}>&-
+		return 0
+	fi
 	d=$(mktemp -d "$CACHE_DIR/pause.XXXXXX")
 	gcc -O2 -static -Wall -Wextra -Werror -o "$d/pause" "$src"
 	make_oci_image "$CTRD_PAUSE_IMAGE" "$d" "$CACHE_DIR/pause.tar.new" /pause
