@@ -44,37 +44,44 @@ int caps_drop_bounding(const struct spec_process *p, struct rt_error *err)
 	return 0;
 }
 
-int caps_check(const struct spec_process *p, struct rt_error *err)
+uint64_t caps_leave_out_ungrantable(struct spec_process *p)
 {
-	static const int sets[] = {CAP_SET_EFFECTIVE, CAP_SET_PERMITTED, CAP_SET_INHERITABLE,
-				   CAP_SET_AMBIENT};
-	int last = (int)cap_max_bits() - 1, r = 0;
+	int last = (int)cap_max_bits() - 1;
+	uint64_t out = 0;
 	cap_t own;
 
-	if (!p->has_caps)
+	if (!p->has_caps || !(own = cap_get_proc()))
 		return 0;
-	own = cap_get_proc();
-	if (!own)
-		return rt_fail_errno(err, errno, "process.capabilities: read the init's own");
-	/* capabilities the kernel does not know are ignored (caps_apply) */
-	for (size_t i = 0; i < ARRAY_SIZE(sets) && r == 0; i++) {
-		for (int cap = 0; cap <= last && r == 0; cap++) {
+	for (int s = 0; s < CAP_SET_COUNT; s++) {
+		/* capabilities the kernel does not know are ignored (caps_apply) */
+		for (int cap = 0; cap <= last; cap++) {
 			cap_flag_value_t held = CAP_CLEAR;
-			char *name;
 
-			if (!(p->cap_masks[sets[i]] & (1ULL << cap)) ||
+			if (!(p->cap_masks[s] & (1ULL << cap)) ||
 			    (cap_get_flag(own, cap, CAP_PERMITTED, &held) == 0 && held == CAP_SET))
 				continue;
-			name = cap_to_name(cap);
-			r = rt_fail(err, EPERM,
-				    "process.capabilities.%s: %s cannot be granted: the runtime "
-				    "does not hold it",
-				    set_keys[sets[i]], name ? name : "?");
-			cap_free(name);
+			p->cap_masks[s] &= ~(1ULL << cap);
+			out |= 1ULL << cap;
 		}
 	}
 	cap_free(own);
-	return r;
+	return out;
+}
+
+void caps_format(uint64_t mask, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int cap = 0; cap < 64 && n < len; cap++) {
+		char *name;
+
+		if (!(mask & (1ULL << cap)))
+			continue;
+		name = cap_to_name(cap);
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", name ? name : "?");
+		cap_free(name);
+	}
 }
 
 static int fill_set(cap_t caps, cap_flag_t flag, uint64_t mask, int last)

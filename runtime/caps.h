@@ -8,10 +8,15 @@
 /* Parent side: capability names -> cap_masks; an unknown name is an error
  * naming it ("process.capabilities.bounding[3]: unknown capability ..."). */
 int caps_parse(struct spec_process *process, const char *path, struct rt_error *err);
-/* Child side, before the container is "created": every capability asked
- * for in the effective, permitted, inheritable or ambient set must be one
- * the init holds, or capset would fail only after `start` has returned. */
-int caps_check(const struct spec_process *process, struct rt_error *err);
+/* Parent side, when the container gets no user namespace: the init (our
+ * clone) can grant only what we hold in our permitted set. Removes every
+ * other capability from all five sets and returns them, for a warning:
+ * runtime-spec (since 1.1.0) says a capability that "cannot be granted
+ * otherwise MUST be logged as a warning" and runtimes "SHOULD NOT fail".
+ * Without this, capset failed in the init after `start` had returned. */
+uint64_t caps_leave_out_ungrantable(struct spec_process *process);
+/* "cap_a, cap_b" for a mask, truncated to len. */
+void caps_format(uint64_t mask, char *buf, size_t len);
 /* Child side, as root: drop the bounding set (needs CAP_SETPCAP, so before
  * the user switch) ... */
 int caps_drop_bounding(const struct spec_process *process, struct rt_error *err);

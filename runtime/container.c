@@ -57,6 +57,18 @@ static int validate(struct spec *spec, const struct create_opts *o,
 	if (spec->process && spec->process->has_caps &&
 	    caps_parse(spec->process, "process", err) < 0)
 		return -EINVAL;
+	/* in a user namespace of its own or joined, the init holds every
+	 * capability there */
+	if (spec->process && !spec->ns[NS_USER].enabled) {
+		uint64_t out = caps_leave_out_ungrantable(spec->process);
+		char names[512];
+
+		caps_format(out, names, sizeof(names));
+		if (out)
+			fprintf(stderr, "mini-runtime: warning: process.capabilities: %s cannot be "
+					"granted (the runtime does not hold them): left out\n",
+				names);
+	}
 	if (spec->process && spec->process->terminal && !o->console_socket && !o->for_run)
 		return rt_fail(err, EINVAL,
 			       "process.terminal: create needs --console-socket for a terminal");
@@ -233,7 +245,8 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 	if (proc_stat(c->state.pid, &c->state.start_time, NULL) < 0)
 		return rt_fail(err, ESRCH, "the container's init exited during set-up");
 	if (record(c, "clone", err) < 0 ||
-	    serve_init(c, args->new_userns, args->new_userns || args->new_cgroupns, err) < 0)
+	    serve_init(c, args->new_userns,
+		       args->new_userns || args->new_cgroupns || args->in_cgroup, err) < 0)
 		return -EINVAL;
 	test_pause("ready");
 	c->state.creating = false;
@@ -316,6 +329,11 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	resources_free(res);
 	if (r == 0)
 		r = open_console(c, o, &args.console_fd, err);
+	/* the init waits until it is in its cgroup: its memory policy (and its
+	 * memory) must not be set up under another cpuset, which the kernel
+	 * would check the nodes against and remap them from when the init
+	 * moves (integration/numa: cpuset-refused-kernel, numa-balancing on 6.1) */
+	args.in_cgroup = c->state.cgroup_json != NULL;
 	if (r == 0)
 		r = spawn(c, o, &args, err);
 	if (args.console_fd >= 0)
@@ -351,7 +369,8 @@ int container_start_now(struct container *c, struct rt_error *err)
 	if (!c->spec->hooks[HOOK_POSTSTART].count)
 		return 0;
 	json = state_to_json(&c->state, STATUS_RUNNING);
-	/* the spec: a failing poststart hook is logged, the container runs on */
+	/* a failing poststart hook is logged, the container runs on, as with
+	 * `start` (see hooks.c for the spec's versions) */
 	if (!json)
 		return rt_fail(err, ENOMEM, "out of memory");
 	if (hooks_run(c->spec, HOOK_POSTSTART, json, &hook_err) < 0)

@@ -239,7 +239,7 @@ void init_main(const struct init_args *a)
 		rt_fail_errno(&err, errno, "close inherited fds");
 		fail(a, &err);
 	}
-	if ((a->new_userns || a->new_cgroupns) && wait_for_parent(a, &err) < 0)
+	if ((a->new_userns || a->new_cgroupns || a->in_cgroup) && wait_for_parent(a, &err) < 0)
 		fail(a, &err);
 	/* the host's /proc is still ours until pivot_root. sysctls go through
 	 * it before the rootfs: a namespaced knob is the opener's namespace's,
@@ -254,10 +254,8 @@ void init_main(const struct init_args *a)
 		fail(a, &err);
 	if (apply_memory_policy(spec, &ready, &err) < 0)
 		fail(a, &err);
-	/* a missing program or a capability we cannot grant fails `create`,
-	 * not the later `start` */
-	if (p && (process_find_program(p, program, sizeof(program), &err) < 0 ||
-		  caps_check(p, &err) < 0))
+	/* a missing program fails `create`, not the later `start` */
+	if (p && process_find_program(p, program, sizeof(program), &err) < 0)
 		fail(a, &err);
 	test_pause("init");
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);

@@ -18,6 +18,7 @@ struct init_args {
 	bool no_pivot;
 	bool new_userns;    /* wait for the parent to write the id maps */
 	bool new_cgroupns;  /* wait to be in the cgroup, then unshare it */
+	bool in_cgroup;	    /* wait to be in the cgroup: see container_create */
 	struct seccomp_filter *seccomp; /* built by the parent; NULL for none */
 };
 
