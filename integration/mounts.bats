@@ -97,7 +97,7 @@ mountinfo_of() {
 }
 
 @test "proc, sysfs, devpts, mqueue and cgroup mounts have their types" {
-	make_bundle sh -c 'cat /proc/self/mountinfo; ls /sys/fs/cgroup | wc -l; ls /sys/class/net'
+	make_bundle sh -c 'cat /proc/self/mountinfo; echo $$ >/sys/fs/cgroup/pids/cgroup.procs; ls /sys/fs/cgroup | wc -l; ls /sys/class/net'
 	add_mount '{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}'
 	run rt run --bundle "$BUNDLE" c1
 	echo "$output"
@@ -110,6 +110,8 @@ mountinfo_of() {
 	cg=$(echo "$output" | awk '$5 ~ "^/sys/fs/cgroup"')
 	[ -n "$cg" ]
 	[[ "$(mountinfo_of /sys/fs/cgroup | cut -d' ' -f6)" == ro,* ]]
+	# read-only all the way down: no way into the host's cgroups
+	[[ "$output" == *"cgroup.procs: Read-only file system"* ]]
 	[ "$(echo "$output" | grep -E '^[0-9]+$')" -gt 0 ]
 	# the network namespace's own sysfs: only lo
 	[ "${lines[-1]}" = lo ]
@@ -164,6 +166,22 @@ mountinfo_of() {
 	[ "$status" -eq 0 ]
 	[[ "$(mountinfo_of /)" != *" shared:"* ]]
 	assert_nothing_left c3
+}
+
+@test "a propagation option on a mount applies to that mount" {
+	mkdir -p "$TEST_TMP/hostdir"
+	make_bundle cat /proc/self/mountinfo
+	add_mount '{"destination": "/p", "type": "tmpfs", "source": "tmpfs", "options": ["rshared"]}'
+	add_mount "{\"destination\": \"/q\", \"type\": \"bind\", \"source\": \"$TEST_TMP/hostdir\", \"options\": [\"rbind\", \"shared\"]}"
+	add_mount '{"destination": "/u", "type": "tmpfs", "source": "tmpfs", "options": ["unbindable"]}'
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$(mountinfo_of /p)" == *" shared:"* ]]
+	[[ "$(mountinfo_of /q)" == *" shared:"* ]]
+	[[ "$(mountinfo_of /u)" == *" unbindable "* ]]
+	[[ "$(mountinfo_of /dev)" != *" shared:"* ]]
+	assert_nothing_left c1
 }
 
 @test "rootfsPropagation: an unknown value is refused, nothing left" {

@@ -164,8 +164,10 @@ userns_bundle() {
 	host_up=$(cut -d. -f1 /proc/uptime)
 	mono=$(echo "$output" | sed -n 's/^monotonic=\([0-9]*\) .*/\1/p')
 	boot=$(echo "$output" | sed -n 's/.* boottime=\([0-9]*\)$/\1/p')
-	[ "$mono" -ge $((86400 + host_up - 5)) ] && [ "$mono" -le $((86400 + host_up + 5)) ]
-	[ "$boot" -ge $((172800 + host_up - 5)) ] && [ "$boot" -le $((172800 + host_up + 5)) ]
+	[ "$mono" -ge $((86400 + host_up - 5)) ]
+	[ "$mono" -le $((86400 + host_up + 5)) ]
+	[ "$boot" -ge $((172800 + host_up - 5)) ]
+	[ "$boot" -le $((172800 + host_up + 5)) ]
 	[ "${lines[-1]}" -ge $((172800 + host_up - 5)) ] # /proc/uptime follows boottime
 	assert_nothing_left c1
 }

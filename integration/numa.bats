@@ -64,7 +64,6 @@ numa_case() {
 @test "numa: BIND to node 63 (maxnode off-by-one)" { numa_case sparse/sparse-bind-63; }
 @test "numa: BIND to node 64 (second mask word)" { numa_case sparse/sparse-bind-64; }
 @test "numa: INTERLEAVE over nodes 0, 63, 64" { numa_case sparse/sparse-interleave; }
-@test "numa: LOCAL on a CPU of node 63" { numa_case sparse/sparse-local-63; }
 @test "numa: a node id in the gap fails with our message" { numa_case sparse/sparse-invalid-gap; }
 
 @test "numa: every case the guests ran has a test here, and the guests gave a verdict" {

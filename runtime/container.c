@@ -65,8 +65,9 @@ static int validate(struct spec *spec, const struct create_opts *o,
 
 		caps_format(out, names, sizeof(names));
 		if (out)
-			fprintf(stderr, "mini-runtime: warning: process.capabilities: %s cannot be "
-					"granted (the runtime does not hold them): left out\n",
+			fprintf(stderr,
+				"mini-runtime: warning: process.capabilities: %s cannot be "
+				"granted (the runtime does not hold them): left out\n",
 				names);
 	}
 	if (spec->process && spec->process->terminal && !o->console_socket && !o->for_run)

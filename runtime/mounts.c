@@ -219,6 +219,10 @@ int mounts_protect_paths(const struct spec *spec, int rootfd, struct rt_error *e
 
 int mounts_enter_root(int rootfd, bool no_pivot, struct rt_error *err)
 {
+	cleanup_close int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (oldroot < 0)
+		return rt_fail_errno(err, errno, "open the old root");
 	if (fchdir(rootfd) < 0)
 		return rt_fail_errno(err, errno, "chdir to the rootfs");
 	if (no_pivot) {
@@ -228,10 +232,15 @@ int mounts_enter_root(int rootfd, bool no_pivot, struct rt_error *err)
 			return rt_fail_errno(err, errno, "chroot");
 		return chdir("/") < 0 ? rt_fail_errno(err, errno, "chdir /") : 0;
 	}
-	/* pivot_root(".", ".") stacks the old root under the new one; make it
-	 * a slave so detaching it does not propagate, then detach it */
+	/* pivot_root(".", ".") stacks the old root on top of the new one; make
+	 * it a slave so detaching it does not propagate, then detach it. Our
+	 * cwd is still the new root, where "." would name the new root for
+	 * mount(2) (umount2 alone follows to the top): stand in the old one,
+	 * or every container mount loses its shared propagation */
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return rt_fail_errno(err, errno, "pivot_root");
+	if (fchdir(oldroot) < 0)
+		return rt_fail_errno(err, errno, "chdir to the old root");
 	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return rt_fail_errno(err, errno, "make the old root a slave");
 	if (umount2(".", MNT_DETACH) < 0)

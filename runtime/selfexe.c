@@ -55,7 +55,8 @@ int selfexe_protect(char **argv, struct rt_error *err)
 	 * above stdio even when the caller closed some of it */
 	ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
-		return rt_fail_errno(err, errno, "protect the runtime binary: open /proc/self/ns/mnt");
+		return rt_fail_errno(err, errno,
+				     "protect the runtime binary: open /proc/self/ns/mnt");
 	fd = fcntl(ns, F_DUPFD, 3);
 	close(ns);
 	if (fd < 0)
@@ -85,7 +86,8 @@ int selfexe_enter_caller_mntns(struct rt_error *err)
 	if (cwd < 0)
 		return rt_fail_errno(err, errno, "linux.namespaces: open the working directory");
 	if (setns(ns, CLONE_NEWNS) < 0)
-		return rt_fail_errno(err, errno, "linux.namespaces: join the caller's mount namespace");
+		return rt_fail_errno(err, errno,
+				     "linux.namespaces: join the caller's mount namespace");
 	/* setns moved us to the namespace's root; relative paths (--pid-file)
 	 * still mean what the caller meant */
 	if (fchdir(cwd) < 0)

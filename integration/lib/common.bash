@@ -77,7 +77,7 @@ common_teardown() {
 	local id
 	if [ -d "$ROOT" ]; then
 		for id in $(ls "$ROOT" 2>/dev/null); do
-			rt delete --force "$id" >/dev/null 2>&1 || true
+			rt delete --force -- "$id" >/dev/null 2>&1 || true
 		done
 	fi
 	# mounts a failed test may have left under the bundle

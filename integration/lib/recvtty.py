@@ -7,12 +7,16 @@ container writes to its terminal into OUTPUT until the terminal hangs up.
 The name the init sent as payload goes to OUTPUT.name.
 """
 import os
+import signal
 import socket
 import sys
+
+TIMEOUT = 20  # seconds: a test must not hang on a runtime that never sends
 
 
 def main():
     path, out = sys.argv[1], sys.argv[2]
+    signal.alarm(TIMEOUT)  # default action: terminate
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     srv.bind(path + ".tmp")
     srv.listen(1)
