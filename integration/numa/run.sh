@@ -80,6 +80,10 @@ cp "$here/guest/cases.sh" "$stage/numa/cases.sh"
 chmod 0755 "$stage/init"
 cp -a "$CACHE_DIR/rootfs/." "$stage/rootfs/"
 echo "$nonce" >"$stage/etc/numa/nonce"
+# the sanitizer settings of the caller (make asan) hold in the guest too
+for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+	[ -z "${!v:-}" ] || printf "export %s='%s'\n" "$v" "$(sed "s/'/'\\\\''/g" <<<"${!v}")"
+done >"$stage/etc/numa/env"
 # One config.json template; the driver fills in the policy and the args.
 (cd "$out" && rm -f config.json && "$runtime" spec) || exit 1
 jq -c '.process.terminal = false | .root.path = "/rootfs" | .process.args = ["@ARGS@"]

@@ -88,6 +88,33 @@ wait_regions() {
 	done
 }
 
+# wait_bounded PID SECONDS: waits for our child PID at most SECONDS; its
+# exit status, or 124 after a SIGKILL when it still runs then (a hang must
+# fail the case, not stall the guest).
+wait_bounded() {
+	local i=0 rc=0
+	while ! exited "$1"; do
+		i=$((i + 1))
+		if [ $i -ge $(($2 * 10)) ]; then
+			kill -9 "$1"
+			wait "$1"
+			return 124
+		fi
+		sleep 0.1
+	done
+	wait "$1" || rc=$?
+	return $rc
+}
+
+# exited PID: gone or a zombie (field 3 of /proc/PID/stat; our programs'
+# names have no spaces).
+exited() {
+	local line
+	read -r line <"/proc/$1/stat" 2>/dev/null || return 0
+	set -- $line
+	[ "$3" = Z ]
+}
+
 container_pid() {
 	rt state "$ID" | sed -n 's/.*"pid": *\([0-9][0-9]*\).*/\1/p' | head -n 1
 }
@@ -162,7 +189,7 @@ observe() {
 stop() {
 	rt kill "$ID" TERM || fail "kill $ID failed" || return 1
 	local rc=0
-	wait "$RUNPID" || rc=$?
+	wait_bounded "$RUNPID" 30 || rc=$?
 	[ $rc = 0 ] || fail "run exited $rc: $(cat "$B/err")" || return 1
 	nothing_left
 }
@@ -254,7 +281,8 @@ cleanup_case() {
 		timeout 30 mini-runtime --root "$R" delete --force "$id" >/dev/null 2>&1 ||
 			echo "numa: cleanup: delete --force $id failed or hung"
 	done
-	left=$(ours)
+	# (processes without an exe are exiting: nothing to kill)
+	left=$(ours | sed 's/[0-9]* ->  //g')
 	if [ -n "$left" ]; then
 		echo "numa: cleanup: killing $left left by $1"
 		for p in $(echo "$left" | grep -o '[0-9]* ->' | cut -d' ' -f1); do
@@ -347,7 +375,7 @@ case_fork_inherit() {
 	# the shell, its namespace's init, ignores SIGTERM: end the probe itself
 	kill -TERM "$child"
 	local rc=0
-	wait "$RUNPID" || rc=$?
+	wait_bounded "$RUNPID" 30 || rc=$?
 	[ $rc = 0 ] || fail "run exited $rc: $(cat "$B/err")" || return 1
 	nothing_left || return 1
 	echo "forked pid $child (init $pid): $res"
@@ -380,7 +408,7 @@ case_exec_inherit() {
 	res=$(observe "$B/exec.out" 1 "$epid" split "2" "bind:2") || fail "$res" || return 1
 	kill -TERM "$epid"
 	local rc=0
-	wait "$execpid" || rc=$?
+	wait_bounded "$execpid" 30 || rc=$?
 	[ $rc = 0 ] || fail "exec exited $rc: $(cat "$B/exec.err")" || return 1
 	stop || return 1
 	echo "exec'd pid $epid: $res"
