@@ -39,13 +39,12 @@ v1() { mountpoint -q "/sys/fs/cgroup/$1" && [ "$(stat -fc %T "/sys/fs/cgroup/$1"
 	make_bundle sleep 30
 	cfg '.linux.cgroupsPath = "/mini-it-abs/c1"'
 	rt create --bundle "$BUNDLE" c1
-	[ -n "$(cgdir pids c1)" ]
-	[ "$(cgdir pids c1)" = /sys/fs/cgroup/pids/mini-it-abs/c1 ]
+	[ "$(cgdir freezer c1)" = /sys/fs/cgroup/freezer/mini-it-abs/c1 ]
 	rt delete --force c1
-	[ ! -e /sys/fs/cgroup/pids/mini-it-abs ]
+	[ ! -e /sys/fs/cgroup/freezer/mini-it-abs ]
 	cfg '.linux.cgroupsPath = "mini-it-rel/c2"'
 	rt create --bundle "$BUNDLE" c2
-	[ "$(cgdir pids c2)" = /sys/fs/cgroup/pids/mini-it-rel/c2 ]
+	[ "$(cgdir freezer c2)" = /sys/fs/cgroup/freezer/mini-it-rel/c2 ]
 }
 
 @test "memory limit is written and an allocation over it is killed" {

@@ -579,3 +579,31 @@ EOF
 	printf '%s' "$base" | sed 's/"hostname": "[^"]*"/"hostname": "\\ud800"/' >"$BUNDLE/config.json"
 	fails_cleanly "config.json: line"
 }
+
+# --- the runtime's own children --------------------------------------------
+
+@test "hooks stay in the runtime's pid and time namespaces when the config joins others" {
+	# a hook is host root with every capability and the host's mounts: in
+	# the container's pid namespace the container could see and trace it
+	sec_bundle sleep 60
+	rt run -d --bundle "$BUNDLE" first </dev/null >/dev/null 2>&1
+	pid=$(rt state first | jq .pid)
+	mv "$BUNDLE" "$TEST_TMP/first"
+	sec_bundle true
+	printf '#!/bin/sh\necho "$1 $(readlink /proc/self/ns/pid) $(readlink /proc/self/ns/time)" >>"%s"\n' \
+		"$TEST_TMP/hooks.out" >"$TEST_TMP/hook.sh"
+	chmod 755 "$TEST_TMP/hook.sh"
+	hook() { echo "[{\"path\": \"$TEST_TMP/hook.sh\", \"args\": [\"hook\", \"$1\"]}]"; }
+	cfg ".linux.namespaces |= map(if .type == \"pid\" then .path = \"/proc/$pid/ns/pid\" else . end)
+		| .linux.namespaces += [{\"type\": \"time\"}]
+		| .linux.timeOffsets = {\"monotonic\": {\"secs\": 86400}}
+		| .hooks = {\"prestart\": $(hook prestart), \"poststart\": $(hook poststart),
+			\"poststop\": $(hook poststop)}"
+	run rt run --bundle "$BUNDLE" second
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cat "$TEST_TMP/hooks.out"
+	want="$(readlink /proc/self/ns/pid) $(readlink /proc/self/ns/time)"
+	[ "$(grep -c . "$TEST_TMP/hooks.out")" -eq 3 ]
+	[ "$(cut -d' ' -f2- "$TEST_TMP/hooks.out" | sort -u)" = "$want" ]
+}

@@ -460,3 +460,64 @@ bool cgroups_frozen(const char *record)
 	return cg_read(d->dir, "freezer.state", buf, sizeof(buf)) > 0 &&
 	       strncmp(buf, "FROZEN", 6) == 0;
 }
+
+static bool in_set(const struct cg_set *set, const char *name)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->d[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* The container's path inside its hierarchies, from the record. */
+static int record_path(const struct cg_set *set, char *buf, size_t len, struct rt_error *err)
+{
+	struct cg_set mounts;
+
+	if (find_hierarchies(&mounts, "", err) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < mounts.n; i++) {
+		size_t n = strlen(mounts.d[i].dir);
+
+		if (strcmp(mounts.d[i].name, set->d[0].name) == 0 &&
+		    strncmp(set->d[0].dir, mounts.d[i].dir, n) == 0) {
+			snprintf(buf, len, "%s", set->d[0].dir + n);
+			return 0;
+		}
+	}
+	return rt_fail(err, ENOENT, "cgroup %s is no longer mounted", set->d[0].dir);
+}
+
+int cgroups_extend(const char *record, const struct resources *res, char **ret_record,
+		   struct rt_error *err)
+{
+	struct cg_set set, all;
+	char path[PATH_MAX], buf[16];
+	pid_t *pids = NULL;
+	size_t npids = 0;
+	int r = 0;
+
+	if (!record || cg_parse_record(record, &set) < 0 || set.n == 0)
+		return rt_fail(err, ENOENT, "the container has no cgroup");
+	if (record_path(&set, path, sizeof(path), err) < 0 ||
+	    find_hierarchies(&all, path, err) < 0)
+		return -EINVAL;
+	keep_needed(&all, res);
+	for (size_t i = 0; i < all.n && r == 0; i++) {
+		if (in_set(&set, all.d[i].name) || set.n == CG_MAX)
+			continue;
+		if (!pids && cgroups_pids(record, &pids, &npids, err) < 0)
+			return -EINVAL;
+		r = make_dir(&all.d[i], strlen(all.d[i].dir) - strlen(path), err);
+		for (size_t k = 0; k < npids && r == 0; k++) {
+			snprintf(buf, sizeof(buf), "%d", (int)pids[k]);
+			r = cg_write(&all.d[i], "cgroup.procs", buf, "linux.resources", err);
+		}
+		if (r == 0)
+			set.d[set.n++] = all.d[i];
+	}
+	free(pids);
+	if (r == 0 && format_record(&set, ret_record) < 0)
+		r = rt_fail(err, ENOMEM, "out of memory");
+	return r;
+}

@@ -31,6 +31,11 @@ int cgroups_pids(const char *record, pid_t **ret_pids, size_t *ret_n, struct rt_
 int cgroups_freeze(const char *record, bool freeze, struct rt_error *err);
 bool cgroups_frozen(const char *record);
 int cgroups_update(const char *record, const struct resources *res, struct rt_error *err);
+/* `update` may set a resource whose controller the container has not
+ * joined (create joins only what the config used): join it now, with all
+ * of the container's processes. *ret_record is the new record. */
+int cgroups_extend(const char *record, const struct resources *res, char **ret_record,
+		   struct rt_error *err);
 /* One JSON object of usage figures (runc's `events --stats` shape). */
 int cgroups_stats_json(const char *record, const char *id, char **ret_json,
 		       struct rt_error *err);

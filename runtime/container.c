@@ -238,7 +238,7 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 	/* no mount namespace in the config: the init shares the caller's */
 	if (ns_prepare_parent(c->spec, err) < 0 ||
 	    (!c->spec->ns[NS_MNT].enabled && selfexe_enter_caller_mntns(err) < 0) ||
-	    clone_init(c, args, &c->state.pid, err) < 0) {
+	    clone_init(c, args, &c->state.pid, err) < 0 || ns_restore_parent(err) < 0) {
 		close(sv[1]);
 		return -EINVAL;
 	}

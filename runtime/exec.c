@@ -205,6 +205,11 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 	seccomp_filter_free(c.filter);
 	if (pid < 0)
 		return rt_fail_errno(err, errno, "fork");
+	if (ns_restore_parent(err) < 0) {
+		kill((pid_t)pid, SIGKILL);
+		waitpid((pid_t)pid, NULL, 0);
+		return -EINVAL;
+	}
 	r = serve_child(o, (pid_t)pid, ours, err);
 	if (r == 0 && console_ours >= 0)
 		r = terminal_recv_master(console_ours, ret_console, err);

@@ -54,13 +54,44 @@ static int write_time_offsets(const struct spec *spec, struct rt_error *err)
 	return 0;
 }
 
+/* Our own pid and time namespaces for children, saved before we change
+ * them, for ns_restore_parent. */
+static int saved_pid_ns = -1, saved_time_ns = -1;
+
+static int save_ns(const char *kind, int *fd, struct rt_error *err)
+{
+	char path[64];
+
+	if (*fd >= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/self/ns/%s_for_children", kind);
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return rt_fail_errno(err, errno, "linux.namespaces: open %s", path);
+	return 0;
+}
+
+int ns_restore_parent(struct rt_error *err)
+{
+	cleanup_close int pid_ns = steal_fd(&saved_pid_ns), time_ns = steal_fd(&saved_time_ns);
+
+	if (pid_ns >= 0 && setns(pid_ns, CLONE_NEWPID) < 0)
+		return rt_fail_errno(err, errno, "linux.namespaces: back to our pid namespace");
+	if (time_ns >= 0 && setns(time_ns, CLONE_NEWTIME) < 0)
+		return rt_fail_errno(err, errno, "linux.namespaces: back to our time namespace");
+	return 0;
+}
+
 int ns_prepare_parent(const struct spec *spec, struct rt_error *err)
 {
 	if (spec->ns[NS_PID].path &&
-	    join_path(spec->ns[NS_PID].path, CLONE_NEWPID, "pid", err) < 0)
+	    (save_ns("pid", &saved_pid_ns, err) < 0 ||
+	     join_path(spec->ns[NS_PID].path, CLONE_NEWPID, "pid", err) < 0))
 		return -EINVAL;
 	if (!spec->ns[NS_TIME].enabled)
 		return 0;
+	if (save_ns("time", &saved_time_ns, err) < 0)
+		return -EINVAL;
 	if (spec->ns[NS_TIME].path)
 		return join_path(spec->ns[NS_TIME].path, CLONE_NEWTIME, "time", err);
 	if (unshare(CLONE_NEWTIME) < 0)
@@ -136,6 +167,10 @@ int ns_join_process(pid_t pid, bool children_only, struct rt_error *err)
 			continue; /* the kernel lacks this kind */
 		if (stat(ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 			continue; /* setns into our own user ns fails with EINVAL */
+		if (kinds[i].for_children &&
+		    save_ns(kinds[i].name, kinds[i].flag == CLONE_NEWPID ? &saved_pid_ns
+									: &saved_time_ns, err) < 0)
+			return -EINVAL;
 		if (join_path(theirs, kinds[i].flag, kinds[i].name, err) < 0)
 			return -EINVAL;
 	}

@@ -14,6 +14,10 @@ int ns_clone_flags(const struct spec *spec);
  * create the time namespace with its offsets. Both only affect children,
  * which is what makes them usable here. */
 int ns_prepare_parent(const struct spec *spec, struct rt_error *err);
+/* After the clone: give our later children (the hooks the runtime runs)
+ * our own pid and time namespaces again, as the spec wants for hooks; a
+ * no-op when nothing was changed. Also called by exec after its fork. */
+int ns_restore_parent(struct rt_error *err);
 /* In the init: join the namespaces given by path (the user namespace
  * first, so the others are joined with its privileges). */
 int ns_join_paths(const struct spec *spec, struct rt_error *err);

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # kernel.sh - the guest kernel for integration/numa, sourced by run.sh.
 #
 # numa_kernel MODE prints the path of a cached bzImage, fetching it on first
@@ -10,6 +11,7 @@
 # installed, and only vmlinuz is kept. Both kernels build in NUMA, cgroups,
 # namespaces, devtmpfs and the 8250 console, so the initramfs needs no
 # modules. Needs: $cache (the cache directory).
+: "${cache:?}"
 
 numa_kernel() {
 	local mode=$1 k
@@ -39,6 +41,7 @@ codename() {
 # The mirror of the machine's main Debian suite, e.g. http://deb.debian.org/debian/
 debian_mirror() {
 	local m
+	# shellcheck disable=SC2016 # an apt format string, not a shell expansion
 	m=$(apt-get indextargets --format '$(REPO_URI)' 'Identifier: Packages' \
 		"Codename: $(codename)" 'Origin: Debian' 2>/dev/null | head -n 1)
 	echo "${m:-http://deb.debian.org/debian/}"

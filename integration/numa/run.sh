@@ -157,13 +157,13 @@ verdict() {
 	lines=$(tr -d '\r' <"$out/$suite.results" 2>/dev/null | sed -n "s/^$nonce //p")
 	echo "$lines" | grep -E '^(ok|not-ok|skip) ' | sed "s|^\([a-z-]*\) |\1 $suite/|"
 	local done_line
-	done_line=$(echo "$lines" | grep '^done ')
+	done_line=$(echo "$lines" | grep '^end ')
 	if [ "$code" != 1 ] && [ "$code" != 3 ] || [ -z "$done_line" ]; then
 		echo "not-ok $suite/boot the guest gave no verdict (qemu exit $code); console tail:"
 		tail -n 25 "$out/$suite.console" 2>/dev/null | tr -d '\r' | sed 's/^/#   /'
 		return 1
 	fi
-	echo "numa: $suite: ${done_line#done }"
+	echo "numa: $suite: ${done_line#end }"
 	# both channels must agree
 	if [ "$code" = 1 ] && echo "$lines" | grep -q '^not-ok '; then
 		echo "not-ok $suite/boot exit code says pass but a case failed"

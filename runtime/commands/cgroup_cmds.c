@@ -210,7 +210,17 @@ int cmd_update(int argc, char **argv, const struct global_opts *g, struct rt_err
 		return -EINVAL;
 	r = load(g, id, LIVE, &dirfd, &st, err);
 	if (r == 0) {
-		r = cgroups_update(st.cgroup_json, res, err);
+		char *record = NULL;
+
+		r = cgroups_extend(st.cgroup_json, res, &record, err);
+		if (r == 0 && strcmp(record, st.cgroup_json) != 0) {
+			free(st.cgroup_json);
+			st.cgroup_json = steal_ptr(&record);
+			r = state_write(dirfd, &st, err);
+		}
+		free(record);
+		if (r == 0)
+			r = cgroups_update(st.cgroup_json, res, err);
 		state_free(&st);
 	}
 	resources_free(res);

@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # cases.sh - the NUMA placement cases, sourced by the guest's init.
 #
 # A placement case runs `mini-runtime run` on a real bundle whose process is
@@ -190,6 +191,7 @@ stop() {
 	rt kill "$ID" TERM || fail "kill $ID failed" || return 1
 	local rc=0
 	wait_bounded "$RUNPID" 30 || rc=$?
+	[ $rc != 124 ] || fail "run did not exit within 30 s of its process: killed" || return 1
 	[ $rc = 0 ] || fail "run exited $rc: $(cat "$B/err")" || return 1
 	nothing_left
 }
@@ -276,7 +278,9 @@ kernel_at_least() { # MAJOR MINOR
 # may spill into the next.
 cleanup_case() {
 	local id p left
-	for id in $(ls "$R" 2>/dev/null); do
+	for id in "$R"/*; do
+		[ -d "$id" ] || continue
+		id=${id##*/}
 		echo "numa: cleanup: deleting container $id left by $1"
 		timeout 30 mini-runtime --root "$R" delete --force "$id" >/dev/null 2>&1 ||
 			echo "numa: cleanup: delete --force $id failed or hung"
@@ -376,6 +380,7 @@ case_fork_inherit() {
 	kill -TERM "$child"
 	local rc=0
 	wait_bounded "$RUNPID" 30 || rc=$?
+	[ $rc != 124 ] || fail "run did not exit within 30 s of its process: killed" || return 1
 	[ $rc = 0 ] || fail "run exited $rc: $(cat "$B/err")" || return 1
 	nothing_left || return 1
 	echo "forked pid $child (init $pid): $res"
@@ -409,6 +414,7 @@ case_exec_inherit() {
 	kill -TERM "$epid"
 	local rc=0
 	wait_bounded "$execpid" 30 || rc=$?
+	[ $rc != 124 ] || fail "exec did not exit within 30 s of its process: killed" || return 1
 	[ $rc = 0 ] || fail "exec exited $rc: $(cat "$B/exec.err")" || return 1
 	stop || return 1
 	echo "exec'd pid $epid: $res"
