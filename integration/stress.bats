@@ -107,6 +107,7 @@ make_bundles() {
 		done
 	) &
 	owner=$!
+	jobs_started=()
 	# the others: state (must be valid JSON or "does not exist"), kill, delete
 	for r in 1 2 3; do
 		(
@@ -123,6 +124,7 @@ make_bundles() {
 				fi
 			done
 		) >"$TEST_TMP/reader.$r" &
+		jobs_started+=($!)
 	done
 	(
 		while [ $SECONDS -lt $end ]; do
@@ -135,7 +137,9 @@ make_bundles() {
 				echo "BAD DELETE: $out"
 		done
 	) >"$TEST_TMP/killer" &
-	wait
+	jobs_started+=($!)
+	# only ours: bats' own timeout watchdog is a child of this shell too
+	wait "$owner" "${jobs_started[@]}"
 	cat "$TEST_TMP"/reader.* "$TEST_TMP/killer" | sort | uniq -c | sort -rn | head -20
 	refute_grep BAD "$TEST_TMP"/reader.* "$TEST_TMP/killer"
 	# the race was real: the readers saw the container come and go
