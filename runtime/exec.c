@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -181,7 +182,9 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 	r = open_console(o, &console_ours, &c.console_fd, err);
 	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		r = rt_fail_errno(err, errno, "socketpair");
-	/* the pid and time namespaces apply to children: join them here */
+	/* the pid and time namespaces apply to children: join them here, and
+	 * take our own back after the fork (nothing else we fork, such as a
+	 * sanitizer's helper thread, belongs in the container) */
 	if (r == 0 && ns_join_process(o->state->pid, true, err) < 0)
 		r = -EINVAL;
 	if (r < 0) {

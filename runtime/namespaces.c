@@ -160,6 +160,11 @@ int ns_join_process(pid_t pid, bool children_only, struct rt_error *err)
 
 		if (kinds[i].for_children != children_only)
 			continue;
+		/* ns_restore_parent takes these back after the fork */
+		if (kinds[i].flag == CLONE_NEWPID && save_ns("pid", &saved_pid_ns, err) < 0)
+			return -EINVAL;
+		if (kinds[i].flag == CLONE_NEWTIME && save_ns("time", &saved_time_ns, err) < 0)
+			return -EINVAL;
 		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, kinds[i].name);
 		snprintf(ours, sizeof(ours), "/proc/self/ns/%s%s", kinds[i].name,
 			 kinds[i].for_children ? "_for_children" : "");
