@@ -36,8 +36,9 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/check_*.c))
 
 all: mini-runtime
 
+# rename, not overwrite: a running container's init may be executing it
 mini-runtime: $(BUILD)/mini-runtime
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/mini-runtime: $(RUNTIME_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $^ $(LDLIBS)
