@@ -5,6 +5,7 @@
 # its defence. The attacker inside is integration/lib/attack.c.
 
 load lib/common
+bats_require_minimum_version 1.5.0
 
 IT_CGROUP_PARENT=mini-sec
 
@@ -33,7 +34,10 @@ build_attack() {
 	[ "$bin" -nt "$src" ] && return 0
 	exec {lock}>"$CACHE_DIR/.lock-attack"
 	flock "$lock"
-	[ "$bin" -nt "$src" ] || gcc -O2 -static -Wall -o "$bin.new" "$src" && mv "$bin.new" "$bin"
+	if [ ! "$bin" -nt "$src" ]; then
+		gcc -O2 -static -Wall -o "$bin.new" "$src"
+		mv "$bin.new" "$bin"
+	fi
 	exec {lock}>&-
 }
 
@@ -174,11 +178,12 @@ host_secret_dir() {
 	rt create --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
 	# pid 1 is the runtime's init, blocked on the exec fifo; look at what
 	# it holds, through the links an escape would walk
-	run rt exec c1 sh -c 'ls /proc/1/fd | wc -l; for f in /proc/1/fd/* /proc/1/cwd /proc/1/root; do
+	run rt exec c1 sh -c 'for f in /proc/1/fd/*; do readlink "$f"; done | wc -l
+		for f in /proc/1/fd/* /proc/1/cwd /proc/1/root; do
 		[ -d "$f/" ] && ls "$f/" | grep -qx state.json && echo "HOST DIR $f"; done; echo end'
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" -ge 3 ] # we did see its fds: the ptrace check let us in
+	[ "${lines[0]}" -ge 3 ] # we could follow its fds: the ptrace check let us in
 	[ "${lines[-1]}" = end ]
 	[[ "$output" != *"HOST DIR"* ]]
 	[ "$(status_of c1)" = created ]
@@ -606,4 +611,21 @@ EOF
 	want="$(readlink /proc/self/ns/pid) $(readlink /proc/self/ns/time)"
 	[ "$(grep -c . "$TEST_TMP/hooks.out")" -eq 3 ]
 	[ "$(cut -d' ' -f2- "$TEST_TMP/hooks.out" | sort -u)" = "$want" ]
+}
+
+@test "exec into a container without a mount namespace runs in its root, not the host's" {
+	# such a container is a chroot: joining namespaces does not enter it
+	sec_bundle sleep 60
+	cfg '.linux.namespaces |= map(select(.type != "mount")) | .mounts = []
+		| .linux.maskedPaths = [] | .linux.readonlyPaths = []'
+	echo in-the-rootfs >"$BUNDLE/rootfs/marker"
+	rt run -d --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
+	run rt exec c1 /bin/cat /marker
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = in-the-rootfs ]
+	run rt exec --cwd /tmp c1 /bin/sh -c 'cd ..; cd ..; cat marker'
+	[ "$output" = in-the-rootfs ]
+	rt delete --force c1
+	assert_nothing_left c1
 }
