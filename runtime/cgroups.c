@@ -1,9 +1,13 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -350,23 +354,69 @@ int cgroups_create(const struct spec *spec, const char *id, const struct resourc
 	return 0;
 }
 
-int cgroups_attach(const char *record, pid_t pid, struct rt_error *err)
+int cgroups_open_join(const char *record, struct cg_join *j, struct rt_error *err)
 {
 	struct cg_set set;
-	char buf[16];
 
-	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	*j = (struct cg_join){.v2_dir = -1};
+	if (!record)
+		return 0;
 	if (cg_parse_record(record, &set) < 0)
 		return rt_fail(err, EINVAL, "corrupt cgroup record");
-	for (size_t i = 0; i < set.n; i++)
-		if (cg_write(&set.d[i], "cgroup.procs", buf, "linux.cgroupsPath", err) < 0)
-			return -EINVAL;
+	for (size_t i = 0; i < set.n; i++) {
+		const struct cg_dir *d = &set.d[i];
+		char path[PATH_MAX];
+		int fd;
+
+		snprintf(path, sizeof(path), "%s%s", d->dir, d->v2 ? "" : "/tasks");
+		fd = open(path, d->v2 ? O_RDONLY | O_DIRECTORY | O_CLOEXEC : O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			cgroups_close_join(j);
+			return rt_fail_errno(err, errno, "linux.cgroupsPath: open %s", path);
+		}
+		if (d->v2) {
+			j->v2_dir = fd;
+			continue;
+		}
+		snprintf(j->name[j->n], sizeof(j->name[j->n]), "%s", d->name);
+		j->tasks[j->n++] = fd;
+	}
 	return 0;
 }
 
-int cgroups_join(const struct state *st, pid_t pid, struct rt_error *err)
+int cgroups_join_self(const struct cg_join *j, struct rt_error *err)
 {
-	return st->cgroup_json ? cgroups_attach(st->cgroup_json, pid, err) : 0;
+	int r = 0;
+
+	for (size_t i = 0; i < j->n; i++) {
+		if (r == 0 && write(j->tasks[i], "0", 1) < 0)
+			r = rt_fail_errno(err, errno, "linux.cgroupsPath: join the %s cgroup",
+					  j->name[i]);
+		close(j->tasks[i]);
+	}
+	if (j->v2_dir >= 0)
+		close(j->v2_dir);
+	return r;
+}
+
+void cgroups_close_join(struct cg_join *j)
+{
+	for (size_t i = 0; i < j->n; i++)
+		close(j->tasks[i]);
+	if (j->v2_dir >= 0)
+		close(j->v2_dir);
+	*j = (struct cg_join){.v2_dir = -1};
+}
+
+long cgroups_clone_into(unsigned long flags, const struct cg_join *j)
+{
+	struct clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
+
+	if (j->v2_dir < 0)
+		return syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	args.flags |= CLONE_INTO_CGROUP;
+	args.cgroup = (uint64_t)j->v2_dir;
+	return syscall(SYS_clone3, &args, sizeof(args));
 }
 
 int cgroups_destroy(const char *record, struct rt_error *err)

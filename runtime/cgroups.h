@@ -15,14 +15,34 @@
 #include "spec.h"
 #include "state.h"
 
+#define CG_MAX 24
+
+/* What a new process needs to join the container's cgroups by itself: the
+ * v1 hierarchies' "tasks" files, to write "0" (itself) into, and the v2
+ * directory, for clone3's CLONE_INTO_CGROUP. Neither takes the lock a move
+ * by pid takes for writing, whose writer waits for an RCU grace period
+ * (5-20 ms per start on these hosts, measured in bench/README.md). */
+struct cg_join {
+	size_t n;
+	int tasks[CG_MAX];
+	char name[CG_MAX][32]; /* the hierarchy, for errors */
+	int v2_dir;	       /* -1 when the container has no v2 directory */
+};
+
 /* Parent, before clone: creates the directories and writes the resources.
  * On failure removes what it created. *ret_record is malloc'd. */
 int cgroups_create(const struct spec *spec, const char *id, const struct resources *res,
 		   char **ret_record, struct rt_error *err);
-/* Moves pid into every directory of the record. */
-int cgroups_attach(const char *record, pid_t pid, struct rt_error *err);
-/* exec: the container's record from its state. */
-int cgroups_join(const struct state *st, pid_t pid, struct rt_error *err);
+/* Parent, before the clone: opens the handles of *j for the record (NULL
+ * record: none). All close-on-exec; cgroups_close_join releases them. */
+int cgroups_open_join(const char *record, struct cg_join *j, struct rt_error *err);
+/* Child, first thing: joins the v1 hierarchies (the v2 one it joined at
+ * clone3) and closes the handles. */
+int cgroups_join_self(const struct cg_join *j, struct rt_error *err);
+void cgroups_close_join(struct cg_join *j);
+/* clone(2) flags | SIGCHLD as a fork, through clone3 and into j's v2
+ * directory when there is one. Returns like fork. */
+long cgroups_clone_into(unsigned long flags, const struct cg_join *j);
 /* Removes the directories (and the parents it created), waiting briefly
  * for the kernel to let go of exiting tasks. */
 int cgroups_destroy(const char *record, struct rt_error *err);

@@ -20,7 +20,6 @@
 #include "init.h"
 #include "namespaces.h"
 #include "seccomp_profile.h"
-#include "selfexe.h"
 #include "sync.h"
 #include "terminal.h"
 #include "util.h"
@@ -101,7 +100,7 @@ static int clone_init(const struct container *c, struct init_args *args, pid_t *
 	 * our stack and never returns from init_main */
 	/* a new cgroup namespace is made by the init once it is in its cgroup */
 	unsigned long flags = (unsigned long)ns_clone_flags(args->spec) & ~(unsigned long)CLONE_NEWCGROUP;
-	long pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	long pid = cgroups_clone_into(flags, &args->cgroups);
 
 	if (pid < 0)
 		return rt_fail_errno(err, errno, "linux.namespaces: clone");
@@ -127,18 +126,14 @@ static char *hook_state_json(const struct container *c)
 }
 
 /* Serves the init until it is ready: maps, hooks, then SYNC_READY. */
-static int serve_init(struct container *c, bool new_userns, bool wait_for_parent,
-		      struct rt_error *err)
+static int serve_init(struct container *c, bool new_userns, struct rt_error *err)
 {
 	struct sync_msg msg;
 
-	/* the init waits for its cgroup before a cgroup namespace of its own */
-	if (c->state.cgroup_json && cgroups_attach(c->state.cgroup_json, c->state.pid, err) < 0)
-		return -EINVAL;
-	if (new_userns && ns_write_id_maps(c->state.pid, c->spec, err) < 0)
-		return -EINVAL;
-	if (wait_for_parent && sync_send_type(c->sync_fd, SYNC_MAPS_DONE) < 0)
-		return rt_fail(err, EPIPE, "the container's init exited during set-up");
+	if (new_userns && (ns_write_id_maps(c->state.pid, c->spec, err) < 0 ||
+			   sync_send_type(c->sync_fd, SYNC_MAPS_DONE) < 0))
+		return *err->msg ? -EINVAL
+				 : rt_fail(err, EPIPE, "the container's init exited during set-up");
 	for (;;) {
 		int r = sync_recv(c->sync_fd, &msg);
 
@@ -235,19 +230,15 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 		return rt_fail_errno(err, errno, "socketpair");
 	c->sync_fd = sv[0];
 	args->sync_fd = sv[1];
-	/* no mount namespace in the config: the init shares the caller's */
-	if (ns_prepare_parent(c->spec, err) < 0 ||
-	    (!c->spec->ns[NS_MNT].enabled && selfexe_enter_caller_mntns(err) < 0) ||
-	    clone_init(c, args, &c->state.pid, err) < 0 || ns_restore_parent(err) < 0) {
+	if (ns_prepare_parent(c->spec, err) < 0 || clone_init(c, args, &c->state.pid, err) < 0 ||
+	    ns_restore_parent(err) < 0) {
 		close(sv[1]);
 		return -EINVAL;
 	}
 	close(sv[1]);
 	if (proc_stat(c->state.pid, &c->state.start_time, NULL) < 0)
 		return rt_fail(err, ESRCH, "the container's init exited during set-up");
-	if (record(c, "clone", err) < 0 ||
-	    serve_init(c, args->new_userns,
-		       args->new_userns || args->new_cgroupns || args->in_cgroup, err) < 0)
+	if (record(c, "clone", err) < 0 || serve_init(c, args->new_userns, err) < 0)
 		return -EINVAL;
 	test_pause("ready");
 	c->state.creating = false;
@@ -300,7 +291,7 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 {
 	struct seccomp_filter *filter = NULL;
 	struct resources *res = NULL;
-	struct init_args args = {.id = o->id, .fifo_fd = -1, .console_fd = -1,
+	struct init_args args = {.id = o->id, .fifo_fd = -1, .console_fd = -1, .cgroups = {.v2_dir = -1},
 				 .no_pivot = o->no_pivot, .preserve_fds = o->preserve_fds};
 	int r;
 
@@ -330,13 +321,15 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	resources_free(res);
 	if (r == 0)
 		r = open_console(c, o, &args.console_fd, err);
-	/* the init waits until it is in its cgroup: its memory policy (and its
-	 * memory) must not be set up under another cpuset, which the kernel
-	 * would check the nodes against and remap them from when the init
-	 * moves (integration/numa: cpuset-refused-kernel, numa-balancing on 6.1) */
-	args.in_cgroup = c->state.cgroup_json != NULL;
+	/* the init joins its cgroups first: its memory policy (and its memory)
+	 * must not be set up under another cpuset, which the kernel would check
+	 * the nodes against and remap them from when the init moves
+	 * (integration/numa: cpuset-refused-kernel, numa-balancing on 6.1) */
+	if (r == 0)
+		r = cgroups_open_join(c->state.cgroup_json, &args.cgroups, err);
 	if (r == 0)
 		r = spawn(c, o, &args, err);
+	cgroups_close_join(&args.cgroups);
 	if (args.console_fd >= 0)
 		close(args.console_fd);
 	if (args.fifo_fd >= 0)

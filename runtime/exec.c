@@ -28,6 +28,7 @@ struct exec_child {
 	const struct exec_opts *o;
 	int sync_fd, console_fd;
 	struct seccomp_filter *filter;
+	struct cg_join cgroups;
 };
 
 __attribute__((noreturn)) static void child_fail(int sync_fd, const struct rt_error *err)
@@ -67,8 +68,8 @@ static int drop_privileges(const struct exec_child *c, const struct spec_process
 	return 0;
 }
 
-/* A container without a mount namespace of its own is a chroot (in the
- * runtime's private namespace, see selfexe.c), and joining a mount namespace
+/* A container without a mount namespace of its own is a chroot in the
+ * caller's mount namespace, and joining a mount namespace
  * puts us at its root, not in a chroot: hold the init's root before joining,
  * and enter it afterwards if we are not there already. */
 static int open_init_root(pid_t pid, int *ret_fd, struct rt_error *err)
@@ -104,6 +105,8 @@ __attribute__((noreturn)) static void child_main(const struct exec_child *c)
 	int rootfd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (cgroups_join_self(&c->cgroups, &err) < 0)
+		child_fail(c->sync_fd, &err);
 	/* what the caller left open must not reach the container: see init.c */
 	if (close_fds_except(3 + c->o->preserve_fds, (const int[]){c->sync_fd, c->console_fd},
 			     2) < 0) {
@@ -150,15 +153,13 @@ static int open_console(const struct exec_opts *o, int *ret_ours, int *ret_child
 	return 0;
 }
 
-/* Parent side once the child is forked: place it, release it, confirm exec. */
+/* Parent side once the child is forked: release it, confirm exec. */
 static int serve_child(const struct exec_opts *o, pid_t pid, int sync_fd, struct rt_error *err)
 {
 	struct sync_msg msg;
 	int r;
 
 	if (sync_expect(sync_fd, SYNC_READY, "setting up the process", NULL, err) < 0)
-		return -EINVAL;
-	if (cgroups_join(o->state, pid, err) < 0)
 		return -EINVAL;
 	if (sync_send_type(sync_fd, SYNC_START) < 0)
 		return rt_fail(err, EPIPE, "the process exited before it could start");
@@ -172,7 +173,7 @@ static int serve_child(const struct exec_opts *o, pid_t pid, int sync_fd, struct
 
 int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, struct rt_error *err)
 {
-	struct exec_child c = {.o = o, .sync_fd = -1, .console_fd = -1};
+	struct exec_child c = {.o = o, .sync_fd = -1, .console_fd = -1, .cgroups = {.v2_dir = -1}};
 	cleanup_close int ours = -1, console_ours = -1;
 	int sv[2], r;
 	long pid;
@@ -182,6 +183,12 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 	r = open_console(o, &console_ours, &c.console_fd, err);
 	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		r = rt_fail_errno(err, errno, "socketpair");
+	if (r == 0) {
+		ours = sv[0];
+		c.sync_fd = sv[1];
+	}
+	if (r == 0)
+		r = cgroups_open_join(o->state->cgroup_json, &c.cgroups, err);
 	/* the pid and time namespaces apply to children: join them here, and
 	 * take our own back after the fork (nothing else we fork, such as a
 	 * sanitizer's helper thread, belongs in the container) */
@@ -189,13 +196,14 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 		r = -EINVAL;
 	if (r < 0) {
 		seccomp_filter_free(c.filter);
+		cgroups_close_join(&c.cgroups);
 		if (c.console_fd >= 0)
 			close(c.console_fd);
+		if (c.sync_fd >= 0)
+			close(c.sync_fd);
 		return r;
 	}
-	ours = sv[0];
-	c.sync_fd = sv[1];
-	pid = syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, NULL);
+	pid = cgroups_clone_into(0, &c.cgroups);
 	if (pid == 0) {
 		close(ours);
 		if (console_ours >= 0)
@@ -206,6 +214,7 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 	if (c.console_fd >= 0)
 		close(c.console_fd);
 	seccomp_filter_free(c.filter);
+	cgroups_close_join(&c.cgroups);
 	if (pid < 0)
 		return rt_fail_errno(err, errno, "fork");
 	if (ns_restore_parent(err) < 0) {

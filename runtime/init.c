@@ -42,12 +42,20 @@ __attribute__((noreturn)) static void fail_late(const struct rt_error *err)
 	_exit(127);
 }
 
-/* The parent has placed us in our cgroup and written our id maps. */
-static int wait_for_parent(const struct init_args *a, struct rt_error *err)
+/* The parent has written our id maps. */
+static int wait_for_id_maps(const struct init_args *a, struct rt_error *err)
 {
+	if (!a->new_userns)
+		return 0;
 	if (sync_expect(a->sync_fd, SYNC_MAPS_DONE, "writing the id maps", NULL, err) < 0)
 		return -EIO;
-	/* the namespace's root is the cgroup we are in when we make it */
+	return 0;
+}
+
+/* The namespace's root is the cgroup we are in when we make it. Made
+ * before we become root in a new user namespace, as before. */
+static int enter_namespaces(const struct init_args *a, struct rt_error *err)
+{
 	if (a->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		return rt_fail_errno(err, errno, "linux.namespaces: create a cgroup namespace");
 	if (!a->new_userns)
@@ -232,6 +240,9 @@ void init_main(const struct init_args *a)
 
 	/* die with the runtime while it sets us up; cleared before READY */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* into our cgroups before anything is set up (and charged) */
+	if (cgroups_join_self(&a->cgroups, &err) < 0)
+		fail(a, &err);
 	/* first, before any path the config controls is resolved: nothing the
 	 * caller left open (close-on-exec is not enough before execve) */
 	if (close_fds_except(3 + a->preserve_fds,
@@ -239,7 +250,7 @@ void init_main(const struct init_args *a)
 		rt_fail_errno(&err, errno, "close inherited fds");
 		fail(a, &err);
 	}
-	if ((a->new_userns || a->new_cgroupns || a->in_cgroup) && wait_for_parent(a, &err) < 0)
+	if (wait_for_id_maps(a, &err) < 0 || enter_namespaces(a, &err) < 0)
 		fail(a, &err);
 	/* the host's /proc is still ours until pivot_root. sysctls go through
 	 * it before the rootfs: a namespaced knob is the opener's namespace's,

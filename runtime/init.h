@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "cgroups.h"
 #include "seccomp_profile.h"
 #include "spec.h"
 
@@ -17,8 +18,8 @@ struct init_args {
 	int preserve_fds;   /* --preserve-fds: 3 .. 3+N-1 go to the process */
 	bool no_pivot;
 	bool new_userns;    /* wait for the parent to write the id maps */
-	bool new_cgroupns;  /* wait to be in the cgroup, then unshare it */
-	bool in_cgroup;	    /* wait to be in the cgroup: see container_create */
+	bool new_cgroupns;  /* unshare it once in the cgroup */
+	struct cg_join cgroups; /* joined first: see container_create */
 	struct seccomp_filter *seccomp; /* built by the parent; NULL for none */
 };
 
