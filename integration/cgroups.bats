@@ -116,6 +116,32 @@ v1() { mountpoint -q "/sys/fs/cgroup/$1" && [ "$(stat -fc %T "/sys/fs/cgroup/$1"
 	rt create --bundle "$BUNDLE" c1
 	d=$(cgdir unified c1)
 	[ "$(cat "$d/hugetlb.2MB.max")" = 4194304 ]
+	# the init entered the v2 cgroup at clone3 (CLONE_INTO_CGROUP)
+	grep -qx "$(rt state c1 | jq .pid)" "$d/cgroup.procs"
+}
+
+@test "the init and an exec'd process join every cgroup themselves, v1 and v2" {
+	make_bundle sleep 30
+	cfg '.linux.resources = {"pids": {"limit": 50}}'
+	if [ -e /sys/fs/cgroup/unified/hugetlb.2MB.max ]; then
+		cfg '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+	fi
+	rt create --bundle "$BUNDLE" c1
+	rt start c1
+	rt exec -d --pid-file "$TEST_TMP/exec.pid" c1 sleep 30
+	init=$(rt state c1 | jq .pid)
+	exec_pid=$(cat "$TEST_TMP/exec.pid")
+	n=0
+	while IFS=$'\t' read -r name dir top v2; do
+		[ -n "$name" ] || continue
+		echo "$name $dir: $(tr '\n' ' ' <"$dir/cgroup.procs")"
+		grep -qx "$init" "$dir/cgroup.procs"
+		grep -qx "$exec_pid" "$dir/cgroup.procs"
+		n=$((n + 1))
+	done < <(jq -r .cgroupPaths "$ROOT/c1/state.json")
+	[ "$n" -ge 2 ] # freezer and pids at least
+	rt delete --force c1
+	assert_nothing_left c1
 }
 
 @test "ps lists the container's processes; json is an array of host pids" {

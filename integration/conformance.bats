@@ -18,8 +18,8 @@ exe_id() {
 
 # linux_ns_itype: "If a namespace type is not specified in the namespaces
 # array, the container MUST inherit the runtime namespace of that type". The
-# runtime works in a private mount namespace of its own (selfexe.h); the
-# container must get the caller's, and nothing may be mounted there.
+# runtime once worked in a private mount namespace of its own (selfexe.h);
+# the container must get the caller's, and nothing may be mounted there.
 @test "no mount namespace: the container shares the caller's, nothing is mounted on the host" {
 	make_bundle sleep 5
 	cfg '.linux.namespaces |= map(select(.type != "mount"))'

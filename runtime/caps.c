@@ -98,6 +98,7 @@ static int fill_set(cap_t caps, cap_flag_t flag, uint64_t mask, int last)
 int caps_apply(const struct spec_process *p, struct rt_error *err)
 {
 	int last = (int)cap_max_bits() - 1, r;
+	uint64_t ambient;
 	cap_t caps;
 
 	if (!p->has_caps)
@@ -120,11 +121,13 @@ int caps_apply(const struct spec_process *p, struct rt_error *err)
 	/* one prctl, where libcap's reset asks about every capability */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return rt_fail_errno(err, errno, "process.capabilities.ambient: reset");
+	/* the kernel allows only what is permitted and inheritable; like runc
+	 * and crun, skip the others (runc's default spec asks for them) */
+	ambient = p->cap_masks[CAP_SET_AMBIENT] & p->cap_masks[CAP_SET_PERMITTED] &
+		  p->cap_masks[CAP_SET_INHERITABLE];
 	for (int cap = 0; cap <= last; cap++) {
-		if (!(p->cap_masks[CAP_SET_AMBIENT] & (1ULL << cap)))
+		if (!(ambient & (1ULL << cap)))
 			continue;
-		/* the kernel allows only what is permitted and inheritable; like
-		 * runc and crun, skip the others (runc's default spec asks for them) */
 		if (cap_set_ambient(cap, CAP_SET) < 0 && errno != EPERM)
 			return rt_fail_errno(err, errno, "process.capabilities.ambient: raise %s",
 					     cap_to_name(cap));

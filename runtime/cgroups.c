@@ -52,10 +52,12 @@ int cg_write(const struct cg_dir *d, const char *file, const char *value, const 
 static int find_hierarchies(struct cg_set *set, const char *path, struct rt_error *err)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
+	char line[4096], buf[16384];
 
 	if (!f)
 		return rt_fail_errno(err, errno, "read /proc/self/mountinfo");
+	/* usually one read; stdio's default would fstat and read 1 KiB at a time */
+	setvbuf(f, buf, _IOFBF, sizeof(buf));
 	set->n = 0;
 	while (fgets(line, sizeof(line), f) && set->n < CG_MAX) {
 		char mnt[PATH_MAX], fstype[64], *sep = strstr(line, " - ");
@@ -120,9 +122,40 @@ static void enable_controllers(const char *dir)
 	}
 }
 
+/* An existing cgroup with processes in it belongs to someone else (another
+ * container with the same id under another --root, say): joining it would
+ * let `delete` kill them and `update` change their limits. runc refuses it
+ * too. An empty existing one (prepared by a manager) is fine. */
+static int check_unused(const struct cg_dir *d, struct rt_error *err)
+{
+	char buf[64];
+
+	if (cg_read(d->dir, "cgroup.procs", buf, sizeof(buf)) > 0)
+		return rt_fail(err, EBUSY,
+			       "linux.cgroupsPath: cgroup %s already has processes (another "
+			       "container's?)",
+			       d->dir);
+	return 0;
+}
+
 static int make_dir(struct cg_dir *d, size_t mount_len, struct rt_error *err)
 {
 	char buf[PATH_MAX];
+
+	/* v1, where the parents are usually there: the leaf alone first (v2
+	 * needs the controllers enabled on the way down) */
+	if (!d->v2) {
+		if (mkdir(d->dir, 0755) == 0) {
+			snprintf(d->top, sizeof(d->top), "%s", d->dir);
+			if (strcmp(d->name, "cpuset") == 0)
+				inherit_cpuset(d->dir);
+			return 0;
+		}
+		if (errno == EEXIST)
+			return check_unused(d, err);
+		if (errno != ENOENT)
+			return rt_fail_errno(err, errno, "linux.cgroupsPath: mkdir %s", d->dir);
+	}
 
 	snprintf(buf, sizeof(buf), "%s", d->dir);
 	for (char *p = buf + mount_len + 1; ; p++) {
@@ -139,6 +172,8 @@ static int make_dir(struct cg_dir *d, size_t mount_len, struct rt_error *err)
 				inherit_cpuset(buf);
 		} else if (errno != EEXIST) {
 			return rt_fail_errno(err, errno, "linux.cgroupsPath: mkdir %s", buf);
+		} else if (!c) {
+			return check_unused(d, err);
 		}
 		*p = c;
 		if (!c)
@@ -192,6 +227,20 @@ int cg_parse_record(const char *record, struct cg_set *set)
 	return 0;
 }
 
+/* Whether dir is gone. Exiting tasks leave a cgroup a moment after they
+ * are reaped: EBUSY is retried for a second. */
+static bool remove_dir(const char *dir)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return true;
+		if (errno != EBUSY)
+			break;
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	}
+	return access(dir, F_OK) < 0;
+}
+
 static int remove_set(const struct cg_set *set, struct rt_error *err)
 {
 	int r = 0;
@@ -203,10 +252,7 @@ static int remove_set(const struct cg_set *set, struct rt_error *err)
 		if (!d->top[0])
 			continue; /* we created nothing in this hierarchy */
 		snprintf(buf, sizeof(buf), "%s", d->dir);
-		/* exiting tasks leave the cgroup a moment after they are reaped */
-		for (int tries = 0; rmdir(buf) < 0 && errno == EBUSY && tries < 100; tries++)
-			nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
-		if (access(buf, F_OK) == 0) {
+		if (!remove_dir(buf)) {
 			r = rt_fail_errno(err, EBUSY, "remove cgroup %s", buf);
 			continue;
 		}
@@ -277,24 +323,6 @@ static void keep_needed(struct cg_set *set, const struct resources *res)
 	}
 }
 
-/* An existing cgroup with processes in it belongs to someone else (another
- * container with the same id under another --root, say): joining it would
- * let `delete` kill them and `update` change their limits. runc refuses it
- * too. An empty existing one (prepared by a manager) is fine. */
-static int check_unused(const struct cg_set *set, struct rt_error *err)
-{
-	for (size_t i = 0; i < set->n; i++) {
-		char buf[64];
-
-		if (cg_read(set->d[i].dir, "cgroup.procs", buf, sizeof(buf)) > 0)
-			return rt_fail(err, EBUSY,
-				       "linux.cgroupsPath: cgroup %s already has processes (another "
-				       "container's?)",
-				       set->d[i].dir);
-	}
-	return 0;
-}
-
 /* With a devices policy in force, the nodes the config has the runtime
  * create (linux.devices) are allowed too, as runc does: otherwise a
  * deny-all rule would make them useless. v2 is not enforced (see README). */
@@ -336,8 +364,6 @@ int cgroups_create(const struct spec *spec, const char *id, const struct resourc
 	keep_needed(&set, res);
 	if (set.n == 0)
 		return rt_fail(err, ENOENT, "linux.cgroupsPath: no freezer cgroup hierarchy here");
-	if (check_unused(&set, err) < 0)
-		return -EINVAL;
 	for (size_t i = 0; i < set.n; i++) {
 		if (make_dir(&set.d[i], strlen(set.d[i].dir) - strlen(path), err) < 0) {
 			remove_set(&set, &ignored);
@@ -358,51 +384,45 @@ int cgroups_open_join(const char *record, struct cg_join *j, struct rt_error *er
 {
 	struct cg_set set;
 
-	*j = (struct cg_join){.v2_dir = -1};
+	*j = (struct cg_join){.record = record, .v2_dir = -1};
 	if (!record)
 		return 0;
 	if (cg_parse_record(record, &set) < 0)
 		return rt_fail(err, EINVAL, "corrupt cgroup record");
 	for (size_t i = 0; i < set.n; i++) {
-		const struct cg_dir *d = &set.d[i];
-		char path[PATH_MAX];
-		int fd;
-
-		snprintf(path, sizeof(path), "%s%s", d->dir, d->v2 ? "" : "/tasks");
-		fd = open(path, d->v2 ? O_RDONLY | O_DIRECTORY | O_CLOEXEC : O_WRONLY | O_CLOEXEC);
-		if (fd < 0) {
-			cgroups_close_join(j);
-			return rt_fail_errno(err, errno, "linux.cgroupsPath: open %s", path);
-		}
-		if (d->v2) {
-			j->v2_dir = fd;
+		if (!set.d[i].v2)
 			continue;
-		}
-		snprintf(j->name[j->n], sizeof(j->name[j->n]), "%s", d->name);
-		j->tasks[j->n++] = fd;
+		j->v2_dir = open(set.d[i].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (j->v2_dir < 0)
+			return rt_fail_errno(err, errno, "linux.cgroupsPath: open %s", set.d[i].dir);
 	}
 	return 0;
 }
 
 int cgroups_join_self(const struct cg_join *j, struct rt_error *err)
 {
-	int r = 0;
+	struct cg_set set;
+	char path[PATH_MAX];
 
-	for (size_t i = 0; i < j->n; i++) {
-		if (r == 0 && write(j->tasks[i], "0", 1) < 0)
-			r = rt_fail_errno(err, errno, "linux.cgroupsPath: join the %s cgroup",
-					  j->name[i]);
-		close(j->tasks[i]);
+	if (!j->record)
+		return 0;
+	if (cg_parse_record(j->record, &set) < 0)
+		return rt_fail(err, EINVAL, "corrupt cgroup record");
+	for (size_t i = 0; i < set.n; i++) {
+		int fd;
+
+		if (set.d[i].v2)
+			continue;
+		snprintf(path, sizeof(path), "%s/tasks", set.d[i].dir);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0", 1) < 0)
+			return rt_fail_errno(err, errno, "linux.cgroupsPath: join %s", set.d[i].dir);
 	}
-	if (j->v2_dir >= 0)
-		close(j->v2_dir);
-	return r;
+	return 0;
 }
 
 void cgroups_close_join(struct cg_join *j)
 {
-	for (size_t i = 0; i < j->n; i++)
-		close(j->tasks[i]);
 	if (j->v2_dir >= 0)
 		close(j->v2_dir);
 	*j = (struct cg_join){.v2_dir = -1};

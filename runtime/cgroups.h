@@ -15,29 +15,26 @@
 #include "spec.h"
 #include "state.h"
 
-#define CG_MAX 24
-
-/* What a new process needs to join the container's cgroups by itself: the
- * v1 hierarchies' "tasks" files, to write "0" (itself) into, and the v2
- * directory, for clone3's CLONE_INTO_CGROUP. Neither takes the lock a move
- * by pid takes for writing, whose writer waits for an RCU grace period
- * (5-20 ms per start on these hosts, measured in bench/README.md). */
+/* What a new process needs to join the container's cgroups by itself: it
+ * writes "0" (itself) into each v1 hierarchy's "tasks" file, and clone3
+ * puts it into the v2 directory (CLONE_INTO_CGROUP). Neither takes the
+ * lock a move by pid takes for writing, whose writer waits for an RCU
+ * grace period (7 ms per start measured here, bench/README.md). */
 struct cg_join {
-	size_t n;
-	int tasks[CG_MAX];
-	char name[CG_MAX][32]; /* the hierarchy, for errors */
-	int v2_dir;	       /* -1 when the container has no v2 directory */
+	const char *record; /* NULL: no cgroup */
+	int v2_dir;	    /* -1 when the container has no v2 directory */
 };
 
 /* Parent, before clone: creates the directories and writes the resources.
  * On failure removes what it created. *ret_record is malloc'd. */
 int cgroups_create(const struct spec *spec, const char *id, const struct resources *res,
 		   char **ret_record, struct rt_error *err);
-/* Parent, before the clone: opens the handles of *j for the record (NULL
- * record: none). All close-on-exec; cgroups_close_join releases them. */
+/* Parent, before the clone: fills *j for the record (NULL: no cgroup),
+ * opening the v2 directory; cgroups_close_join closes it. */
 int cgroups_open_join(const char *record, struct cg_join *j, struct rt_error *err);
 /* Child, first thing: joins the v1 hierarchies (the v2 one it joined at
- * clone3) and closes the handles. */
+ * clone3). The files it opens, close-on-exec, are left to the child's
+ * close_fds_except. */
 int cgroups_join_self(const struct cg_join *j, struct rt_error *err);
 void cgroups_close_join(struct cg_join *j);
 /* clone(2) flags | SIGCHLD as a fork, through clone3 and into j's v2

@@ -6,6 +6,8 @@
 
 #include "cgroups.h"
 
+#define CG_MAX 24
+
 struct cg_dir {
 	char name[64];	     /* "memory", "cpu", "unified", "systemd" ... */
 	char dir[PATH_MAX];  /* the container's directory */

@@ -1,6 +1,7 @@
 /* cgroups_resources.c - linux.resources written to the v1 or v2 file that
  * holds each, with runtime-spec's v1 -> v2 conversions. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,20 +142,35 @@ static int apply_cpu(const struct cg_set *set, const struct resources *r, struct
 	return 0;
 }
 
-static int apply_devices(const struct cg_set *set, const struct resources *r,
-			 struct rt_error *err)
+/* devices.allow and devices.deny take one rule per write; each is opened
+ * once for all of them. */
+struct rule_files {
+	const struct cg_dir *d;
+	int fd[2]; /* deny, allow */
+};
+
+static int write_rule(struct rule_files *f, bool allow, const char *rule, const char *field,
+		      struct rt_error *err)
+{
+	const char *file = allow ? "devices.allow" : "devices.deny";
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", f->d->dir, file);
+	if (f->fd[allow] < 0 && (f->fd[allow] = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return rt_fail_errno(err, errno, "%s: open %s", field, path);
+	if (write(f->fd[allow], rule, strlen(rule)) < 0)
+		return rt_fail_errno(err, errno, "%s: write \"%s\" to %s", field, rule, path);
+	return 0;
+}
+
+static int write_rules(struct rule_files *f, const struct resources *r, struct rt_error *err)
 {
 	/* what every container gets, as runc: null zero full tty random urandom,
 	 * the pty multiplexer and the ptys */
 	static const char *const defaults[] = {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 5:0 rwm",
 					       "c 1:8 rwm", "c 1:9 rwm", "c 5:2 rwm", "c 136:* rwm"};
-	const struct cg_dir *d = cg_find(set, "devices", "devices.allow");
 	char rule[64], field[64];
 
-	if (!r->ndevices)
-		return 0;
-	if (!d || d->v2)
-		return 0; /* v2 needs an eBPF program: not enforced (see README) */
 	for (size_t i = 0; i < r->ndevices; i++) {
 		const struct res_device_rule *x = &r->devices[i];
 		char maj[16] = "*", min[16] = "*";
@@ -168,13 +184,30 @@ static int apply_devices(const struct cg_set *set, const struct resources *r,
 		else
 			snprintf(rule, sizeof(rule), "%c %s:%s %s", x->type, maj, min, x->access);
 		snprintf(field, sizeof(field), F "devices[%zu]", i);
-		if (cg_write(d, x->allow ? "devices.allow" : "devices.deny", rule, field, err) < 0)
+		if (write_rule(f, x->allow, rule, field, err) < 0)
 			return -EINVAL;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
-		if (cg_write(d, "devices.allow", defaults[i], F "devices", err) < 0)
+		if (write_rule(f, true, defaults[i], F "devices", err) < 0)
 			return -EINVAL;
 	return 0;
+}
+
+static int apply_devices(const struct cg_set *set, const struct resources *r,
+			 struct rt_error *err)
+{
+	struct rule_files f = {.d = cg_find(set, "devices", "devices.allow"), .fd = {-1, -1}};
+	int ret;
+
+	if (!r->ndevices)
+		return 0;
+	if (!f.d || f.d->v2)
+		return 0; /* v2 needs an eBPF program: not enforced (see README) */
+	ret = write_rules(&f, r, err);
+	for (int i = 0; i < 2; i++)
+		if (f.fd[i] >= 0)
+			close(f.fd[i]);
+	return ret;
 }
 
 static int apply_other(const struct cg_set *set, const struct resources *r, struct rt_error *err)

@@ -93,7 +93,7 @@ static int validate(struct spec *spec, const struct create_opts *o,
 	return 0;
 }
 
-static int clone_init(const struct container *c, struct init_args *args, pid_t *ret_pid,
+static int clone_init(struct init_args *args, pid_t *ret_pid,
 		      struct rt_error *err)
 {
 	/* a raw clone is fork() with namespaces: the child runs on a copy of
@@ -104,15 +104,10 @@ static int clone_init(const struct container *c, struct init_args *args, pid_t *
 
 	if (pid < 0)
 		return rt_fail_errno(err, errno, "linux.namespaces: clone");
-	if (pid == 0) {
-		/* the locked fd must not outlive our parent: flock belongs to the
-		 * open file, and `start` takes the lock while we wait */
-		close(c->sync_fd);
-		close(c->dirfd);
-		if (c->console_fd >= 0)
-			close(c->console_fd);
+	/* the child closes our fds first thing (init_main): the locked state
+	 * directory must not outlive us, `start` takes the lock while it waits */
+	if (pid == 0)
 		init_main(args);
-	}
 	*ret_pid = (pid_t)pid;
 	return 0;
 }
@@ -230,7 +225,7 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 		return rt_fail_errno(err, errno, "socketpair");
 	c->sync_fd = sv[0];
 	args->sync_fd = sv[1];
-	if (ns_prepare_parent(c->spec, err) < 0 || clone_init(c, args, &c->state.pid, err) < 0 ||
+	if (ns_prepare_parent(c->spec, err) < 0 || clone_init(args, &c->state.pid, err) < 0 ||
 	    ns_restore_parent(err) < 0) {
 		close(sv[1]);
 		return -EINVAL;
@@ -238,7 +233,10 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 	close(sv[1]);
 	if (proc_stat(c->state.pid, &c->state.start_time, NULL) < 0)
 		return rt_fail(err, ESRCH, "the container's init exited during set-up");
-	if (record(c, "clone", err) < 0 || serve_init(c, args->new_userns, err) < 0)
+	/* not recorded: the init dies with us (PR_SET_PDEATHSIG) until READY,
+	 * and `delete --force` finds it in the cgroup recorded before */
+	test_pause("clone");
+	if (serve_init(c, args->new_userns, err) < 0)
 		return -EINVAL;
 	test_pause("ready");
 	c->state.creating = false;
@@ -400,14 +398,17 @@ static void kill_cgroup(const char *cgroups)
 	free(pids);
 }
 
-int container_destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
-		      const char *cgroups, struct rt_error *err)
+/* emptied: the init of a pid namespace of its own was reaped, and the
+ * kernel killed everything else in that namespace before; nothing of it
+ * is left to kill or can be frozen. */
+static int destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
+		   const char *cgroups, bool emptied, struct rt_error *err)
 {
 	struct rt_error ignored;
 
 	/* a paused container: a frozen task takes SIGKILL only once thawed.
 	 * Killed first, then thawed, so nothing of it runs again */
-	if (cgroups && cgroups_frozen(cgroups)) {
+	if (cgroups && !emptied && cgroups_frozen(cgroups)) {
 		kill_cgroup(cgroups);
 		cgroups_freeze(cgroups, false, &ignored);
 	}
@@ -415,7 +416,8 @@ int container_destroy(const char *root, const char *id, const struct spec *spec,
 		kill_and_wait(pid);
 	/* kill what the init left behind in its cgroup (a shared pid namespace) */
 	if (cgroups) {
-		kill_cgroup(cgroups);
+		if (!emptied)
+			kill_cgroup(cgroups);
 		if (cgroups_destroy(cgroups, err) < 0)
 			return -EBUSY;
 	}
@@ -435,6 +437,20 @@ int container_destroy(const char *root, const char *id, const struct spec *spec,
 			fprintf(stderr, "mini-runtime: warning: %s\n", hook_err.msg);
 	}
 	return state_remove_dir(root, id, err);
+}
+
+int container_destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
+		      const char *cgroups, struct rt_error *err)
+{
+	return destroy(root, id, spec, pid, cgroups, false, err);
+}
+
+int container_destroy_reaped(const char *root, const char *id, const struct spec *spec,
+			     const char *cgroups, struct rt_error *err)
+{
+	bool emptied = spec->ns[NS_PID].enabled && !spec->ns[NS_PID].path;
+
+	return destroy(root, id, spec, 0, cgroups, emptied, err);
 }
 
 void container_release(struct container *c)

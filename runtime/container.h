@@ -39,6 +39,9 @@ int container_start_now(struct container *c, struct rt_error *err);
  * record, may be NULL), runs poststop hooks, removes the state directory. */
 int container_destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
 		      const char *cgroups, struct rt_error *err);
+/* The same once `run` has reaped the init (spec not NULL). */
+int container_destroy_reaped(const char *root, const char *id, const struct spec *spec,
+			     const char *cgroups, struct rt_error *err);
 void container_release(struct container *c);
 
 /* Writes the pid file atomically: bare digits, no newline. */

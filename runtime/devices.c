@@ -76,35 +76,40 @@ static int bind_device(int rootfd, const struct spec_device *d, struct rt_error 
 	return 0;
 }
 
-static int make_device(int rootfd, const struct spec_device *d, bool in_userns,
-		       struct rt_error *err)
+/* mknod in dirfd, with the process umask at 0 (devices_create) so that
+ * the mode is the config's without a chmod per node. */
+static int make_node(int dirfd, const char *name, const struct spec_device *d,
+		     struct rt_error *err)
 {
-	cleanup_close int dirfd = -1;
-	const char *name;
 	mode_t mode = (d->has_mode || d->mode ? d->mode : 0666) & 07777;
+	dev_t dev = makedev((unsigned)d->major, (unsigned)d->minor);
 
-	if (in_userns)
-		return bind_device(rootfd, d, err);
-	if (open_parent(rootfd, d->path, &dirfd, &name, err) < 0)
-		return -EINVAL;
 	/* a node left by an earlier mount of the same rootfs is replaced */
-	if (mknodat(dirfd, name, mode | type_bits(d->type),
-		    makedev((unsigned)d->major, (unsigned)d->minor)) < 0) {
+	if (mknodat(dirfd, name, mode | type_bits(d->type), dev) < 0) {
 		if (errno != EEXIST)
 			return rt_fail_errno(err, errno, "mknod %s", d->path);
 		if (unlinkat(dirfd, name, 0) < 0 ||
-		    mknodat(dirfd, name, mode | type_bits(d->type),
-			    makedev((unsigned)d->major, (unsigned)d->minor)) < 0)
+		    mknodat(dirfd, name, mode | type_bits(d->type), dev) < 0)
 			return rt_fail_errno(err, errno, "mknod %s", d->path);
 	}
-	/* mknod honours the umask: set the mode the config asked for */
-	if (fchmodat(dirfd, name, mode, 0) < 0)
-		return rt_fail_errno(err, errno, "chmod %s", d->path);
 	if ((d->has_uid || d->has_gid) &&
 	    fchownat(dirfd, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
 		     AT_SYMLINK_NOFOLLOW) < 0)
 		return rt_fail_errno(err, errno, "chown %s", d->path);
 	return 0;
+}
+
+static int make_device(int rootfd, const struct spec_device *d, bool in_userns,
+		       struct rt_error *err)
+{
+	cleanup_close int dirfd = -1;
+	const char *name;
+
+	if (in_userns)
+		return bind_device(rootfd, d, err);
+	if (open_parent(rootfd, d->path, &dirfd, &name, err) < 0)
+		return -EINVAL;
+	return make_node(dirfd, name, d, err);
 }
 
 static bool configured(const struct spec *spec, const char *path)
@@ -115,25 +120,41 @@ static bool configured(const struct spec *spec, const char *path)
 	return false;
 }
 
+/* The default nodes and links, all in /dev, opened once. */
+static int create_defaults(const struct spec *spec, int rootfd, bool in_userns,
+			   struct rt_error *err)
+{
+	cleanup_close int dev = -1;
+
+	if (path_open_in_root(rootfd, "/dev", PATH_CREATE_DIR, &dev, err) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
+		const struct spec_device *d = &default_devices[i];
+
+		if (configured(spec, d->path))
+			continue;
+		if ((in_userns ? bind_device(rootfd, d, err)
+			       : make_node(dev, d->path + strlen("/dev/"), d, err)) < 0)
+			return -EINVAL;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(default_links); i++)
+		if (symlinkat(default_links[i].target, dev,
+			      default_links[i].link + strlen("/dev/")) < 0 &&
+		    errno != EEXIST)
+			return rt_fail_errno(err, errno, "symlink %s", default_links[i].link);
+	return 0;
+}
+
 int devices_create(const struct spec *spec, int rootfd, bool in_userns, struct rt_error *err)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
-		if (configured(spec, default_devices[i].path))
-			continue;
-		if (make_device(rootfd, &default_devices[i], in_userns, err) < 0)
-			return rt_wrap(err, "default devices");
-	}
-	for (size_t i = 0; i < spec->ndevices; i++)
-		if (make_device(rootfd, &spec->devices[i], in_userns, err) < 0)
-			return rt_wrap(err, "linux.devices[%zu]", i);
-	for (size_t i = 0; i < ARRAY_SIZE(default_links); i++) {
-		cleanup_close int dirfd = -1;
-		const char *name;
+	mode_t umask_was = umask(0);
+	int r = 0;
 
-		if (open_parent(rootfd, default_links[i].link, &dirfd, &name, err) < 0)
-			return rt_wrap(err, "default devices");
-		if (symlinkat(default_links[i].target, dirfd, name) < 0 && errno != EEXIST)
-			return rt_fail_errno(err, errno, "symlink %s", default_links[i].link);
-	}
-	return 0;
+	if (create_defaults(spec, rootfd, in_userns, err) < 0)
+		r = rt_wrap(err, "default devices");
+	for (size_t i = 0; i < spec->ndevices && r == 0; i++)
+		if (make_device(rootfd, &spec->devices[i], in_userns, err) < 0)
+			r = rt_wrap(err, "linux.devices[%zu]", i);
+	umask(umask_was);
+	return r;
 }

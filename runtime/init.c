@@ -244,7 +244,8 @@ void init_main(const struct init_args *a)
 	if (cgroups_join_self(&a->cgroups, &err) < 0)
 		fail(a, &err);
 	/* first, before any path the config controls is resolved: nothing the
-	 * caller left open (close-on-exec is not enough before execve) */
+	 * caller left open (close-on-exec is not enough before execve), nor
+	 * the runtime's own fds and the cgroup handles */
 	if (close_fds_except(3 + a->preserve_fds,
 			     (const int[]){a->sync_fd, a->fifo_fd, a->console_fd}, 3) < 0) {
 		rt_fail_errno(&err, errno, "close inherited fds");
@@ -261,7 +262,9 @@ void init_main(const struct init_args *a)
 		fail(a, &err);
 	if (p && p->terminal && a->console_fd >= 0 && terminal_setup(a->console_fd, p, &err) < 0)
 		fail(a, &err);
-	if (p && (process_set_limits(spec, p, &err) < 0 || init_enter_cwd(p->cwd, &err) < 0))
+	/* setup_rootfs left us at "/", the usual process.cwd */
+	if (p && (process_set_limits(spec, p, &err) < 0 ||
+		  (strcmp(p->cwd, "/") != 0 && init_enter_cwd(p->cwd, &err) < 0)))
 		fail(a, &err);
 	if (apply_memory_policy(spec, &ready, &err) < 0)
 		fail(a, &err);

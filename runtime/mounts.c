@@ -173,11 +173,13 @@ int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, struct rt_
 	return 0;
 }
 
-static bool is_dir(int fd)
+/* Read-only, every other flag of the mount kept (a remount would have to
+ * repeat them, and in a user namespace could not drop the locked ones). */
+static int set_readonly(int dirfd, const char *path)
 {
-	struct stat st;
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 
-	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+	return mount_setattr(dirfd, path, *path ? 0 : AT_EMPTY_PATH, &ro, sizeof(ro));
 }
 
 int mounts_protect_paths(const struct spec *spec, int rootfd, struct rt_error *err)
@@ -191,12 +193,11 @@ int mounts_protect_paths(const struct spec *spec, int rootfd, struct rt_error *e
 		if (path_open_in_root(rootfd, *p, PATH_NO_CREATE, &fd, &ignored) < 0)
 			continue; /* nothing there to mask */
 		fd_path(fd, target, sizeof(target));
-		if (is_dir(fd)) {
-			if (mount("tmpfs", target, "tmpfs", MS_RDONLY, "size=0k") < 0)
-				return rt_fail_errno(err, errno, "linux.maskedPaths: mask %s", *p);
-		} else if (mount("/dev/null", target, NULL, MS_BIND, NULL) < 0) {
+		/* a file, mostly: /dev/null over it; a directory refuses that
+		 * (ENOTDIR) and gets an empty read-only tmpfs */
+		if (mount("/dev/null", target, NULL, MS_BIND, NULL) < 0 &&
+		    (errno != ENOTDIR || mount("tmpfs", target, "tmpfs", MS_RDONLY, "size=0k") < 0))
 			return rt_fail_errno(err, errno, "linux.maskedPaths: mask %s", *p);
-		}
 	}
 	for (char **p = spec->readonly_paths; p && *p; p++) {
 		cleanup_close int fd = -1, top = -1;
@@ -209,9 +210,7 @@ int mounts_protect_paths(const struct spec *spec, int rootfd, struct rt_error *e
 			return rt_fail_errno(err, errno, "linux.readonlyPaths: bind %s", *p);
 		if (path_open_in_root(rootfd, *p, PATH_NO_CREATE, &top, err) < 0)
 			return rt_wrap(err, "linux.readonlyPaths");
-		fd_path(top, target, sizeof(target));
-		if (mount(NULL, target, NULL,
-			  MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(target), NULL) < 0)
+		if (set_readonly(top, "") < 0)
 			return rt_fail_errno(err, errno, "linux.readonlyPaths: remount %s", *p);
 	}
 	return 0;
@@ -250,8 +249,7 @@ int mounts_enter_root(int rootfd, bool no_pivot, struct rt_error *err)
 
 int mounts_finish(const struct spec *spec, struct rt_error *err)
 {
-	if (spec->root_readonly &&
-	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags("/"), NULL) < 0)
+	if (spec->root_readonly && set_readonly(AT_FDCWD, "/") < 0)
 		return rt_fail_errno(err, errno, "root.readonly: remount / read-only");
 	if ((spec->rootfs_propagation & (MS_SHARED | MS_UNBINDABLE)) &&
 	    mount(NULL, "/", NULL, spec->rootfs_propagation, NULL) < 0)

@@ -43,6 +43,36 @@ static int create_component(int dirfd, const char *name, bool as_file)
 	return 0;
 }
 
+/* Creates the last component of path if its parent exists, and opens it
+ * (resolved from the root again). -ENOENT: the parent is missing too. */
+static int create_in_parent(int rootfd, const char *path, bool as_file, int *ret_fd)
+{
+	char parent[PATH_MAX];
+	size_t end = strlen(path), start;
+	int dirfd, r;
+
+	while (end > 0 && path[end - 1] == '/')
+		end--;
+	start = end;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	if (start == end || end - start > NAME_MAX || start >= sizeof(parent))
+		return -ENOENT; /* the walk reports it */
+	memcpy(parent, path, start);
+	parent[start] = '\0';
+	dirfd = openat2_in_root(rootfd, start ? parent : "/");
+	if (dirfd < 0)
+		return -errno;
+	memcpy(parent, path + start, end - start);
+	parent[end - start] = '\0';
+	r = create_component(dirfd, parent, as_file);
+	close(dirfd);
+	if (r < 0)
+		return r;
+	*ret_fd = openat2_in_root(rootfd, path);
+	return *ret_fd < 0 ? -errno : 0;
+}
+
 int path_open_in_root(int rootfd, const char *path, enum path_create create, int *ret_fd,
 		      struct rt_error *err)
 {
@@ -58,6 +88,14 @@ int path_open_in_root(int rootfd, const char *path, enum path_create create, int
 	}
 	if (len >= sizeof(prefix))
 		return rt_fail(err, ENAMETOOLONG, "%s: path too long", path);
+	/* Usually only the last component is missing (/dev/pts in a new /dev) */
+	r = create_in_parent(rootfd, path, create == PATH_CREATE_FILE, &fd);
+	if (r == 0) {
+		*ret_fd = fd;
+		return 0;
+	}
+	if (r != -ENOENT)
+		return rt_fail_errno(err, -r, "create %s in the container root", path);
 	/* Walk from the root, creating what is missing; each step is resolved
 	 * again from the root so a component swapped for a symlink is caught. */
 	dirfd = openat2_in_root(rootfd, "/");

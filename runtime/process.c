@@ -76,7 +76,10 @@ int process_set_limits(const struct spec *spec, const struct spec_process *p,
 
 int process_set_user(const struct spec_process *p, struct rt_error *err)
 {
-	if (p->has_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+	/* the kernel clears the capabilities only when uid 0 is left */
+	bool keep = p->has_caps && p->uid != 0;
+
+	if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return rt_fail_errno(err, errno, "process.capabilities: keep across setuid");
 	/* setgroups is denied in a user namespace whose setgroups file says so */
 	if (setgroups(p->n_additional_gids, p->additional_gids) < 0 &&
@@ -86,7 +89,7 @@ int process_set_user(const struct spec_process *p, struct rt_error *err)
 		return rt_fail_errno(err, errno, "process.user.gid: setgid %u", p->gid);
 	if (setresuid(p->uid, p->uid, p->uid) < 0)
 		return rt_fail_errno(err, errno, "process.user.uid: setuid %u", p->uid);
-	if (p->has_caps && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+	if (keep && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return rt_fail_errno(err, errno, "process.capabilities: keepcaps");
 	return 0;
 }

@@ -231,6 +231,19 @@ static int parse_annotations(json_t *root, struct spec *spec, struct rt_error *e
 	return 0;
 }
 
+/* realpath(path), for the usual root.path ("rootfs", one plain name in
+ * the already canonical bundle) with one readlink instead of one per
+ * component: it exists and is no symlink when readlink says EINVAL. */
+static char *canonical_in_bundle(const char *path, const char *name)
+{
+	char target[1];
+
+	if (*name && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..") &&
+	    readlink(path, target, sizeof(target)) < 0 && errno == EINVAL)
+		return strdup(path);
+	return realpath(path, NULL);
+}
+
 static int parse_root(json_t *root, struct spec *spec, struct rt_error *err)
 {
 	json_t *obj = NULL;
@@ -248,7 +261,7 @@ static int parse_root(json_t *root, struct spec *spec, struct rt_error *err)
 		snprintf(buf, sizeof(buf), "%s", path);
 	else
 		snprintf(buf, sizeof(buf), "%s/%s", spec->bundle, path);
-	spec->root_path = realpath(buf, NULL);
+	spec->root_path = canonical_in_bundle(buf, path);
 	if (!spec->root_path)
 		return rt_fail_errno(err, errno, "root.path: \"%s\"", path);
 	return 0;

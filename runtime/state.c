@@ -80,17 +80,19 @@ int state_create_dir(const char *root, const char *id, int *ret_dirfd, struct rt
 	char path[PATH_MAX], tmp[PATH_MAX];
 	int fd, r;
 
-	if (mkdir(root, 0700) < 0 && errno != EEXIST) {
-		if (errno != ENOENT || mkdir_p(root, 0700, err) < 0)
-			return errno == ENOENT ? -ENOENT
-					       : rt_fail_errno(err, errno, "mkdir %s", root);
-	}
 	/* made under a name no id can have, locked, and only then renamed into
 	 * place: nobody can take the lock of a container before its creator */
 	snprintf(tmp, sizeof(tmp), "%s/~%d", root, (int)getpid());
 	snprintf(path, sizeof(path), "%s/%s", root, id);
-	if (mkdir(tmp, 0700) < 0)
-		return rt_fail_errno(err, errno, "mkdir %s", tmp);
+	if (mkdir(tmp, 0700) < 0) {
+		/* the root is made only when missing (the first container) */
+		if (errno != ENOENT)
+			return rt_fail_errno(err, errno, "mkdir %s", tmp);
+		if (mkdir_p(root, 0700, err) < 0)
+			return -EIO;
+		if (mkdir(tmp, 0700) < 0)
+			return rt_fail_errno(err, errno, "mkdir %s", tmp);
+	}
 	fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 || lock_dir(fd, id, err) < 0) {
 		r = fd < 0 ? rt_fail_errno(err, errno, "open %s", tmp) : -EIO;
@@ -135,10 +137,17 @@ int state_open_dir(const char *root, const char *id, int *ret_dirfd, struct rt_e
 int state_remove_dir(const char *root, const char *id, struct rt_error *err)
 {
 	char path[PATH_MAX];
+	char file[PATH_MAX];
 	DIR *dir;
 	struct dirent *de;
 
 	snprintf(path, sizeof(path), "%s/%s", root, id);
+	/* usually state.json alone (start removes the fifo); anything else is
+	 * found by reading the directory */
+	snprintf(file, sizeof(file), "%s/%s", path, STATE_FILE);
+	unlink(file);
+	if (rmdir(path) == 0 || errno == ENOENT)
+		return 0;
 	dir = opendir(path);
 	if (!dir)
 		return errno == ENOENT ? 0 : rt_fail_errno(err, errno, "open %s", path);
@@ -151,16 +160,37 @@ int state_remove_dir(const char *root, const char *id, struct rt_error *err)
 	return 0;
 }
 
+/* Days since 1970-01-01 to a proleptic Gregorian date (the "civil from
+ * days" algorithm over 400-year eras). */
+static void civil_date(long long days, long long *y, unsigned *m, unsigned *d)
+{
+	long long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
+void state_format_time(const struct timespec *ts, char *buf, size_t len)
+{
+	long long y, days = ts->tv_sec / 86400 - (ts->tv_sec % 86400 < 0);
+	long long secs = ts->tv_sec - days * 86400;
+	unsigned m, d;
+
+	civil_date(days, &y, &m, &d);
+	snprintf(buf, len, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%09ldZ", y, m, d, secs / 3600,
+		 secs / 60 % 60, secs % 60, ts->tv_nsec);
+}
+
 void state_now(char *buf, size_t len)
 {
 	struct timespec ts;
-	struct tm tm;
 
-	/* by hand: strftime would load the time zone files for nothing */
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+	state_format_time(&ts, buf, len);
 }
 
 static json_t *policy_to_json(const struct mpol_policy *p)

@@ -5,6 +5,7 @@
 #define MINI_STATE_H
 
 #include <stdbool.h>
+#include <time.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -64,7 +65,10 @@ const char *state_status_name(enum state_status status);
 /* OCI state JSON (plus runc's rootfs/created/owner and our memoryPolicy),
  * malloc'd; this is what `state` prints and hooks read on stdin. */
 char *state_to_json(const struct state *st, enum state_status status);
-/* Fills created with the current time (RFC 3339 with nanoseconds). */
+/* Fills created with the current time (RFC 3339 in UTC, nanoseconds),
+ * formatted by hand: glibc's gmtime_r and strftime load the time zone
+ * files (/etc/localtime, 7 syscalls) even for UTC. */
 void state_now(char *buf, size_t len);
+void state_format_time(const struct timespec *ts, char *buf, size_t len);
 
 #endif
