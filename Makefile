@@ -40,8 +40,9 @@ all: mini-runtime
 mini-runtime: $(BUILD)/mini-runtime
 	cp $< $@.tmp && mv -f $@.tmp $@
 
+# the entry point re-executes before glibc starts (runtime/selfexe_early.c)
 $(BUILD)/mini-runtime: $(RUNTIME_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LDSTATIC) -Wl,-e,selfexe_entry -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c $(wildcard policy/*.h runtime/*.h runtime/commands/*.h)
 	@mkdir -p $(dir $@)

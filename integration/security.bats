@@ -265,6 +265,25 @@ evil_script() {
 	[ "$output" = False ]
 }
 
+@test "CVE-2019-5736 defence: the re-exec happens at the entry point, before glibc starts" {
+	ldd "$MINI_RUNTIME" >/dev/null 2>&1 && skip "a dynamic build (make asan): its loader runs first"
+	sec_bundle true
+	# the first image only makes the read-only mount and re-executes (glibc's
+	# start-up would brk first), with global options before the command too
+	strace -o "$TEST_TMP/trace" -e trace=brk,statfs,open_tree,execve,execveat \
+		"$MINI_RUNTIME" --root "$ROOT" --log "$TEST_TMP/log" --log-format json \
+		run --bundle "$BUNDLE" c1 </dev/null
+	cut -d'(' -f1 "$TEST_TMP/trace" | head -5 | tee "$TEST_TMP/first"
+	[ "$(head -4 "$TEST_TMP/first" | tr '\n' ' ')" = "execve statfs open_tree execveat " ]
+	[ "$(sed -n 5p "$TEST_TMP/first")" = brk ]
+	[ "$(grep -c '^execveat' "$TEST_TMP/trace")" -eq 1 ]
+	# a command that starts nothing in a container does not re-execute
+	strace -o "$TEST_TMP/trace2" -e trace=open_tree,execveat "$MINI_RUNTIME" --root "$ROOT" list \
+		>/dev/null
+	refute_grep "open_tree\|execveat" "$TEST_TMP/trace2"
+	assert_nothing_left c1
+}
+
 # --- mount destinations through symlinks (CVE-2021-30465 and kin) -------
 
 @test "mount symlinks: parents to ../../.. and to a host path resolve in the rootfs, shared or not" {

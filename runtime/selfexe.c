@@ -10,18 +10,14 @@
 
 extern char **environ;
 
-/* Set across the one re-exec, so that it happens once even where
- * /proc/self/exe never looks read-only (under valgrind, say). */
-#define REEXEC_ENV "_MINI_RUNTIME_REEXEC"
-
 int selfexe_protect(char **argv, struct rt_error *err)
 {
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 	struct statvfs st;
 	int fd;
 
-	if (getenv(REEXEC_ENV)) {
-		unsetenv(REEXEC_ENV);
+	if (getenv(SELFEXE_REEXEC_ENV)) {
+		unsetenv(SELFEXE_REEXEC_ENV);
 		return 0;
 	}
 	/* installed on a read-only mount: nothing to do */
@@ -38,7 +34,7 @@ int selfexe_protect(char **argv, struct rt_error *err)
 		close(fd);
 		return rt_fail_errno(err, errno, "protect the runtime binary: make it read-only");
 	}
-	if (setenv(REEXEC_ENV, "1", 1) < 0) {
+	if (setenv(SELFEXE_REEXEC_ENV, "1", 1) < 0) {
 		close(fd);
 		return rt_fail_errno(err, errno, "protect the runtime binary: setenv");
 	}

@@ -13,8 +13,13 @@
 
 #include "error.h"
 
+/* Set across the one re-exec, so that it happens once even where
+ * /proc/self/exe never looks read-only (under valgrind, say). */
+#define SELFEXE_REEXEC_ENV "_MINI_RUNTIME_REEXEC"
+
 /* Returns 0 when already running from a read-only mount; otherwise
- * re-executes argv from one (returning only on failure). */
+ * re-executes argv from one (returning only on failure). Usually done
+ * already, before glibc started: see selfexe_early.c. */
 int selfexe_protect(char **argv, struct rt_error *err);
 
 #endif

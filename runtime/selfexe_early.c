@@ -1,0 +1,130 @@
+/* selfexe_early.c - the re-exec of selfexe.h, done at the binary's entry
+ * point, before glibc starts.
+ *
+ * glibc's start-up detects the CPU's features and caches with some forty
+ * cpuid instructions, each a VM exit on a virtual machine, then sets up
+ * malloc and libcap: about 0.2-0.3 ms here. An image that only re-executes
+ * itself does not need any of it, so the linker's entry point is
+ * selfexe_entry (Makefile): for create, run and exec it makes the
+ * read-only mount and re-executes with raw system calls. Anything else,
+ * and any failure, goes on to glibc's _start; main's selfexe_protect then
+ * does the same (and reports what failed).
+ *
+ * Nothing here may need glibc initialised: no libc calls (some are
+ * resolved only at start-up), no stack protector, no sanitizer, and no
+ * loop the compiler could turn into a memcpy call. */
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+
+#include "selfexe.h"
+
+#define EARLY                                                                                      \
+	__attribute__((no_stack_protector, no_sanitize("address", "undefined"), used))
+
+/* At entry the stack holds argc, argv, envp; rdx is the loader's fini
+ * function (0 when static), which _start passes on. */
+__asm__(".text\n"
+	".globl selfexe_entry\n"
+	".type selfexe_entry, @function\n"
+	"selfexe_entry:\n"
+	"	mov %rsp, %r12\n"
+	"	mov %rdx, %r13\n"
+	"	mov %rsp, %rdi\n"
+	"	and $-16, %rsp\n"
+	"	call selfexe_early\n"
+	"	mov %r12, %rsp\n"
+	"	mov %r13, %rdx\n"
+	"	jmp _start\n");
+
+EARLY static long raw(long nr, long a, long b, long c, long d, long e)
+{
+	register long r10 __asm__("r10") = d, r8 __asm__("r8") = e;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+EARLY static bool same(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+EARLY static bool has_prefix(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return false;
+	return true;
+}
+
+/* The command, found as main's getopt_long("+...") finds it: the first
+ * word that is not an option or the value of one. Spellings getopt also
+ * takes (abbreviations) fall back to main's selfexe_protect. */
+EARLY static const char *command(int argc, char **argv)
+{
+	static const char *const with_value[] = {"--root", "--log", "--log-format", "--rootless",
+						 "--criu"};
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || a[1] == '\0')
+			return a;
+		if (same(a, "--"))
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
+			if (same(a, with_value[k])) {
+				i++;
+				break;
+			}
+	}
+	return NULL;
+}
+
+EARLY void selfexe_early(long *sp);
+EARLY void selfexe_early(long *sp)
+{
+	int argc = (int)sp[0];
+	char **argv = (char **)(sp + 1), **envp = argv + argc + 1;
+	const char *cmd = command(argc, argv);
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	struct statfs st;
+	size_t n = 0;
+	long fd;
+
+	if (!cmd || !(same(cmd, "create") || same(cmd, "run") || same(cmd, "exec")))
+		return;
+	for (; envp[n]; n++)
+		if (has_prefix(envp[n], SELFEXE_REEXEC_ENV "="))
+			return; /* re-executed already */
+	if (raw(SYS_statfs, (long)"/proc/self/exe", (long)&st, 0, 0, 0) == 0 &&
+	    (st.f_flags & ST_RDONLY))
+		return;
+	fd = raw(SYS_open_tree, AT_FDCWD, (long)"/proc/self/exe",
+		 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC, 0, 0);
+	if (fd < 0)
+		return;
+	if (raw(SYS_mount_setattr, fd, (long)"", AT_EMPTY_PATH, (long)&ro, sizeof(ro)) == 0) {
+		char *env[n + 2];
+
+		for (size_t i = 0; i < n; i++) {
+			env[i] = envp[i];
+			__asm__ volatile("" ::: "memory"); /* stays a loop, not a memcpy */
+		}
+		env[n] = SELFEXE_REEXEC_ENV "=1";
+		env[n + 1] = NULL;
+		raw(SYS_execveat, fd, (long)"", (long)argv, (long)env, AT_EMPTY_PATH);
+	}
+	raw(SYS_close, fd, 0, 0, 0, 0);
+}
