@@ -12,7 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "caps.h"
 #include "cgroups.h"
 #include "container.h"
 #include "exec.h"
@@ -52,21 +51,6 @@ static int apply_policy(const struct spec *spec, struct rt_error *err)
 	return r;
 }
 
-/* The same order as the init's last steps (init.c): see the comments there. */
-static int drop_privileges(const struct exec_child *c, const struct spec_process *p,
-			   struct rt_error *err)
-{
-	if (c->filter && !p->no_new_privileges && seccomp_filter_load(c->filter, err) < 0)
-		return -EINVAL;
-	if (caps_drop_bounding(p, err) < 0 || process_set_user(p, err) < 0 ||
-	    caps_apply(p, err) < 0)
-		return -EINVAL;
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return rt_fail_errno(err, errno, "process.noNewPrivileges");
-	if (c->filter && p->no_new_privileges && seccomp_filter_load(c->filter, err) < 0)
-		return -EINVAL;
-	return 0;
-}
 
 /* A container without a mount namespace of its own is a chroot in the
  * caller's mount namespace, and joining a mount namespace
@@ -130,7 +114,7 @@ __attribute__((noreturn)) static void child_main(const struct exec_child *c)
 	    sync_expect(c->sync_fd, SYNC_START, "waiting for start", NULL, &err) < 0)
 		_exit(127);
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	if (drop_privileges(c, p, &err) < 0)
+	if (process_drop_privileges(p, c->filter, &err) < 0)
 		child_fail(c->sync_fd, &err);
 	/* success closes the close-on-exec sync socket: the parent sees EOF */
 	process_exec(p, program, &err);

@@ -14,7 +14,6 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "caps.h"
 #include "hooks.h"
 #include "init.h"
 #include "mounts.h"
@@ -211,24 +210,6 @@ int init_enter_cwd(const char *cwd, struct rt_error *err)
 	return 0;
 }
 
-/* seccomp without no_new_privs needs CAP_SYS_ADMIN, so it goes before the
- * capability drop; with no_new_privs it goes last, so the filter need not
- * allow what the setup after it does. */
-static int drop_privileges(const struct init_args *a, const struct spec_process *p,
-			   struct rt_error *err)
-{
-	if (a->seccomp && !p->no_new_privileges && seccomp_filter_load(a->seccomp, err) < 0)
-		return -EINVAL;
-	if (caps_drop_bounding(p, err) < 0 || process_set_user(p, err) < 0 ||
-	    caps_apply(p, err) < 0)
-		return -EINVAL;
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return rt_fail_errno(err, errno, "process.noNewPrivileges");
-	if (a->seccomp && p->no_new_privileges && seccomp_filter_load(a->seccomp, err) < 0)
-		return -EINVAL;
-	return 0;
-}
-
 void init_main(const struct init_args *a)
 {
 	const struct spec *spec = a->spec;
@@ -279,7 +260,7 @@ void init_main(const struct init_args *a)
 		fail_late(&err);
 	if (state_json && hooks_run(spec, HOOK_START_CONTAINER, state_json, &err) < 0)
 		fail_late(&err);
-	if (!p || drop_privileges(a, p, &err) < 0)
+	if (!p || process_drop_privileges(p, a->seccomp, &err) < 0)
 		fail_late(&err);
 	process_exec(p, program, &err);
 	fail_late(&err);

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "process.h"
 #include "util.h"
 
@@ -138,4 +139,22 @@ int process_exec(const struct spec_process *p, const char *program, struct rt_er
 
 	execve(program, p->args, p->env ? p->env : empty);
 	return rt_fail_errno(err, errno, "exec %s", program);
+}
+
+/* seccomp without no_new_privs needs CAP_SYS_ADMIN, so it goes before the
+ * capability drop; with no_new_privs it goes last, so the filter need not
+ * allow what the setup after it does. */
+int process_drop_privileges(const struct spec_process *p, struct seccomp_filter *filter,
+			    struct rt_error *err)
+{
+	if (filter && !p->no_new_privileges && seccomp_filter_load(filter, err) < 0)
+		return -EINVAL;
+	if (caps_drop_bounding(p, err) < 0 || process_set_user(p, err) < 0 ||
+	    caps_apply(p, err) < 0)
+		return -EINVAL;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return rt_fail_errno(err, errno, "process.noNewPrivileges");
+	if (filter && p->no_new_privileges && seccomp_filter_load(filter, err) < 0)
+		return -EINVAL;
+	return 0;
 }

@@ -5,6 +5,7 @@
 #define MINI_PROCESS_H
 
 #include "error.h"
+#include "seccomp_profile.h"
 #include "spec.h"
 
 /* Needs the host's /proc (before pivot_root). */
@@ -18,6 +19,10 @@ int process_set_user(const struct spec_process *process, struct rt_error *err);
  * result is what execve gets. */
 int process_find_program(const struct spec_process *process, char *buf, size_t len,
 			 struct rt_error *err);
+/* The last steps before execve, for the init and exec alike: seccomp,
+ * bounding set, user, capabilities, no_new_privs (filter may be NULL). */
+int process_drop_privileges(const struct spec_process *process, struct seccomp_filter *filter,
+			    struct rt_error *err);
 /* execve with the process env; returns only on failure. */
 int process_exec(const struct spec_process *process, const char *program, struct rt_error *err);
 

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "container.h"
 #include "error.h"
 
 struct global_opts {
@@ -38,9 +39,10 @@ struct create_cli {
 	bool no_pivot, detach;
 	int preserve_fds;
 };
-/* Parses create/run options; `run` also takes `run BUNDLE_DIR`. */
-int cli_parse_create(int argc, char **argv, bool is_run, struct create_cli *ret,
-		     struct rt_error *err);
+/* Parses create/run options (`run` also takes `run BUNDLE_DIR`), seals
+ * the inherited fds (cli_seal_fds) and fills *ret for container_create. */
+int cli_create_opts(int argc, char **argv, const struct global_opts *g, bool is_run,
+		    struct create_cli *cli, struct create_opts *ret, struct rt_error *err);
 /* Marks every inherited fd above 2 (+ preserve) close-on-exec, so nothing
  * the caller left open reaches the container. */
 int cli_seal_fds(int preserve_fds, struct rt_error *err);

@@ -51,7 +51,7 @@ static const char *bundle_id(char *path)
 	return strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 }
 
-int cli_parse_create(int argc, char **argv, bool is_run, struct create_cli *c,
+static int cli_parse_create(int argc, char **argv, bool is_run, struct create_cli *c,
 		     struct rt_error *err)
 {
 	static const struct option opts[] = {
@@ -116,23 +116,31 @@ int cli_parse_create(int argc, char **argv, bool is_run, struct create_cli *c,
 	return cli_one_id(argc, argv, optind, &c->id, err);
 }
 
+int cli_create_opts(int argc, char **argv, const struct global_opts *g, bool is_run,
+		    struct create_cli *cli, struct create_opts *ret, struct rt_error *err)
+{
+	if (cli_parse_create(argc, argv, is_run, cli, err) < 0 ||
+	    cli_seal_fds(cli->preserve_fds, err) < 0)
+		return -EINVAL;
+	*ret = (struct create_opts){.root = g->root,
+				    .id = cli->id,
+				    .bundle = cli->bundle,
+				    .pid_file = cli->pid_file,
+				    .console_socket = cli->console_socket,
+				    .no_pivot = cli->no_pivot,
+				    .preserve_fds = cli->preserve_fds,
+				    .for_run = is_run};
+	return 0;
+}
+
 int cmd_create(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
 {
 	struct create_cli cli;
 	struct container c;
 	struct create_opts opts;
 
-	if (cli_parse_create(argc, argv, false, &cli, err) < 0 ||
-	    cli_seal_fds(cli.preserve_fds, err) < 0)
-		return -EINVAL;
-	opts = (struct create_opts){.root = g->root,
-				    .id = cli.id,
-				    .bundle = cli.bundle,
-				    .pid_file = cli.pid_file,
-				    .console_socket = cli.console_socket,
-				    .no_pivot = cli.no_pivot,
-				    .preserve_fds = cli.preserve_fds};
-	if (container_create(&opts, &c, err) < 0)
+	if (cli_create_opts(argc, argv, g, false, &cli, &opts, err) < 0 ||
+	    container_create(&opts, &c, err) < 0)
 		return -EINVAL;
 	container_release(&c);
 	return 0;

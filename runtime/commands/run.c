@@ -85,18 +85,8 @@ int cmd_run(int argc, char **argv, const struct global_opts *g, struct rt_error 
 	sigset_t sigs;
 	int code;
 
-	if (cli_parse_create(argc, argv, true, &cli, err) < 0 ||
-	    cli_seal_fds(cli.preserve_fds, err) < 0)
-		return -EINVAL;
-	opts = (struct create_opts){.root = g->root,
-				    .id = cli.id,
-				    .bundle = cli.bundle,
-				    .pid_file = cli.pid_file,
-				    .console_socket = cli.console_socket,
-				    .no_pivot = cli.no_pivot,
-				    .preserve_fds = cli.preserve_fds,
-				    .for_run = true};
-	if (container_create(&opts, &c, err) < 0)
+	if (cli_create_opts(argc, argv, g, true, &cli, &opts, err) < 0 ||
+	    container_create(&opts, &c, err) < 0)
 		return -EINVAL;
 	if (c.console_fd >= 0 && (cli.detach || terminal_recv_master(c.console_fd, &master, err) < 0)) {
 		if (cli.detach)
