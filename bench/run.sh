@@ -394,8 +394,9 @@ write_report() {
 			"(mkdir, deny all, move the child in, rmdir), the least a runtime honouring" \
 			"this config's linux.resources.devices does. On cgroup v1, moving a task takes" \
 			"cgroup_threadgroup_rwsem for writing, which waits for an RCU grace period when" \
-			"no other move happened in the last one: that wait (up to ~20 ms here) is shared" \
-			"by every runtime and is most of the spread."
+			"no other move happened in the last one: that wait (up to ~20 ms here) is most" \
+			"of the spread of crun, runc and lowerbound-cg. mini-runtime's processes join" \
+			"their cgroups themselves (\"0\" into tasks, clone3 into v2), which skips it."
 		echo
 		echo "## Lifecycle, per phase (median wall time, ms)"
 		echo
