@@ -23,6 +23,7 @@
 struct cg_join {
 	const char *record; /* NULL: no cgroup */
 	int v2_dir;	    /* -1 when the container has no v2 directory */
+	bool v2_by_write;   /* clone3 was refused: join v2 by cgroup.procs */
 };
 
 /* Parent, before clone: creates the directories and writes the resources.
@@ -38,8 +39,9 @@ int cgroups_open_join(const char *record, struct cg_join *j, struct rt_error *er
 int cgroups_join_self(const struct cg_join *j, struct rt_error *err);
 void cgroups_close_join(struct cg_join *j);
 /* clone(2) flags | SIGCHLD as a fork, through clone3 and into j's v2
- * directory when there is one. Returns like fork. */
-long cgroups_clone_into(unsigned long flags, const struct cg_join *j);
+ * directory when there is one (else, and when clone3 is hidden, clone).
+ * Returns like fork. */
+long cgroups_clone_into(unsigned long flags, struct cg_join *j);
 /* Removes the directories (and the parents it created), waiting briefly
  * for the kernel to let go of exiting tasks. */
 int cgroups_destroy(const char *record, struct rt_error *err);

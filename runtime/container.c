@@ -93,8 +93,7 @@ static int validate(struct spec *spec, const struct create_opts *o,
 	return 0;
 }
 
-static int clone_init(struct init_args *args, pid_t *ret_pid,
-		      struct rt_error *err)
+static int clone_init(struct init_args *args, pid_t *ret_pid, struct rt_error *err)
 {
 	/* a raw clone is fork() with namespaces: the child runs on a copy of
 	 * our stack and never returns from init_main */
@@ -125,10 +124,12 @@ static int serve_init(struct container *c, bool new_userns, struct rt_error *err
 {
 	struct sync_msg msg;
 
-	if (new_userns && (ns_write_id_maps(c->state.pid, c->spec, err) < 0 ||
-			   sync_send_type(c->sync_fd, SYNC_MAPS_DONE) < 0))
-		return *err->msg ? -EINVAL
-				 : rt_fail(err, EPIPE, "the container's init exited during set-up");
+	if (new_userns) {
+		if (ns_write_id_maps(c->state.pid, c->spec, err) < 0)
+			return -EINVAL;
+		if (sync_send_type(c->sync_fd, SYNC_MAPS_DONE) < 0)
+			return rt_fail(err, EPIPE, "the container's init exited during set-up");
+	}
 	for (;;) {
 		int r = sync_recv(c->sync_fd, &msg);
 
@@ -233,14 +234,17 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 	close(sv[1]);
 	if (proc_stat(c->state.pid, &c->state.start_time, NULL) < 0)
 		return rt_fail(err, ESRCH, "the container's init exited during set-up");
-	/* not recorded: the init dies with us (PR_SET_PDEATHSIG) until READY,
-	 * and `delete --force` finds it in the cgroup recorded before */
+	/* the pid is not recorded yet: until READY the init dies with us
+	 * (PR_SET_PDEATHSIG), and one that got past READY before we were
+	 * killed is found by `delete --force` in the cgroup recorded before */
 	test_pause("clone");
 	if (serve_init(c, args->new_userns, err) < 0)
 		return -EINVAL;
 	test_pause("ready");
 	c->state.creating = false;
-	if (state_write(c->dirfd, &c->state, err) < 0)
+	/* `run` writes it right after START (container_start_now): it holds
+	 * the lock meanwhile, so nobody sees the difference */
+	if (!o->for_run && state_write(c->dirfd, &c->state, err) < 0)
 		return -EINVAL;
 	if (o->pid_file && container_write_pid_file(o->pid_file, c->state.pid, err) < 0)
 		return -EINVAL;
@@ -289,8 +293,12 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 {
 	struct seccomp_filter *filter = NULL;
 	struct resources *res = NULL;
-	struct init_args args = {.id = o->id, .fifo_fd = -1, .console_fd = -1, .cgroups = {.v2_dir = -1},
-				 .no_pivot = o->no_pivot, .preserve_fds = o->preserve_fds};
+	struct init_args args = {.id = o->id,
+				 .fifo_fd = -1,
+				 .console_fd = -1,
+				 .cgroups = {.v2_dir = -1},
+				 .no_pivot = o->no_pivot,
+				 .preserve_fds = o->preserve_fds};
 	int r;
 
 	*c = (struct container){.dirfd = -1, .sync_fd = -1, .console_fd = -1};
@@ -353,6 +361,8 @@ int container_start_now(struct container *c, struct rt_error *err)
 
 	if (sync_send_type(c->sync_fd, SYNC_START) < 0)
 		return rt_fail(err, EPIPE, "the container's init exited before start");
+	if (state_write(c->dirfd, &c->state, err) < 0)
+		return -EINVAL;
 	/* the init's end closes at its execve (close-on-exec) or exit: the
 	 * program runs before the poststart hooks, as the spec orders */
 	sync_recv(c->sync_fd, &none);

@@ -33,7 +33,8 @@ struct container {
  * On failure nothing is left: no process, no state directory. */
 int container_create(const struct create_opts *opts, struct container *ret,
 		     struct rt_error *err);
-/* `run`: lets the init exec (SYNC_START) and runs the poststart hooks. */
+/* `run`: lets the init exec (SYNC_START), writes the state (created) and
+ * runs the poststart hooks. */
 int container_start_now(struct container *c, struct rt_error *err);
 /* Kills what is left, removes the cgroups (`cgroups` is the state's
  * record, may be NULL), runs poststop hooks, removes the state directory. */

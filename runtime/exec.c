@@ -51,11 +51,10 @@ static int apply_policy(const struct spec *spec, struct rt_error *err)
 	return r;
 }
 
-
 /* A container without a mount namespace of its own is a chroot in the
- * caller's mount namespace, and joining a mount namespace
- * puts us at its root, not in a chroot: hold the init's root before joining,
- * and enter it afterwards if we are not there already. */
+ * caller's mount namespace, and joining a mount namespace puts us at its
+ * root, not in a chroot: hold the init's root before joining, and enter it
+ * afterwards if we are not there already. */
 static int open_init_root(pid_t pid, int *ret_fd, struct rt_error *err)
 {
 	char path[64];

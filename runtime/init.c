@@ -51,8 +51,8 @@ static int wait_for_id_maps(const struct init_args *a, struct rt_error *err)
 	return 0;
 }
 
-/* The namespace's root is the cgroup we are in when we make it. Made
- * before we become root in a new user namespace, as before. */
+/* A new cgroup namespace has the cgroup we are in as its root: we joined
+ * ours first thing. Then, in a new user namespace, become its root. */
 static int enter_namespaces(const struct init_args *a, struct rt_error *err)
 {
 	if (a->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)

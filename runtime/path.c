@@ -47,7 +47,7 @@ static int create_component(int dirfd, const char *name, bool as_file)
  * (resolved from the root again). -ENOENT: the parent is missing too. */
 static int create_in_parent(int rootfd, const char *path, bool as_file, int *ret_fd)
 {
-	char parent[PATH_MAX];
+	char parent[PATH_MAX], name[NAME_MAX + 1];
 	size_t end = strlen(path), start;
 	int dirfd, r;
 
@@ -63,9 +63,9 @@ static int create_in_parent(int rootfd, const char *path, bool as_file, int *ret
 	dirfd = openat2_in_root(rootfd, start ? parent : "/");
 	if (dirfd < 0)
 		return -errno;
-	memcpy(parent, path + start, end - start);
-	parent[end - start] = '\0';
-	r = create_component(dirfd, parent, as_file);
+	memcpy(name, path + start, end - start);
+	name[end - start] = '\0';
+	r = create_component(dirfd, name, as_file);
 	close(dirfd);
 	if (r < 0)
 		return r;
