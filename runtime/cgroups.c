@@ -48,35 +48,51 @@ int cg_write(const struct cg_dir *d, const char *file, const char *value, const 
 	return r;
 }
 
-/* Cgroup mounts under /sys/fs/cgroup: v1 hierarchies and the v2 tree. */
+/* Field n (0-based) of a space-separated mountinfo line, its length in *len. */
+static const char *field(const char *line, int n, size_t *len)
+{
+	for (; n > 0 && line; n--)
+		if ((line = strchr(line, ' ')))
+			line++;
+	if (!line)
+		return NULL;
+	*len = strcspn(line, " \n");
+	return line;
+}
+
+/* Cgroup mounts under /sys/fs/cgroup: v1 hierarchies and the v2 tree.
+ * Parsed by hand: it is on every start, and stdio + sscanf cost more than
+ * the kernel's read here. */
 static int find_hierarchies(struct cg_set *set, const char *path, struct rt_error *err)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096], buf[16384];
+	cleanup_free char *text = NULL;
 
-	if (!f)
-		return rt_fail_errno(err, errno, "read /proc/self/mountinfo");
-	/* usually one read; stdio's default would fstat and read 1 KiB at a time */
-	setvbuf(f, buf, _IOFBF, sizeof(buf));
+	if (read_file("/proc/self/mountinfo", &text, NULL, err) < 0)
+		return -EIO;
 	set->n = 0;
-	while (fgets(line, sizeof(line), f) && set->n < CG_MAX) {
-		char mnt[PATH_MAX], fstype[64], *sep = strstr(line, " - ");
-		const char *base;
+	for (const char *line = text; *line && set->n < CG_MAX;) {
+		const char *next = strchr(line, '\n'), *sep = strstr(line, " - "), *mnt, *fs;
+		size_t mnt_len, fs_len;
 
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
-		    sscanf(sep + 3, "%63s", fstype) != 1)
+		next = next ? next + 1 : line + strlen(line);
+		mnt = field(line, 4, &mnt_len);
+		fs = sep && sep < next ? field(sep + 3, 0, &fs_len) : NULL;
+		line = next;
+		if (!mnt || !fs || mnt_len >= PATH_MAX || strncmp(mnt, "/sys/fs/cgroup", 14) != 0 ||
+		    !((fs_len == 6 && !strncmp(fs, "cgroup", 6)) ||
+		      (fs_len == 7 && !strncmp(fs, "cgroup2", 7))))
 			continue;
-		if ((strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) ||
-		    strncmp(mnt, "/sys/fs/cgroup", 14) != 0)
-			continue;
-		base = strcmp(mnt, "/sys/fs/cgroup") == 0 ? "unified" : strrchr(mnt, '/') + 1;
 		struct cg_dir *d = &set->d[set->n++];
-		snprintf(d->name, sizeof(d->name), "%s", base);
-		snprintf(d->dir, sizeof(d->dir), "%s%s", mnt, path);
-		d->v2 = strcmp(fstype, "cgroup2") == 0;
+		const char *base = memrchr(mnt, '/', mnt_len) + 1;
+
+		if (mnt_len == 14)
+			snprintf(d->name, sizeof(d->name), "unified");
+		else
+			snprintf(d->name, sizeof(d->name), "%.*s", (int)(mnt + mnt_len - base), base);
+		snprintf(d->dir, sizeof(d->dir), "%.*s%s", (int)mnt_len, mnt, path);
+		d->v2 = fs_len == 7;
 		d->top[0] = '\0';
 	}
-	fclose(f);
 	if (set->n == 0)
 		return rt_fail(err, ENOENT, "linux.cgroupsPath: no cgroup hierarchy is mounted");
 	return 0;
