@@ -1,7 +1,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -9,6 +11,15 @@
 #include "selfexe.h"
 
 extern char **environ;
+
+/* Kernels before 6.14 name a process started by execveat(fd, "") after the
+ * fd's number ("3"): take our name back, for ps and for the init we clone. */
+static void name_self(const char *argv0)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+
+	prctl(PR_SET_NAME, slash ? slash + 1 : argv0 ? argv0 : "mini-runtime", 0, 0, 0);
+}
 
 int selfexe_protect(char **argv, struct rt_error *err)
 {
@@ -18,6 +29,7 @@ int selfexe_protect(char **argv, struct rt_error *err)
 
 	if (getenv(SELFEXE_REEXEC_ENV)) {
 		unsetenv(SELFEXE_REEXEC_ENV);
+		name_self(argv[0]);
 		return 0;
 	}
 	/* installed on a read-only mount: nothing to do */
