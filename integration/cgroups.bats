@@ -49,6 +49,28 @@ v2_hugetlb() { grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev
 	[ "$(cgdir freezer c2)" = /sys/fs/cgroup/freezer/mini-it-rel/c2 ]
 }
 
+@test "a cgroup that existed before (made by a manager) is joined and left in place" {
+	pre=mini-it-pre-$$
+	mkdir -p "/sys/fs/cgroup/freezer/$pre/leaf"
+	if v2_hugetlb; then mkdir -p "/sys/fs/cgroup/unified/$pre/leaf"; fi
+	make_bundle sleep 30
+	cfg ".linux.cgroupsPath = \"/$pre/leaf\""
+	if v2_hugetlb; then
+		cfg '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+	fi
+	rt create --bundle "$BUNDLE" c1
+	rt start c1
+	grep -qx "$(rt state c1 | jq .pid)" "/sys/fs/cgroup/freezer/$pre/leaf/cgroup.procs"
+	rt delete --force c1
+	# ours to use, not ours to remove (the record once misread "not made
+	# by us" and delete removed them, parents and all)
+	[ -d "/sys/fs/cgroup/freezer/$pre/leaf" ]
+	if v2_hugetlb; then [ -d "/sys/fs/cgroup/unified/$pre/leaf" ]; fi
+	rmdir "/sys/fs/cgroup/freezer/$pre/leaf" "/sys/fs/cgroup/freezer/$pre"
+	if v2_hugetlb; then rmdir "/sys/fs/cgroup/unified/$pre/leaf" "/sys/fs/cgroup/unified/$pre"; fi
+	assert_nothing_left c1
+}
+
 @test "memory limit is written and an allocation over it is killed" {
 	v1 memory || skip "no v1 memory controller"
 	make_bundle probe touch 64
@@ -209,6 +231,17 @@ v2_hugetlb() { grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev
 	run rt update --memory abc c1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"--memory"* ]]
+	# malformed and huge values name the flag (a 2 KB value once overran a buffer)
+	for v in 1-2 -- "$(printf '9%.0s' $(seq 2100))"; do
+		run rt update --memory "$v" c1
+		echo "$output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"update --memory: "*"is not a number"* ]]
+	done
+	run rt update --cpuset-cpus "$(printf '1,%.0s' $(seq 1000))" c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"update --cpuset-cpus: "*"is not a list"* ]]
+	[ "$(cat "$(cgdir pids c1)/pids.max")" = 30 ]
 }
 
 @test "events --stats prints one JSON object with usage" {

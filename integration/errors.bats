@@ -127,6 +127,8 @@ fails_with() {
 	fails_with 'process.rlimits[1].type: unknown rlimit "RLIMIT_FOO"'
 	cfg '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 1, "hard": 1}, {"type": "RLIMIT_NOFILE", "soft": 2, "hard": 2}]'
 	fails_with 'process.rlimits[1].type: duplicate rlimit "RLIMIT_NOFILE"'
+	cfg '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 2048, "hard": 1024}]'
+	fails_with 'process.rlimits[0].soft: 2048 is above hard (1024)'
 }
 
 @test "an unknown capability names its set and index" {
@@ -174,6 +176,7 @@ fails_with() {
 	run rt frobnicate
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"unknown command"* ]]
+	[[ "$output" == *'unknown command "frobnicate"'* ]]
 	run "$MINI_RUNTIME" --frob state x
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'unknown global option "--frob"'* ]]

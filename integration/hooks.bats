@@ -72,7 +72,24 @@ every_hook() {
 	done
 	[ "$(jq -r .status "$HOOKS/poststart.json")" = running ]
 	[ "$(jq -r .status "$HOOKS/poststop.json")" = stopped ]
+	# the init's hooks get the parent's record too (it once sent "created": "")
+	for h in createRuntime createContainer startContainer; do
+		[ "$(jq -r .created "$HOOKS/$h.json")" = "$(jq -r .created "$HOOKS/prestart.json")" ]
+	done
 	assert_nothing_left c1
+}
+
+@test "hooks the init runs leave the process's signal dispositions alone" {
+	make_bundle grep SigIgn /proc/self/status
+	every_hook
+	cfg '.hooks |= {createContainer, startContainer}'
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# SIGPIPE (13) is bit 12: a hook's stdin writer once left it ignored
+	mask=$(echo "$output" | awk '{print $2}')
+	[ $((0x$mask & 0x1000)) -eq 0 ]
+	[ "$(cat "$HOOKS/order" | tr '\n' ' ')" = "createContainer startContainer " ]
 }
 
 @test "hooks run where the spec says: runtime namespace or container's" {

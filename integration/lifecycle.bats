@@ -112,6 +112,12 @@ teardown() { common_teardown; }
 	run rt start c1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no process"* ]]
+	rt delete --force c1
+	# run has nothing to start: refused before anything is made
+	run rt run --bundle "$BUNDLE" c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"process: run needs a process to start"* ]]
+	assert_nothing_left c1
 }
 
 @test "the pid file holds the init's host pid, digits only" {

@@ -263,6 +263,15 @@ mountinfo_of() {
 	[[ "${lines[3]}" == *"Read-only file system"* ]]
 	[ "$(cat "$BUNDLE/rootfs/etc/it4-secret")" = secret ]
 	assert_nothing_left c1
+	# a path that exists (or may) but cannot be resolved is not skipped
+	# silently: that would leave it unmasked
+	ln -s it4-loop "$BUNDLE/rootfs/it4-loop"
+	cfg '.linux.maskedPaths += ["/it4-loop/x"]'
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"linux.maskedPaths: "*"it4-loop"*"symbolic links"* ]]
+	assert_nothing_left c1
 }
 
 @test "readonlyPaths: writes fail with EROFS, the rest stays writable" {

@@ -82,6 +82,11 @@ only_ns() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"hostname: needs a private UTS namespace"* ]]
 	assert_nothing_left c1
+	cfg 'del(.hostname) | .domainname = "example.org"'
+	run rt run --bundle "$BUNDLE" c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"domainname: needs a private UTS namespace"* ]]
+	assert_nothing_left c1
 }
 
 @test "mount: a mount made inside does not reach the host" {

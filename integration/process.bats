@@ -271,6 +271,14 @@ start_recvtty() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"process.terminal"*"--console-socket"* ]]
 	assert_nothing_left c1
+	# run --detach cannot hold the terminal either: refused before anything
+	# is made (no prestart hook runs)
+	cfg ".hooks.prestart = [{\"path\": \"/bin/touch\", \"args\": [\"touch\", \"$TEST_TMP/hook-ran\"]}]"
+	run rt run --detach --bundle "$BUNDLE" c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"process.terminal: run --detach needs --console-socket"* ]]
+	[ ! -e "$TEST_TMP/hook-ran" ]
+	assert_nothing_left c1
 }
 
 @test "terminal: a console socket nobody listens on fails, nothing left" {
@@ -396,6 +404,18 @@ start_recvtty() {
 	[[ "$output" == *"fd 3 -> $TEST_TMP/three"* ]]
 }
 
+@test "fds: --preserve-fds over an fd that is not open fails naming it, nothing left" {
+	make_bundle sleep 30
+	# fd 4 is closed: the runtime's own state directory fd once took its
+	# place in the container, and `start` then waited on its lock for ever
+	run bash -c 'exec 3</dev/null 4<&-; exec "$2" --root "$3" create --preserve-fds 2 --bundle "$4" c1' \
+		_ "$TEST_TMP" "$MINI_RUNTIME" "$ROOT" "$BUNDLE"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--preserve-fds 2: fd 4 is not open"* ]]
+	assert_nothing_left c1
+}
+
 @test "fds: create/start also passes only 0-2" {
 	make_bundle sh -c 'probe fds >/out.txt'
 	cfg '.root.readonly = false'
@@ -405,4 +425,26 @@ start_recvtty() {
 	wait_for_status c1 stopped
 	cat "$BUNDLE/rootfs/out.txt"
 	[ "$(cut -d' ' -f2 "$BUNDLE/rootfs/out.txt" | sort -n | tr '\n' ' ')" = "0 1 2 " ]
+}
+
+@test "exec --user and --cwd apply; a bad --user or a relative --cwd fails naming the flag" {
+	make_bundle sleep 30
+	rt run -d --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
+	run rt exec --user 1000:1001 --cwd /tmp c1 sh -c 'id -u; id -g; pwd'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '1000\n1001\n/tmp')" ]
+	# -1 would be setresuid's "unchanged", i.e. root
+	for u in -1 4294967295 1:2junk abc ""; do
+		run rt exec --user "$u" c1 id -u
+		echo "$u: $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"exec --user: expected UID[:GID]"* ]]
+	done
+	run rt exec --cwd tmp c1 pwd
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'exec --cwd: "tmp" is not an absolute path'* ]]
+	[ "$(rt ps --format json c1 | jq length)" -eq 1 ] # nothing of the failed ones runs
+	rt delete --force c1
+	assert_nothing_left c1
 }

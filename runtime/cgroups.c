@@ -216,6 +216,28 @@ static int format_record(const struct cg_set *set, char **ret)
 	return 0;
 }
 
+/* Copies the field that starts at *p and ends at the next tab (or at end)
+ * into buf, and moves *p past the tab. -1 if it does not fit or is missing. */
+static int next_field(const char **p, const char *end, char *buf, size_t len)
+{
+	const char *tab;
+	size_t n;
+
+	if (!*p)
+		return -1;
+	tab = memchr(*p, '\t', (size_t)(end - *p));
+	n = (size_t)((tab ? tab : end) - *p);
+	if (n >= len)
+		return -1;
+	memcpy(buf, *p, n);
+	buf[n] = '\0';
+	*p = tab ? tab + 1 : NULL;
+	return 0;
+}
+
+/* One "name<TAB>dir<TAB>top<TAB>v2" line a hierarchy; "top" may be empty
+ * (the directory existed before us). Split by hand: scanf's \t matches
+ * any run of blanks, empty fields included. */
 int cg_parse_record(const char *record, struct cg_set *set)
 {
 	const char *p = record;
@@ -223,20 +245,15 @@ int cg_parse_record(const char *record, struct cg_set *set)
 	set->n = 0;
 	while (p && *p && set->n < CG_MAX) {
 		struct cg_dir *d = &set->d[set->n];
-		const char *nl = strchr(p, '\n');
-		char line[3 * PATH_MAX];
-		int v2 = 0;
+		const char *nl = strchr(p, '\n'), *end = nl ? nl : p + strlen(p), *f = p;
+		char v2[4];
 
-		snprintf(line, sizeof(line), "%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
-		d->top[0] = '\0';
-		if (sscanf(line, "%63[^\t]\t%4095[^\t]\t%4095[^\t]\t%d", d->name, d->dir, d->top,
-			   &v2) < 2) {
-			/* an empty "top" field: name, dir, then v2 */
-			if (sscanf(line, "%63[^\t]\t%4095[^\t]\t\t%d", d->name, d->dir, &v2) < 2)
-				return -EINVAL;
-			d->top[0] = '\0';
-		}
-		d->v2 = v2;
+		if (next_field(&f, end, d->name, sizeof(d->name)) < 0 || !f ||
+		    next_field(&f, end, d->dir, sizeof(d->dir)) < 0 || !f ||
+		    next_field(&f, end, d->top, sizeof(d->top)) < 0 || !f ||
+		    next_field(&f, end, v2, sizeof(v2)) < 0 || !*d->name || !*d->dir)
+			return -EINVAL;
+		d->v2 = strcmp(v2, "1") == 0;
 		set->n++;
 		p = nl ? nl + 1 : NULL;
 	}
@@ -272,9 +289,11 @@ static int remove_set(const struct cg_set *set, struct rt_error *err)
 			r = rt_fail_errno(err, EBUSY, "remove cgroup %s", buf);
 			continue;
 		}
-		while (strcmp(buf, d->top) != 0) {
+		/* and the parents we made, up to the topmost one (ENOENT: a
+		 * make_dir that failed stopped below them) */
+		while (strlen(buf) > strlen(d->top) && strncmp(buf, d->top, strlen(d->top)) == 0) {
 			*strrchr(buf, '/') = '\0';
-			if (rmdir(buf) < 0)
+			if (rmdir(buf) < 0 && errno != ENOENT)
 				break;
 		}
 	}
@@ -472,20 +491,6 @@ int cgroups_destroy(const char *record, struct rt_error *err)
 	if (!record || cg_parse_record(record, &set) < 0)
 		return 0;
 	return remove_set(&set, err);
-}
-
-const char *cgroups_dir(const char *record, const char *name, char *buf, size_t len)
-{
-	struct cg_set set;
-
-	if (!record || cg_parse_record(record, &set) < 0)
-		return NULL;
-	for (size_t i = 0; i < set.n; i++)
-		if (strcmp(set.d[i].name, name) == 0) {
-			snprintf(buf, len, "%s", set.d[i].dir);
-			return buf;
-		}
-	return NULL;
 }
 
 int cgroups_pids(const char *record, pid_t **ret_pids, size_t *ret_n, struct rt_error *err)

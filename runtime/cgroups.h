@@ -58,7 +58,5 @@ int cgroups_extend(const char *record, const struct resources *res, char **ret_r
 /* One JSON object of usage figures (runc's `events --stats` shape). */
 int cgroups_stats_json(const char *record, const char *id, char **ret_json,
 		       struct rt_error *err);
-/* The directory of hierarchy `name` ("memory", "unified", ...) or NULL. */
-const char *cgroups_dir(const char *record, const char *name, char *buf, size_t len);
 
 #endif

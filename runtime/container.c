@@ -53,6 +53,14 @@ static int validate(struct spec *spec, const struct create_opts *o,
 		    struct seccomp_filter **ret_filter, struct resources **ret_res,
 		    struct rt_error *err)
 {
+	if (!spec->process && o->for_run)
+		return rt_fail(err, EINVAL, "process: run needs a process to start");
+	if (!spec->ns[NS_UTS].enabled) {
+		if (spec->hostname && *spec->hostname)
+			return rt_fail(err, EINVAL, "hostname: needs a private UTS namespace");
+		if (spec->domainname && *spec->domainname)
+			return rt_fail(err, EINVAL, "domainname: needs a private UTS namespace");
+	}
 	if (spec->process && spec->process->has_caps &&
 	    caps_parse(spec->process, "process", err) < 0)
 		return -EINVAL;
@@ -69,9 +77,11 @@ static int validate(struct spec *spec, const struct create_opts *o,
 				"granted (the runtime does not hold them): left out\n",
 				names);
 	}
-	if (spec->process && spec->process->terminal && !o->console_socket && !o->for_run)
-		return rt_fail(err, EINVAL,
-			       "process.terminal: create needs --console-socket for a terminal");
+	/* only a `run` that stays can hold the terminal itself */
+	if (spec->process && spec->process->terminal && !o->console_socket &&
+	    (!o->for_run || o->detach))
+		return rt_fail(err, EINVAL, "process.terminal: %s needs --console-socket",
+			       o->for_run ? "run --detach" : "create");
 	if (spec->has_memory_policy) {
 		struct mpol_host host;
 		int r = mpol_host_probe(&host, err->msg, sizeof(err->msg));
@@ -293,7 +303,7 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 {
 	struct seccomp_filter *filter = NULL;
 	struct resources *res = NULL;
-	struct init_args args = {.id = o->id,
+	struct init_args args = {.state = &c->state,
 				 .fifo_fd = -1,
 				 .console_fd = -1,
 				 .cgroups = {.v2_dir = -1},

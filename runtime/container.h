@@ -18,6 +18,7 @@ struct create_opts {
 	const char *console_socket; /* NULL for none */
 	bool no_pivot;
 	bool for_run; /* started over the sync socket, no exec fifo */
+	bool detach;  /* run --detach */
 	int preserve_fds;
 };
 

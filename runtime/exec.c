@@ -1,14 +1,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -137,7 +135,7 @@ static int open_console(const struct exec_opts *o, int *ret_ours, int *ret_child
 }
 
 /* Parent side once the child is forked: release it, confirm exec. */
-static int serve_child(const struct exec_opts *o, pid_t pid, int sync_fd, struct rt_error *err)
+static int serve_child(int sync_fd, struct rt_error *err)
 {
 	struct sync_msg msg;
 	int r;
@@ -149,8 +147,6 @@ static int serve_child(const struct exec_opts *o, pid_t pid, int sync_fd, struct
 	r = sync_recv(sync_fd, &msg);
 	if (r == 0 && msg.type == SYNC_ERROR)
 		return rt_fail(err, msg.errnum, "%s", msg.text);
-	if (o->pid_file && container_write_pid_file(o->pid_file, pid, err) < 0)
-		return -EINVAL;
 	return 0;
 }
 
@@ -158,7 +154,7 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 {
 	struct exec_child c = {.o = o, .sync_fd = -1, .console_fd = -1, .cgroups = {.v2_dir = -1}};
 	cleanup_close int ours = -1, console_ours = -1;
-	int sv[2], r;
+	int sv[2], r, clone_errno;
 	long pid;
 
 	if (o->spec->seccomp && seccomp_filter_build(o->spec->seccomp, &c.filter, err) < 0)
@@ -187,6 +183,7 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 		return r;
 	}
 	pid = cgroups_clone_into(0, &c.cgroups);
+	clone_errno = errno;
 	if (pid == 0) {
 		close(ours);
 		if (console_ours >= 0)
@@ -199,15 +196,18 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 	seccomp_filter_free(c.filter);
 	cgroups_close_join(&c.cgroups);
 	if (pid < 0)
-		return rt_fail_errno(err, errno, "fork");
+		return rt_fail_errno(err, clone_errno, "fork");
 	if (ns_restore_parent(err) < 0) {
 		kill((pid_t)pid, SIGKILL);
 		waitpid((pid_t)pid, NULL, 0);
 		return -EINVAL;
 	}
-	r = serve_child(o, (pid_t)pid, ours, err);
+	r = serve_child(ours, err);
 	if (r == 0 && console_ours >= 0)
 		r = terminal_recv_master(console_ours, ret_console, err);
+	/* last: a failure after it would leave the file behind */
+	if (r == 0 && o->pid_file)
+		r = container_write_pid_file(o->pid_file, (pid_t)pid, err);
 	if (r < 0) {
 		kill((pid_t)pid, SIGKILL);
 		waitpid((pid_t)pid, NULL, 0);

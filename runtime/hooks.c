@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "hooks.h"
@@ -15,11 +14,6 @@
 static const char *const kind_names[HOOK_KIND_COUNT] = {
 	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
 };
-
-const char *hooks_kind_name(enum spec_hook_kind kind)
-{
-	return kind_names[kind];
-}
 
 static void exec_hook(const struct spec_hook *hook, int stdin_fd)
 {
@@ -62,6 +56,7 @@ static int wait_hook(pid_t pid, int timeout, int *ret_status)
 static int run_one(const struct spec_hook *hook, const char *where, const char *state_json,
 		   struct rt_error *err)
 {
+	struct sigaction pipe_was;
 	int pipefd[2], status = 0, r;
 	pid_t pid;
 
@@ -76,9 +71,12 @@ static int run_one(const struct spec_hook *hook, const char *where, const char *
 	if (pid == 0)
 		exec_hook(hook, pipefd[0]);
 	close(pipefd[0]);
-	/* a hook that does not read its stdin must not block us: EPIPE is fine */
-	signal(SIGPIPE, SIG_IGN);
+	/* a hook that does not read its stdin must not kill us: EPIPE is fine.
+	 * Only for the write: the init runs hooks too, and an ignored signal
+	 * would stay ignored in the container's process across execve */
+	sigaction(SIGPIPE, &(struct sigaction){.sa_handler = SIG_IGN}, &pipe_was);
 	write_all(pipefd[1], state_json, strlen(state_json));
+	sigaction(SIGPIPE, &pipe_was, NULL);
 	close(pipefd[1]);
 	r = wait_hook(pid, hook->timeout, &status);
 	if (r == -ETIMEDOUT)

@@ -11,6 +11,5 @@
  * each failure ("; "-separated) for the caller to log as a warning. */
 int hooks_run(const struct spec *spec, enum spec_hook_kind kind, const char *state_json,
 	      struct rt_error *err);
-const char *hooks_kind_name(enum spec_hook_kind kind);
 
 #endif

@@ -5,7 +5,6 @@
  * is nobody to tell but stderr. The order of the steps matters, and each
  * constraint is noted where it bites. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -66,14 +65,9 @@ static int enter_namespaces(const struct init_args *a, struct rt_error *err)
 	return 0;
 }
 
+/* Set only with a UTS namespace of the container's (container.c checks). */
 static int set_names(const struct spec *spec, struct rt_error *err)
 {
-	bool own_uts = spec->ns[NS_UTS].enabled;
-
-	if ((spec->hostname && *spec->hostname) || (spec->domainname && *spec->domainname)) {
-		if (!own_uts)
-			return rt_fail(err, EINVAL, "hostname: needs a private UTS namespace");
-	}
 	if (spec->hostname && *spec->hostname &&
 	    sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return rt_fail_errno(err, errno, "hostname: sethostname");
@@ -96,7 +90,7 @@ static int run_create_hooks(const struct init_args *a, char **ret_state, struct 
 {
 	const struct spec *spec = a->spec;
 	struct sync_msg msg;
-	struct state st = {0};
+	struct state st;
 
 	if (!has_hooks(spec, HOOK_PRESTART, HOOK_CREATE_RUNTIME) &&
 	    !has_hooks(spec, HOOK_CREATE_CONTAINER, HOOK_START_CONTAINER))
@@ -104,13 +98,10 @@ static int run_create_hooks(const struct init_args *a, char **ret_state, struct 
 	if (sync_send_type(a->sync_fd, SYNC_HOOKS) < 0 ||
 	    sync_expect(a->sync_fd, SYNC_CONTINUE, "running the createRuntime hooks", &msg, err) < 0)
 		return rt_fail(err, EPIPE, "%s", *err->msg ? err->msg : "sync with the parent");
-	snprintf(st.id, sizeof(st.id), "%s", a->id);
-	st.bundle = spec->bundle;
-	st.rootfs = spec->root_path;
+	/* the parent's record, as prestart got it, with the pid it now knows;
+	 * "created": after step 2 of the lifecycle, as for prestart */
+	st = *a->state;
 	st.pid = msg.pid;
-	st.annotations = spec->annotations;
-	st.nannotations = spec->nannotations;
-	/* "created": after step 2 of the lifecycle, as for prestart */
 	*ret_state = state_to_json(&st, STATUS_CREATED);
 	if (!*ret_state)
 		return rt_fail(err, ENOMEM, "out of memory");

@@ -8,10 +8,11 @@
 #include "cgroups.h"
 #include "seccomp_profile.h"
 #include "spec.h"
+#include "state.h"
 
 struct init_args {
 	const struct spec *spec;
-	const char *id;
+	const struct state *state; /* the parent's record, filled before the clone */
 	int sync_fd;	    /* our end of the sync socket */
 	int fifo_fd;	    /* the exec fifo, opened read-write by the parent; -1 for `run` */
 	int console_fd;	    /* console socket, -1 without a terminal */

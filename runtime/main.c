@@ -137,7 +137,8 @@ int main(int argc, char **argv)
 		}
 		return r;
 	}
-	log_error("unknown command");
+	snprintf(err.msg, sizeof(err.msg), "unknown command \"%s\"", argv[optind]);
+	log_error(err.msg);
 	usage(stderr);
 	return 1;
 }

@@ -101,9 +101,9 @@ static int mount_bind(const struct spec_mount *m, int rootfd, bool in_userns,
 	return 0;
 }
 
-/* Without a cgroup namespace of its own the container sees the host's
- * hierarchy read-only, as runc shows it; cgroups.c narrows it when the
- * container has a cgroup. */
+/* The container sees the host's hierarchies, read-only when the config
+ * says "ro" (runc's default), with or without a cgroup namespace of its
+ * own: a fresh cgroup mount inside one is not made. */
 static int mount_cgroup(const struct spec_mount *m, int rootfd, const char *target,
 			struct rt_error *err)
 {
@@ -182,16 +182,27 @@ static int set_readonly(int dirfd, const char *path)
 	return mount_setattr(dirfd, path, *path ? 0 : AT_EMPTY_PATH, &ro, sizeof(ro));
 }
 
+/* A masked or read-only path the rootfs does not have is skipped; any
+ * other failure to resolve it is an error. */
+static bool absent(const struct rt_error *e)
+{
+	return e->errnum == ENOENT || e->errnum == ENOTDIR;
+}
+
 int mounts_protect_paths(const struct spec *spec, int rootfd, struct rt_error *err)
 {
 	char target[32];
 
 	for (char **p = spec->masked_paths; p && *p; p++) {
 		cleanup_close int fd = -1;
-		struct rt_error ignored;
+		struct rt_error missing;
 
-		if (path_open_in_root(rootfd, *p, PATH_NO_CREATE, &fd, &ignored) < 0)
-			continue; /* nothing there to mask */
+		if (path_open_in_root(rootfd, *p, PATH_NO_CREATE, &fd, &missing) < 0) {
+			if (absent(&missing))
+				continue; /* nothing there to mask */
+			*err = missing;
+			return rt_wrap(err, "linux.maskedPaths");
+		}
 		fd_path(fd, target, sizeof(target));
 		/* a file, mostly: /dev/null over it; a directory refuses that
 		 * (ENOTDIR) and gets an empty read-only tmpfs */
@@ -201,10 +212,14 @@ int mounts_protect_paths(const struct spec *spec, int rootfd, struct rt_error *e
 	}
 	for (char **p = spec->readonly_paths; p && *p; p++) {
 		cleanup_close int fd = -1, top = -1;
-		struct rt_error ignored;
+		struct rt_error missing;
 
-		if (path_open_in_root(rootfd, *p, PATH_NO_CREATE, &fd, &ignored) < 0)
-			continue;
+		if (path_open_in_root(rootfd, *p, PATH_NO_CREATE, &fd, &missing) < 0) {
+			if (absent(&missing))
+				continue;
+			*err = missing;
+			return rt_wrap(err, "linux.readonlyPaths");
+		}
 		if (mount(fd_path(fd, target, sizeof(target)), target, NULL, MS_BIND | MS_REC,
 			  NULL) < 0)
 			return rt_fail_errno(err, errno, "linux.readonlyPaths: bind %s", *p);

@@ -160,11 +160,6 @@ int ns_join_process(pid_t pid, bool children_only, struct rt_error *err)
 
 		if (kinds[i].for_children != children_only)
 			continue;
-		/* ns_restore_parent takes these back after the fork */
-		if (kinds[i].flag == CLONE_NEWPID && save_ns("pid", &saved_pid_ns, err) < 0)
-			return -EINVAL;
-		if (kinds[i].flag == CLONE_NEWTIME && save_ns("time", &saved_time_ns, err) < 0)
-			return -EINVAL;
 		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, kinds[i].name);
 		snprintf(ours, sizeof(ours), "/proc/self/ns/%s%s", kinds[i].name,
 			 kinds[i].for_children ? "_for_children" : "");
@@ -172,6 +167,7 @@ int ns_join_process(pid_t pid, bool children_only, struct rt_error *err)
 			continue; /* the kernel lacks this kind */
 		if (stat(ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 			continue; /* setns into our own user ns fails with EINVAL */
+		/* ns_restore_parent takes these back after the fork */
 		if (kinds[i].for_children &&
 		    save_ns(kinds[i].name, kinds[i].flag == CLONE_NEWPID ? &saved_pid_ns
 									: &saved_time_ns, err) < 0)

@@ -1,7 +1,5 @@
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/personality.h>
@@ -75,7 +73,9 @@ int process_set_limits(const struct spec *spec, const struct spec_process *p,
 	return 0;
 }
 
-int process_set_user(const struct spec_process *p, struct rt_error *err)
+/* setgroups, setresgid, setresuid, keeping capabilities across the switch
+ * when the config lists them (caps_apply sets them afterwards). */
+static int process_set_user(const struct spec_process *p, struct rt_error *err)
 {
 	/* the kernel clears the capabilities only when uid 0 is left */
 	bool keep = p->has_caps && p->uid != 0;

@@ -12,9 +12,6 @@
 int process_set_oom_score(const struct spec_process *process, struct rt_error *err);
 int process_set_limits(const struct spec *spec, const struct spec_process *process,
 		       struct rt_error *err);
-/* setgroups, setresgid, setresuid, keeping capabilities across the switch
- * when the config lists them (caps_apply sets them afterwards). */
-int process_set_user(const struct spec_process *process, struct rt_error *err);
 /* Resolves args[0] with the process's PATH inside the current root; the
  * result is what execve gets. */
 int process_find_program(const struct spec_process *process, char *buf, size_t len,

@@ -1,8 +1,10 @@
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 
 #include "signals.h"
 #include "util.h"
@@ -57,4 +59,85 @@ int signal_parse(const char *text, int *ret_sig)
 		}
 	}
 	return -EINVAL;
+}
+
+/* Every standard signal but those nobody can catch, SIGCHLD (ours) and the
+ * faults a handler must not return from. */
+static bool forwarded(int sig)
+{
+	switch (sig) {
+	case SIGKILL:
+	case SIGSTOP:
+	case SIGCHLD:
+	case SIGSEGV:
+	case SIGBUS:
+	case SIGILL:
+	case SIGFPE:
+	case SIGTRAP:
+	case SIGSYS:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static volatile pid_t forward_to;
+
+static void forward(int sig)
+{
+	if (forward_to > 0)
+		kill(forward_to, sig);
+}
+
+void signals_forward_by_handlers(pid_t pid)
+{
+	struct sigaction sa = {.sa_handler = forward, .sa_flags = SA_RESTART};
+
+	forward_to = pid;
+	for (int sig = 1; sig < 32; sig++)
+		if (forwarded(sig))
+			sigaction(sig, &sa, NULL);
+}
+
+static int exit_code(int status)
+{
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+int signals_wait(pid_t pid)
+{
+	int status = 0;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 255;
+	forward_to = 0;
+	return exit_code(status);
+}
+
+void signals_block_forwarded(sigset_t *set)
+{
+	sigemptyset(set);
+	for (int sig = 1; sig < 32; sig++)
+		if (forwarded(sig))
+			sigaddset(set, sig);
+	sigaddset(set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
+int signals_wait_forwarding(pid_t pid, const sigset_t *set)
+{
+	int status = 0;
+	siginfo_t si;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return exit_code(status);
+		if (r < 0 && errno != EINTR)
+			return 255;
+		if (sigwaitinfo(set, &si) > 0 && si.si_signo != SIGCHLD)
+			kill(pid, si.si_signo);
+	}
 }

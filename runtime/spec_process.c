@@ -74,6 +74,10 @@ static int parse_rlimits(json_t *obj, const char *path, struct spec_process *p,
 			if (p->rlimits[j].resource == rlimit_names[k].resource)
 				return rt_fail(err, EINVAL, "%s.type: duplicate rlimit \"%s\"", sub,
 					       type);
+		/* setrlimit would refuse it in the init, after everything was made */
+		if (soft > hard)
+			return rt_fail(err, EINVAL, "%s.soft: %llu is above hard (%llu)", sub,
+				       (unsigned long long)soft, (unsigned long long)hard);
 		p->rlimits[p->nrlimits].resource = rlimit_names[k].resource;
 		p->rlimits[p->nrlimits].limit.rlim_cur = soft;
 		p->rlimits[p->nrlimits].limit.rlim_max = hard;

@@ -220,9 +220,9 @@ static json_t *annotations_to_json(const struct state *st)
 char *state_to_json(const struct state *st, enum state_status status)
 {
 	json_t *obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "ociVersion", "1.2.0", "id",
-				st->id, "status", state_status_name(status), "bundle", st->bundle,
-				"rootfs", st->rootfs ? st->rootfs : "", "created", st->created,
-				"annotations", annotations_to_json(st));
+				st->id, "status", state_status_name(status), "bundle",
+				st->bundle ? st->bundle : "", "rootfs", st->rootfs ? st->rootfs : "",
+				"created", st->created, "annotations", annotations_to_json(st));
 	char *out;
 
 	if (!obj)

@@ -2,6 +2,7 @@
  * pause, resume, update, events --stats. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,14 +125,28 @@ static const struct {
 	{"blkio-weight", "blockIO", "weight", false},
 };
 
+/* Appends to buf while it fits; *off past len tells the caller it did not. */
+static void append(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*off >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	*off += n > 0 ? (size_t)n : 0;
+}
+
 /* Builds {"memory":{...},"cpu":{...},...} from the flags given. */
 static int flags_to_json(const char *values[], char **ret_json)
 {
 	static const char *const objects[] = {"memory", "pids", "cpu", "blockIO"};
-	char buf[2048];
+	char buf[4096];
 	size_t off = 0;
 
-	off += (size_t)snprintf(buf + off, sizeof(buf) - off, "{");
+	append(buf, sizeof(buf), &off, "{");
 	for (size_t o = 0; o < ARRAY_SIZE(objects); o++) {
 		bool first = true;
 
@@ -139,21 +154,36 @@ static int flags_to_json(const char *values[], char **ret_json)
 			if (!values[k] || strcmp(update_flags[k].object, objects[o]))
 				continue;
 			if (first)
-				off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s\"%s\":{",
-							off > 1 ? "," : "", objects[o]);
+				append(buf, sizeof(buf), &off, "%s\"%s\":{", off > 1 ? "," : "",
+				       objects[o]);
 			else
-				off += (size_t)snprintf(buf + off, sizeof(buf) - off, ",");
-			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "\"%s\":%s%s%s",
-						update_flags[k].key, update_flags[k].quoted ? "\"" : "",
-						values[k], update_flags[k].quoted ? "\"" : "");
+				append(buf, sizeof(buf), &off, ",");
+			append(buf, sizeof(buf), &off, "\"%s\":%s%s%s", update_flags[k].key,
+			       update_flags[k].quoted ? "\"" : "", values[k],
+			       update_flags[k].quoted ? "\"" : "");
 			first = false;
 		}
 		if (!first)
-			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "}");
+			append(buf, sizeof(buf), &off, "}");
 	}
-	snprintf(buf + off, sizeof(buf) - off, "}");
+	append(buf, sizeof(buf), &off, "}");
+	if (off >= sizeof(buf))
+		return -E2BIG;
 	*ret_json = strdup(buf);
 	return *ret_json ? 0 : -ENOMEM;
+}
+
+/* A whole decimal integer (-1 is "unlimited" for some), or a cpu/node list. */
+static bool valid_value(const char *value, bool list)
+{
+	char *end;
+
+	if (list)
+		return *value && strlen(value) < 1024 &&
+		       strspn(value, "0123456789,-") == strlen(value);
+	errno = 0;
+	(void)strtoll(value, &end, 10);
+	return *value && !*end && errno == 0;
 }
 
 static int update_json(int argc, char **argv, char **ret_json, const char **ret_id,
@@ -178,11 +208,9 @@ static int update_json(int argc, char **argv, char **ret_json, const char **ret_
 				break;
 		if (k == ARRAY_SIZE(update_flags))
 			return rt_fail(err, EINVAL, "update: unknown option --%s", name);
-		if (!update_flags[k].quoted && (!*value || strspn(value, "-0123456789") != strlen(value)))
-			return rt_fail(err, EINVAL, "update --%s: \"%s\" is not a number", name,
-				       value);
-		if (update_flags[k].quoted && strspn(value, "0123456789,-") != strlen(value))
-			return rt_fail(err, EINVAL, "update --%s: \"%s\" is not a list", name, value);
+		if (!valid_value(value, update_flags[k].quoted))
+			return rt_fail(err, EINVAL, "update --%s: \"%.64s\" is not a %s", name, value,
+				       update_flags[k].quoted ? "list" : "number");
 		values[k] = value;
 		any = true;
 	}
@@ -193,7 +221,9 @@ static int update_json(int argc, char **argv, char **ret_json, const char **ret_
 		return read_file(strcmp(file, "-") == 0 ? "/dev/stdin" : file, ret_json, NULL, err);
 	if (!any)
 		return rt_fail(err, EINVAL, "update: nothing to update");
-	return flags_to_json(values, ret_json) < 0 ? rt_fail(err, ENOMEM, "out of memory") : 0;
+	if (flags_to_json(values, ret_json) < 0)
+		return rt_fail(err, E2BIG, "update: the values given are too long");
+	return 0;
 }
 
 int cmd_update(int argc, char **argv, const struct global_opts *g, struct rt_error *err)

@@ -33,16 +33,12 @@ int cmd_resume(int argc, char **argv, const struct global_opts *g, struct rt_err
 int cmd_update(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
 int cmd_events(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
 
-/* Shared by create and run: options both accept. */
-struct create_cli {
-	const char *bundle, *pid_file, *console_socket, *id;
-	bool no_pivot, detach;
-	int preserve_fds;
-};
 /* Parses create/run options (`run` also takes `run BUNDLE_DIR`), seals
  * the inherited fds (cli_seal_fds) and fills *ret for container_create. */
 int cli_create_opts(int argc, char **argv, const struct global_opts *g, bool is_run,
-		    struct create_cli *cli, struct create_opts *ret, struct rt_error *err);
+		    struct create_opts *ret, struct rt_error *err);
+/* --preserve-fds N (create, run, exec). */
+int cli_preserve_fds(const char *text, int *ret, struct rt_error *err);
 /* Marks every inherited fd above 2 (+ preserve) close-on-exec, so nothing
  * the caller left open reaches the container. */
 int cli_seal_fds(int preserve_fds, struct rt_error *err);

@@ -1,5 +1,6 @@
 /* create.c - `create` and the option parsing it shares with `run`. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <linux/close_range.h>
 #include <stdio.h>
@@ -26,6 +27,12 @@ int cli_one_id(int argc, char **argv, int first, const char **ret_id, struct rt_
 
 int cli_seal_fds(int preserve_fds, struct rt_error *err)
 {
+	/* a gap would be filled by one of our own fds (the locked state
+	 * directory, say), handed to the container as "preserved" */
+	for (int fd = 3; fd < 3 + preserve_fds; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			return rt_fail(err, EBADF, "--preserve-fds %d: fd %d is not open",
+				       preserve_fds, fd);
 	if (syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return rt_fail_errno(err, errno, "close_range");
 	return 0;
@@ -51,8 +58,19 @@ static const char *bundle_id(char *path)
 	return strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 }
 
-static int cli_parse_create(int argc, char **argv, bool is_run, struct create_cli *c,
-		     struct rt_error *err)
+/* --preserve-fds N, for create, run and exec. */
+int cli_preserve_fds(const char *text, int *ret, struct rt_error *err)
+{
+	unsigned long n;
+
+	if (parse_ulong(text, &n) < 0 || n > 1024)
+		return rt_fail(err, EINVAL, "--preserve-fds: invalid number \"%s\"", text);
+	*ret = (int)n;
+	return 0;
+}
+
+int cli_create_opts(int argc, char **argv, const struct global_opts *g, bool is_run,
+		    struct create_opts *c, struct rt_error *err)
 {
 	static const struct option opts[] = {
 		{"bundle", required_argument, NULL, 'b'},
@@ -66,10 +84,9 @@ static int cli_parse_create(int argc, char **argv, bool is_run, struct create_cl
 		{"no-subreaper", no_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
-	unsigned long n;
 	int o;
 
-	*c = (struct create_cli){0};
+	*c = (struct create_opts){.root = g->root, .for_run = is_run};
 	optind = 1;
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, "b:d", opts, NULL)) != -1) {
@@ -87,10 +104,8 @@ static int cli_parse_create(int argc, char **argv, bool is_run, struct create_cl
 			c->no_pivot = true;
 			break;
 		case 'f':
-			if (parse_ulong(optarg, &n) < 0 || n > 1024)
-				return rt_fail(err, EINVAL, "--preserve-fds: invalid number \"%s\"",
-					       optarg);
-			c->preserve_fds = (int)n;
+			if (cli_preserve_fds(optarg, &c->preserve_fds, err) < 0)
+				return -EINVAL;
 			break;
 		case 'd':
 			if (!is_run)
@@ -109,37 +124,21 @@ static int cli_parse_create(int argc, char **argv, bool is_run, struct create_cl
 	if (is_run && !c->bundle && optind == argc - 1 && is_bundle_dir(argv[optind])) {
 		c->bundle = argv[optind];
 		c->id = bundle_id(argv[optind]);
-		return 0;
+	} else {
+		if (!c->bundle)
+			c->bundle = ".";
+		if (cli_one_id(argc, argv, optind, &c->id, err) < 0)
+			return -EINVAL;
 	}
-	if (!c->bundle)
-		c->bundle = ".";
-	return cli_one_id(argc, argv, optind, &c->id, err);
-}
-
-int cli_create_opts(int argc, char **argv, const struct global_opts *g, bool is_run,
-		    struct create_cli *cli, struct create_opts *ret, struct rt_error *err)
-{
-	if (cli_parse_create(argc, argv, is_run, cli, err) < 0 ||
-	    cli_seal_fds(cli->preserve_fds, err) < 0)
-		return -EINVAL;
-	*ret = (struct create_opts){.root = g->root,
-				    .id = cli->id,
-				    .bundle = cli->bundle,
-				    .pid_file = cli->pid_file,
-				    .console_socket = cli->console_socket,
-				    .no_pivot = cli->no_pivot,
-				    .preserve_fds = cli->preserve_fds,
-				    .for_run = is_run};
-	return 0;
+	return cli_seal_fds(c->preserve_fds, err);
 }
 
 int cmd_create(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
 {
-	struct create_cli cli;
 	struct container c;
 	struct create_opts opts;
 
-	if (cli_create_opts(argc, argv, g, false, &cli, &opts, err) < 0 ||
+	if (cli_create_opts(argc, argv, g, false, &opts, err) < 0 ||
 	    container_create(&opts, &c, err) < 0)
 		return -EINVAL;
 	container_release(&c);

@@ -3,16 +3,15 @@
  * settings (env, user, capabilities ...) are used with the given command. */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "caps.h"
 #include "commands.h"
 #include "exec.h"
+#include "signals.h"
 #include "spec_json.h"
 #include "terminal.h"
 #include "util.h"
@@ -39,7 +38,6 @@ static int parse(int argc, char **argv, struct exec_cli *c, struct rt_error *err
 		{"preserve-fds", required_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
-	unsigned long n;
 	int o;
 
 	optind = 1;
@@ -62,15 +60,16 @@ static int parse(int argc, char **argv, struct exec_cli *c, struct rt_error *err
 			c->env[c->nenv] = NULL;
 			break;
 		case 'f':
-			if (parse_ulong(optarg, &n) < 0 || n > 1024)
-				return rt_fail(err, EINVAL, "--preserve-fds: invalid number \"%s\"", optarg);
-			c->preserve_fds = (int)n;
+			if (cli_preserve_fds(optarg, &c->preserve_fds, err) < 0)
+				return -EINVAL;
 			break;
 		default:
 			return rt_fail(err, EINVAL, "exec: unknown or incomplete option \"%s\"",
 				       argv[optind - 1]);
 		}
 	}
+	if (c->cwd && c->cwd[0] != '/')
+		return rt_fail(err, EINVAL, "exec --cwd: \"%s\" is not an absolute path", c->cwd);
 	if (optind >= argc)
 		return rt_fail(err, EINVAL, "exec: missing container id");
 	if (!c->process_file && optind + 1 >= argc)
@@ -89,6 +88,28 @@ static int strv_replace(char ***v, char **src, size_t n)
 			return -ENOMEM;
 	strv_free(*v);
 	*v = copy;
+	return 0;
+}
+
+/* UID[:GID], decimal, each below (uid_t)-1, which setresuid takes as
+ * "unchanged" (the bound config.json's user has too). */
+static int parse_user(const char *text, uid_t *uid, gid_t *gid)
+{
+	char buf[32], *colon;
+	unsigned long u, g;
+
+	if (strlen(text) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, text);
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	if (parse_ulong(buf, &u) < 0 || u >= UINT32_MAX ||
+	    (colon && (parse_ulong(colon + 1, &g) < 0 || g >= UINT32_MAX)))
+		return -EINVAL;
+	*uid = (uid_t)u;
+	if (colon)
+		*gid = (gid_t)g;
 	return 0;
 }
 
@@ -119,18 +140,12 @@ static int build_process(const struct exec_cli *c, char **cmd, size_t ncmd, stru
 	}
 	if (c->cwd) {
 		free(p->cwd);
-		p->cwd = strdup(c->cwd);
+		if (!(p->cwd = strdup(c->cwd)))
+			goto oom;
 	}
-	if (c->user) {
-		unsigned uid = 0, gid = 0;
-		int k = sscanf(c->user, "%u:%u", &uid, &gid);
-		if (k < 1) {
-			spec_process_free(p);
-			return rt_fail(err, EINVAL, "exec --user: expected UID[:GID], got \"%s\"",
-				       c->user);
-		}
-		p->uid = uid;
-		p->gid = k == 2 ? gid : p->gid;
+	if (c->user && parse_user(c->user, &p->uid, &p->gid) < 0) {
+		spec_process_free(p);
+		return rt_fail(err, EINVAL, "exec --user: expected UID[:GID], got \"%s\"", c->user);
 	}
 	p->terminal = c->tty;
 	*ret = p;
@@ -138,24 +153,6 @@ static int build_process(const struct exec_cli *c, char **cmd, size_t ncmd, stru
 oom:
 	spec_process_free(p);
 	return rt_fail(err, ENOMEM, "out of memory");
-}
-
-static int wait_code(pid_t pid)
-{
-	int status = 0;
-
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 255;
-	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-}
-
-static volatile pid_t forward_to;
-
-static void forward(int sig)
-{
-	if (forward_to > 0)
-		kill(forward_to, sig);
 }
 
 static int run_exec(struct exec_cli *cli, const char *id, char **cmd, size_t ncmd,
@@ -199,16 +196,16 @@ static int run_exec(struct exec_cli *cli, const char *id, char **cmd, size_t ncm
 		return r;
 	if (cli->detach)
 		return 0;
-	forward_to = pid;
-	struct sigaction sa = {.sa_handler = forward, .sa_flags = SA_RESTART};
-	for (int sig = 1; sig < 32; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD)
-			sigaction(sig, &sa, NULL);
-	if (console >= 0) {
-		terminal_relay(console);
-		close(console);
+	if (console < 0) {
+		sigset_t sigs;
+
+		signals_block_forwarded(&sigs);
+		return signals_wait_forwarding(pid, &sigs);
 	}
-	return wait_code(pid);
+	signals_forward_by_handlers(pid);
+	terminal_relay(console);
+	close(console);
+	return signals_wait(pid);
 }
 
 int cmd_exec(int argc, char **argv, const struct global_opts *g, struct rt_error *err)

@@ -10,31 +10,25 @@
 #include "state.h"
 #include "util.h"
 
-static bool has_state_file(int dirfd)
-{
-	return faccessat(dirfd, STATE_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
-}
-
 /* No lock: state.json is replaced atomically, a reader sees a whole file.
  * A directory without one is a create that has not written it yet or a
- * delete that has removed it already: wait for whichever holds the lock. */
+ * delete that has removed it already: wait for whichever holds the lock,
+ * then look again. */
 static int load(int dirfd, const char *id, struct state *st, enum state_status *status,
 		struct rt_error *err)
 {
-	if (!has_state_file(dirfd) && state_wait_unlocked(dirfd, id, err) < 0)
-		return -EINVAL;
-	if (!has_state_file(dirfd)) {
-		/* what a create killed before its first write leaves */
-		*st = (struct state){0};
-		snprintf(st->id, sizeof(st->id), "%s", id);
-		*status = STATUS_CREATING;
-		return 0;
-	}
 	if (state_read(dirfd, id, st, err) < 0) {
-		/* removed between the check and the read: deleted, most likely */
-		if (err->errnum == ENOENT)
-			state_wait_unlocked(dirfd, id, err);
-		return -EINVAL;
+		if (err->errnum != ENOENT || state_wait_unlocked(dirfd, id, err) < 0)
+			return -EINVAL;
+		if (state_read(dirfd, id, st, err) < 0) {
+			if (err->errnum != ENOENT)
+				return -EINVAL;
+			/* what a create killed before its first write leaves */
+			*st = (struct state){0};
+			snprintf(st->id, sizeof(st->id), "%s", id);
+			*status = STATUS_CREATING;
+			return 0;
+		}
 	}
 	*status = state_status(dirfd, st);
 	return 0;
@@ -67,8 +61,6 @@ int cmd_state(int argc, char **argv, const struct global_opts *g, struct rt_erro
 	if (cli_one_id(argc, argv, 1, &id, err) < 0 || open_unlocked(g->root, id, &dirfd, err) < 0 ||
 	    load(dirfd, id, &st, &status, err) < 0)
 		return -EINVAL;
-	if (!st.bundle)
-		st.bundle = strdup("");
 	json = state_to_json(&st, status);
 	state_free(&st);
 	if (!json)
