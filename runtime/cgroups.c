@@ -60,15 +60,10 @@ static const char *field(const char *line, int n, size_t *len)
 	return line;
 }
 
-/* Cgroup mounts under /sys/fs/cgroup: v1 hierarchies and the v2 tree.
- * Parsed by hand: it is on every start, and stdio + sscanf cost more than
- * the kernel's read here. */
-static int find_hierarchies(struct cg_set *set, const char *path, struct rt_error *err)
+/* Parsed by hand: it is on every start, and stdio + sscanf cost more than
+ * the kernel's read of mountinfo here. */
+void cg_parse_mountinfo(const char *text, const char *path, struct cg_set *set)
 {
-	cleanup_free char *text = NULL;
-
-	if (read_file("/proc/self/mountinfo", &text, NULL, err) < 0)
-		return -EIO;
 	set->n = 0;
 	for (const char *line = text; *line && set->n < CG_MAX;) {
 		const char *next = strchr(line, '\n'), *sep = strstr(line, " - "), *mnt, *fs;
@@ -93,9 +88,28 @@ static int find_hierarchies(struct cg_set *set, const char *path, struct rt_erro
 		d->v2 = fs_len == 7;
 		d->top[0] = '\0';
 	}
+}
+
+static int find_hierarchies(struct cg_set *set, const char *path, struct rt_error *err)
+{
+	cleanup_free char *text = NULL;
+
+	if (read_file("/proc/self/mountinfo", &text, NULL, err) < 0)
+		return -EIO;
+	cg_parse_mountinfo(text, path, set);
 	if (set->n == 0)
 		return rt_fail(err, ENOENT, "linux.cgroupsPath: no cgroup hierarchy is mounted");
 	return 0;
+}
+
+bool cg_has(const struct cg_dir *d, const char *controller)
+{
+	size_t n = strlen(controller);
+
+	for (const char *p = d->name; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, controller, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
 }
 
 /* A new v1 cpuset has no cpus or mems: it takes its parent's. */
@@ -163,7 +177,7 @@ static int make_dir(struct cg_dir *d, size_t mount_len, struct rt_error *err)
 	if (!d->v2) {
 		if (mkdir(d->dir, 0755) == 0) {
 			snprintf(d->top, sizeof(d->top), "%s", d->dir);
-			if (strcmp(d->name, "cpuset") == 0)
+			if (cg_has(d, "cpuset"))
 				inherit_cpuset(d->dir);
 			return 0;
 		}
@@ -184,7 +198,7 @@ static int make_dir(struct cg_dir *d, size_t mount_len, struct rt_error *err)
 		if (mkdir(buf, 0755) == 0) {
 			if (!d->top[0])
 				snprintf(d->top, sizeof(d->top), "%s", buf);
-			if (strcmp(d->name, "cpuset") == 0)
+			if (cg_has(d, "cpuset"))
 				inherit_cpuset(buf);
 		} else if (errno != EEXIST) {
 			return rt_fail_errno(err, errno, "linux.cgroupsPath: mkdir %s", buf);
@@ -310,41 +324,55 @@ static const char *cgroup_path(const struct spec *spec, const char *id, char *bu
 	return buf;
 }
 
-/* Whether the container needs hierarchy d: the freezer always (pause,
- * and the list of the container's processes), the others only for a
- * resource the config sets. Every hierarchy joined costs a mkdir, a move
- * and an rmdir on the start path; on a hybrid host the v2 tree also keeps
- * an unreaped zombie, which would block delete. */
-static bool needed(const struct cg_dir *d, const struct resources *r, bool pure_v2)
+/* Whether a v1 controller is needed: the freezer always (pause, and the
+ * list of the container's processes), the others only for a resource the
+ * config sets. Every hierarchy joined costs a mkdir, a move and an rmdir
+ * on the start path. */
+static bool controller_needed(const char *c, const struct resources *r)
 {
-	if (pure_v2)
-		return true;
-	if (strcmp(d->name, "freezer") == 0)
+	if (strcmp(c, "freezer") == 0)
 		return true;
 	if (!r)
 		return false;
-	if (d->v2)
-		return r->nunified || r->nhugepages;
-	if (strcmp(d->name, "memory") == 0)
+	if (strcmp(c, "memory") == 0)
 		return r->mem_limit.set || r->mem_reservation.set || r->mem_swap.set ||
 		       r->mem_swappiness.set || r->mem_disable_oom_killer;
-	if (strcmp(d->name, "cpu") == 0)
+	if (strcmp(c, "cpu") == 0)
 		return r->cpu_shares.set || r->cpu_quota.set || r->cpu_period.set ||
 		       r->cpu_rt_runtime.set || r->cpu_rt_period.set || r->cpu_idle.set;
-	if (strcmp(d->name, "cpuset") == 0)
+	if (strcmp(c, "cpuset") == 0)
 		return (r->cpu_cpus && *r->cpu_cpus) || (r->cpu_mems && *r->cpu_mems);
-	if (strcmp(d->name, "pids") == 0)
+	if (strcmp(c, "pids") == 0)
 		return r->pids_limit.set;
-	if (strcmp(d->name, "blkio") == 0)
+	if (strcmp(c, "blkio") == 0)
 		return r->blkio_weight.set;
-	if (strcmp(d->name, "devices") == 0)
+	if (strcmp(c, "devices") == 0)
 		return r->ndevices > 0;
-	if (strcmp(d->name, "hugetlb") == 0)
+	if (strcmp(c, "hugetlb") == 0)
 		return r->nhugepages > 0;
 	return false;
 }
 
-static void keep_needed(struct cg_set *set, const struct resources *res)
+/* A hierarchy is needed when one of its controllers is (co-mounted ones,
+ * "cpu,cpuacct", count for each). On a hybrid host the v2 tree is joined
+ * only for what v1 lacks: it also keeps an unreaped zombie, which would
+ * block delete. */
+static bool needed(const struct cg_dir *d, const struct resources *r, bool pure_v2)
+{
+	char names[sizeof(d->name)], *save = NULL;
+
+	if (pure_v2)
+		return true;
+	if (d->v2)
+		return r && (r->nunified || r->nhugepages);
+	snprintf(names, sizeof(names), "%s", d->name);
+	for (char *c = strtok_r(names, ",", &save); c; c = strtok_r(NULL, ",", &save))
+		if (controller_needed(c, r))
+			return true;
+	return false;
+}
+
+void cg_keep_needed(struct cg_set *set, const struct resources *res)
 {
 	bool pure_v2 = true;
 
@@ -396,7 +424,7 @@ int cgroups_create(const struct spec *spec, const char *id, const struct resourc
 			       spec->cgroups_path);
 	if (find_hierarchies(&set, path, err) < 0)
 		return -EINVAL;
-	keep_needed(&set, res);
+	cg_keep_needed(&set, res);
 	if (set.n == 0)
 		return rt_fail(err, ENOENT, "linux.cgroupsPath: no freezer cgroup hierarchy here");
 	for (size_t i = 0; i < set.n; i++) {
@@ -603,7 +631,7 @@ int cgroups_extend(const char *record, const struct resources *res, char **ret_r
 	if (record_path(&set, path, sizeof(path), err) < 0 ||
 	    find_hierarchies(&all, path, err) < 0)
 		return -EINVAL;
-	keep_needed(&all, res);
+	cg_keep_needed(&all, res);
 	for (size_t i = 0; i < all.n && r == 0; i++) {
 		if (in_set(&set, all.d[i].name) || set.n == CG_MAX)
 			continue;

@@ -21,6 +21,14 @@ struct cg_set {
 };
 
 int cg_parse_record(const char *record, struct cg_set *set);
+/* The cgroup mounts under /sys/fs/cgroup in mountinfo text, each with
+ * `path` appended as the container's directory; v1 ones are named after
+ * their mount point ("memory", "cpu,cpuacct"), the v2 tree "unified". */
+void cg_parse_mountinfo(const char *text, const char *path, struct cg_set *set);
+/* Whether hierarchy d has the v1 controller (co-mounted ones included). */
+bool cg_has(const struct cg_dir *d, const char *controller);
+/* Drops the hierarchies the container does not need for res. */
+void cg_keep_needed(struct cg_set *set, const struct resources *res);
 /* The directory holding `file` (v1 hierarchy `v1_name`, else the v2 one if
  * it has the file's controller enabled), or NULL. */
 const struct cg_dir *cg_find(const struct cg_set *set, const char *v1_name, const char *file);

@@ -18,7 +18,7 @@ const struct cg_dir *cg_find(const struct cg_set *set, const char *v1_name, cons
 	char path[PATH_MAX];
 
 	for (size_t i = 0; v1_name && i < set->n; i++)
-		if (!set->d[i].v2 && strcmp(set->d[i].name, v1_name) == 0)
+		if (!set->d[i].v2 && cg_has(&set->d[i], v1_name))
 			return &set->d[i];
 	for (size_t i = 0; i < set->n; i++) {
 		if (!set->d[i].v2)

@@ -1,0 +1,127 @@
+/* check_cgroups.c - unit tests of the cgroup hierarchy discovery and
+ * selection (cgroups.c): co-mounted v1 controllers, as systemd mounts
+ * them, cannot be set up on this test host, whose controllers are
+ * mounted one per hierarchy. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroups_internal.h"
+
+/* A systemd host on cgroup v1 (the hybrid layout), one line per mount. */
+static const char systemd_v1[] =
+	"22 27 0:21 / /proc rw,relatime - proc proc rw\n"
+	"25 24 0:22 / /sys/fs/cgroup ro,nosuid,nodev,noexec shared:9 - tmpfs tmpfs ro,mode=755\n"
+	"26 25 0:23 / /sys/fs/cgroup/unified rw,nosuid shared:10 - cgroup2 cgroup2 rw\n"
+	"27 25 0:24 / /sys/fs/cgroup/systemd rw,nosuid shared:11 - cgroup cgroup rw,name=systemd\n"
+	"30 25 0:27 / /sys/fs/cgroup/cpu,cpuacct rw,nosuid shared:14 - cgroup cgroup rw,cpu,cpuacct\n"
+	"31 25 0:28 / /sys/fs/cgroup/freezer rw,nosuid shared:15 - cgroup cgroup rw,freezer\n"
+	"32 25 0:29 / /sys/fs/cgroup/net_cls,net_prio rw shared:16 - cgroup cgroup rw,net_cls,net_prio\n"
+	"33 25 0:30 / /sys/fs/cgroup/memory rw,nosuid shared:17 - cgroup cgroup rw,memory\n";
+
+static const struct cg_dir *named(const struct cg_set *set, const char *name)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->d[i].name, name) == 0)
+			return &set->d[i];
+	return NULL;
+}
+
+START_TEST(mountinfo_lists_the_cgroup_mounts)
+{
+	struct cg_set set;
+
+	cg_parse_mountinfo(systemd_v1, "/x/c1", &set);
+	ck_assert_uint_eq(set.n, 6); /* not /proc, not the tmpfs */
+	ck_assert_ptr_nonnull(named(&set, "unified"));
+	ck_assert(named(&set, "unified")->v2);
+	ck_assert_str_eq(named(&set, "cpu,cpuacct")->dir, "/sys/fs/cgroup/cpu,cpuacct/x/c1");
+	ck_assert(!named(&set, "cpu,cpuacct")->v2);
+	ck_assert_str_eq(named(&set, "cpu,cpuacct")->top, "");
+}
+END_TEST
+
+START_TEST(a_co_mounted_controller_is_found)
+{
+	struct cg_set set;
+	const struct cg_dir *cpu;
+
+	cg_parse_mountinfo(systemd_v1, "/x/c1", &set);
+	cpu = named(&set, "cpu,cpuacct");
+	ck_assert(cg_has(cpu, "cpu"));
+	ck_assert(cg_has(cpu, "cpuacct"));
+	ck_assert(!cg_has(cpu, "cpus"));
+	ck_assert(!cg_has(cpu, "acct"));
+	ck_assert(cg_has(named(&set, "net_cls,net_prio"), "net_prio"));
+	ck_assert_ptr_eq(cg_find(&set, "cpu", "cpu.shares"), cpu);
+	ck_assert_ptr_eq(cg_find(&set, "cpuacct", "cpu.stat"), cpu);
+}
+END_TEST
+
+START_TEST(only_the_needed_hierarchies_are_kept)
+{
+	struct cg_set set;
+	struct resources res = {0};
+
+	cg_parse_mountinfo(systemd_v1, "/x/c1", &set);
+	cg_keep_needed(&set, NULL);
+	ck_assert_uint_eq(set.n, 1);
+	ck_assert_str_eq(set.d[0].name, "freezer");
+
+	cg_parse_mountinfo(systemd_v1, "/x/c1", &set);
+	res.cpu_shares.set = true;
+	cg_keep_needed(&set, &res);
+	ck_assert_uint_eq(set.n, 2);
+	ck_assert_ptr_nonnull(named(&set, "freezer"));
+	ck_assert_ptr_nonnull(named(&set, "cpu,cpuacct"));
+}
+END_TEST
+
+START_TEST(pure_v2_is_one_tree_kept_whole)
+{
+	struct cg_set set;
+
+	cg_parse_mountinfo("29 24 0:25 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n", "/x/c1",
+			   &set);
+	ck_assert_uint_eq(set.n, 1);
+	ck_assert_str_eq(set.d[0].name, "unified");
+	ck_assert_str_eq(set.d[0].dir, "/sys/fs/cgroup/x/c1");
+	cg_keep_needed(&set, NULL);
+	ck_assert_uint_eq(set.n, 1);
+}
+END_TEST
+
+START_TEST(a_record_with_an_empty_top_reads_back)
+{
+	struct cg_set set;
+
+	ck_assert_int_eq(cg_parse_record("freezer\t/a/b\t\t0\nunified\t/u/b\t/u/b\t1\n", &set), 0);
+	ck_assert_uint_eq(set.n, 2);
+	ck_assert_str_eq(set.d[0].dir, "/a/b");
+	ck_assert_str_eq(set.d[0].top, "");
+	ck_assert(!set.d[0].v2);
+	ck_assert_str_eq(set.d[1].top, "/u/b");
+	ck_assert(set.d[1].v2);
+	ck_assert_int_ne(cg_parse_record("freezer\t/a/b\n", &set), 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("cgroups");
+	TCase *tc = tcase_create("hierarchies");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, mountinfo_lists_the_cgroup_mounts);
+	tcase_add_test(tc, a_co_mounted_controller_is_found);
+	tcase_add_test(tc, only_the_needed_hierarchies_are_kept);
+	tcase_add_test(tc, pure_v2_is_one_tree_kept_whole);
+	tcase_add_test(tc, a_record_with_an_empty_top_reads_back);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
