@@ -366,12 +366,12 @@ start_recvtty() {
 	[ "$(cat /proc/sys/kernel/shmmax)" = "$host_shmmax" ]
 }
 
-@test "sysctl: an unknown key fails naming linux.sysctl.KEY, nothing left" {
+@test "sysctl: an unknown key fails naming linux.sysctl[\"KEY\"], nothing left" {
 	make_bundle true
-	cfg '.linux.sysctl = {"kernel.no_such_knob_it4": "1"}'
+	cfg '.linux.sysctl = {"net.ipv4.no_such_knob_it4": "1"}'
 	run rt run --bundle "$BUNDLE" c1
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"linux.sysctl.kernel.no_such_knob_it4"* ]]
+	[[ "$output" == *'linux.sysctl["net.ipv4.no_such_knob_it4"]: open /proc/sys/net/ipv4/no_such_knob_it4'* ]]
 	assert_nothing_left c1
 }
 
@@ -380,7 +380,7 @@ start_recvtty() {
 	cfg '.linux.sysctl = {"../../etc/passwd": "x"}'
 	run rt run --bundle "$BUNDLE" c1
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"linux.sysctl: invalid key"* ]]
+	[[ "$output" == *'linux.sysctl["../../etc/passwd"]: invalid key'* ]]
 	assert_nothing_left c1
 }
 

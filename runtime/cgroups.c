@@ -424,7 +424,14 @@ int cgroups_create(const struct spec *spec, const char *id, const struct resourc
 			       spec->cgroups_path);
 	if (find_hierarchies(&set, path, err) < 0)
 		return -EINVAL;
-	cg_keep_needed(&set, res);
+	/* a cgroupsPath is the kubelet's contract: the pod's limits are set on
+	 * the parents in every hierarchy, so the container joins it in every
+	 * one (as runc), or it escapes the limits it gives no resources for.
+	 * Without one only what the resources use (and the freezer) is joined:
+	 * nobody else's limits apply, and each hierarchy costs a mkdir and a
+	 * join per start */
+	if (!spec->cgroups_path)
+		cg_keep_needed(&set, res);
 	if (set.n == 0)
 		return rt_fail(err, ENOENT, "linux.cgroupsPath: no freezer cgroup hierarchy here");
 	for (size_t i = 0; i < set.n; i++) {

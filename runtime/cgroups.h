@@ -55,6 +55,11 @@ int cgroups_update(const char *record, const struct resources *res, struct rt_er
  * of the container's processes. *ret_record is the new record. */
 int cgroups_extend(const char *record, const struct resources *res, char **ret_record,
 		   struct rt_error *err);
+/* Init, for a "cgroup"/"cgroup2" mount m: shows the container's own
+ * directories of record (NULL: none) on destfd, read-only unless m says
+ * "rw" (cgroups_mount.c). */
+int cgroups_mount(const char *record, const struct spec_mount *m, int destfd,
+		  struct rt_error *err);
 /* One JSON object of usage figures (runc's `events --stats` shape). */
 int cgroups_stats_json(const char *record, const char *id, char **ret_json,
 		       struct rt_error *err);

@@ -20,6 +20,7 @@
 #include "init.h"
 #include "namespaces.h"
 #include "seccomp_profile.h"
+#include "sysctl.h"
 #include "sync.h"
 #include "terminal.h"
 #include "util.h"
@@ -61,6 +62,8 @@ static int validate(struct spec *spec, const struct create_opts *o,
 		if (spec->domainname && *spec->domainname)
 			return rt_fail(err, EINVAL, "domainname: needs a private UTS namespace");
 	}
+	if (sysctl_check(spec, err) < 0)
+		return -EINVAL;
 	if (spec->process && spec->process->has_caps &&
 	    caps_parse(spec->process, "process", err) < 0)
 		return -EINVAL;

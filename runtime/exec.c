@@ -16,6 +16,7 @@
 #include "init.h"
 #include "namespaces.h"
 #include "process.h"
+#include "procfs.h"
 #include "seccomp_profile.h"
 #include "sync.h"
 #include "terminal.h"
@@ -83,7 +84,7 @@ __attribute__((noreturn)) static void child_main(const struct exec_child *c)
 	const struct spec_process *p = c->o->process;
 	struct rt_error err = {0};
 	char program[PATH_MAX];
-	int rootfd;
+	int rootfd, procfd = -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (cgroups_join_self(&c->cgroups, &err) < 0)
@@ -94,13 +95,20 @@ __attribute__((noreturn)) static void child_main(const struct exec_child *c)
 		rt_fail_errno(&err, errno, "close inherited fds");
 		child_fail(c->sync_fd, &err);
 	}
+	/* oom_score_adj before joining: after it, /proc would be the
+	 * container's, which it can have overmounted to redirect the write */
+	if (p->has_oom_score_adj &&
+	    (procfs_open(&procfd, &err) < 0 || process_set_oom_score(procfd, p, &err) < 0))
+		child_fail(c->sync_fd, &err);
+	if (procfd >= 0)
+		close(procfd);
 	if (open_init_root(c->o->state->pid, &rootfd, &err) < 0 ||
 	    ns_join_process(c->o->state->pid, false, &err) < 0 ||
 	    enter_init_root(rootfd, &err) < 0)
 		child_fail(c->sync_fd, &err);
-	if (p->terminal && c->console_fd >= 0 && terminal_setup(c->console_fd, p, &err) < 0)
+	if (p->terminal && c->console_fd >= 0 && terminal_setup(c->console_fd, p, false, &err) < 0)
 		child_fail(c->sync_fd, &err);
-	if (process_set_oom_score(p, &err) < 0 || process_set_limits(c->o->spec, p, &err) < 0)
+	if (process_set_limits(c->o->spec, p, &err) < 0)
 		child_fail(c->sync_fd, &err);
 	if (init_enter_cwd(p->cwd, &err) < 0)
 		child_fail(c->sync_fd, &err);

@@ -18,8 +18,10 @@
 #include "mounts.h"
 #include "namespaces.h"
 #include "process.h"
+#include "procfs.h"
 #include "state.h"
 #include "sync.h"
+#include "sysctl.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -122,26 +124,11 @@ static int setup_rootfs(const struct init_args *a, char **ret_state, struct rt_e
 		return 0;
 	}
 	if (mounts_prepare_root(spec, &rootfd, err) < 0 ||
-	    mounts_apply(spec, rootfd, spec->ns[NS_USER].enabled, err) < 0 ||
+	    mounts_apply(spec, rootfd, spec->ns[NS_USER].enabled, a->cgroups.record, err) < 0 ||
 	    devices_create(spec, rootfd, spec->ns[NS_USER].enabled, err) < 0 ||
 	    mounts_protect_paths(spec, rootfd, err) < 0 || run_create_hooks(a, ret_state, err) < 0 ||
 	    mounts_enter_root(rootfd, a->no_pivot, err) < 0 || mounts_finish(spec, err) < 0)
 		return -EINVAL;
-	return 0;
-}
-
-static int write_sysctls(const struct spec *spec, struct rt_error *err)
-{
-	for (size_t i = 0; i < spec->nsysctl; i++) {
-		char path[PATH_MAX];
-
-		snprintf(path, sizeof(path), "/proc/sys/%s", spec->sysctl[i].key);
-		for (char *p = path + 10; *p; p++)
-			if (*p == '.')
-				*p = '/';
-		if (write_file(path, spec->sysctl[i].value, strlen(spec->sysctl[i].value), err) < 0)
-			return rt_wrap(err, "linux.sysctl.%s", spec->sysctl[i].key);
-	}
 	return 0;
 }
 
@@ -201,6 +188,11 @@ int init_enter_cwd(const char *cwd, struct rt_error *err)
 	return 0;
 }
 
+static bool needs_procfs(const struct spec *spec)
+{
+	return spec->nsysctl || (spec->process && spec->process->has_oom_score_adj);
+}
+
 void init_main(const struct init_args *a)
 {
 	const struct spec *spec = a->spec;
@@ -208,6 +200,7 @@ void init_main(const struct init_args *a)
 	struct sync_msg ready = {.type = SYNC_READY};
 	struct rt_error err = {0};
 	cleanup_free char *state_json = NULL;
+	cleanup_close int procfd = -1;
 	char program[PATH_MAX] = "";
 
 	/* die with the runtime while it sets us up; cleared before READY */
@@ -223,16 +216,21 @@ void init_main(const struct init_args *a)
 		rt_fail_errno(&err, errno, "close inherited fds");
 		fail(a, &err);
 	}
+	/* the procfs handle, while our mount namespace is still a copy of the
+	 * runtime's: nothing the container controls is joined or mounted yet */
+	if (needs_procfs(spec) && procfs_open(&procfd, &err) < 0)
+		fail(a, &err);
 	if (wait_for_id_maps(a, &err) < 0 || enter_namespaces(a, &err) < 0)
 		fail(a, &err);
-	/* the host's /proc is still ours until pivot_root. sysctls go through
-	 * it before the rootfs: a namespaced knob is the opener's namespace's,
-	 * and the container's /proc/sys is read-only (readonlyPaths) by then */
-	if (process_set_oom_score(p, &err) < 0 || ns_join_paths(spec, &err) < 0 ||
-	    set_names(spec, &err) < 0 || write_sysctls(spec, &err) < 0 ||
+	/* sysctls before the rootfs: a namespaced knob is the opener's
+	 * namespace's, so they follow the joins */
+	if (process_set_oom_score(procfd, p, &err) < 0 || ns_join_paths(spec, &err) < 0 ||
+	    set_names(spec, &err) < 0 || sysctl_write_all(procfd, spec, &err) < 0 ||
 	    setup_rootfs(a, &state_json, &err) < 0)
 		fail(a, &err);
-	if (p && p->terminal && a->console_fd >= 0 && terminal_setup(a->console_fd, p, &err) < 0)
+	if (procfd >= 0)
+		close(steal_fd(&procfd));
+	if (p && p->terminal && a->console_fd >= 0 && terminal_setup(a->console_fd, p, spec->ns[NS_MNT].enabled, &err) < 0)
 		fail(a, &err);
 	/* setup_rootfs left us at "/", the usual process.cwd */
 	if (p && (process_set_limits(spec, p, &err) < 0 ||
@@ -249,9 +247,12 @@ void init_main(const struct init_args *a)
 		_exit(1);
 	if (wait_for_start(a, &err) < 0)
 		fail_late(&err);
-	if (state_json && hooks_run(spec, HOOK_START_CONTAINER, state_json, &err) < 0)
-		fail_late(&err);
 	if (!p || process_drop_privileges(p, a->seccomp, &err) < 0)
+		fail_late(&err);
+	/* the hook's binary comes from the image: it runs as the process
+	 * would, after the capability drop, the user switch, no_new_privs and
+	 * seccomp (as runc), never with the runtime's privileges */
+	if (state_json && hooks_run(spec, HOOK_START_CONTAINER, state_json, &err) < 0)
 		fail_late(&err);
 	process_exec(p, program, &err);
 	fail_late(&err);

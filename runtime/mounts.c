@@ -4,10 +4,12 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "cgroups.h"
+#include "mount_fd.h"
 #include "mounts.h"
 #include "path.h"
 #include "util.h"
@@ -37,43 +39,26 @@ int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_erro
 	return 0;
 }
 
-/* In a user namespace the kernel refuses a remount that drops a flag the
- * source mount has locked (nodev, nosuid, noexec, ...): keep them. */
-static unsigned long locked_flags(const char *target)
+/* The flags a bind's options set and clear. A bind inherits its source's
+ * flags and keeps every one the options do not name (a remount would have
+ * to repeat them, and in a user namespace could not drop the locked ones).
+ * "rw" on a bind of a read-only mount in a user namespace keeps it
+ * read-only: that flag is locked there. */
+static struct mount_attr bind_attr(const struct spec_mount *m, bool in_userns)
 {
-	struct statvfs st;
-	unsigned long flags = 0;
+	unsigned long set = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 
-	if (statvfs(target, &st) < 0)
-		return 0;
-	if (st.f_flag & ST_NODEV)
-		flags |= MS_NODEV;
-	if (st.f_flag & ST_NOSUID)
-		flags |= MS_NOSUID;
-	if (st.f_flag & ST_NOEXEC)
-		flags |= MS_NOEXEC;
-	if (st.f_flag & ST_RDONLY)
-		flags |= MS_RDONLY;
-	return flags;
-}
-
-/* After a mount onto an fd's path the fd still names the directory under
- * the new mount: remounts and propagation changes need the top, opened
- * again. */
-static int open_top(int rootfd, const struct spec_mount *m, int *ret_fd, struct rt_error *err)
-{
-	if (path_open_in_root(rootfd, m->destination, PATH_NO_CREATE, ret_fd, err) < 0)
-		return rt_wrap(err, "mount %s", m->destination);
-	return 0;
+	/* options that only clear, as "rw" alone, leave the source's flags */
+	if (!set)
+		return (struct mount_attr){0};
+	return mnt_attr_from_flags(set, in_userns ? m->clear & ~MS_RDONLY : m->clear);
 }
 
 static int mount_bind(const struct spec_mount *m, int rootfd, bool in_userns,
 		      struct rt_error *err)
 {
-	cleanup_close int fd = -1, top = -1;
+	cleanup_close int fd = -1, tree = -1;
 	struct stat st;
-	char target[32];
-	unsigned long extra = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 
 	if (stat(m->source, &st) < 0)
 		return rt_fail_errno(err, errno, "mount %s: source %s", m->destination, m->source);
@@ -81,91 +66,87 @@ static int mount_bind(const struct spec_mount *m, int rootfd, bool in_userns,
 			      S_ISDIR(st.st_mode) ? PATH_CREATE_DIR : PATH_CREATE_FILE, &fd,
 			      err) < 0)
 		return rt_wrap(err, "mount %s", m->destination);
-	if (mount(m->source, fd_path(fd, target, sizeof(target)), NULL,
-		  MS_BIND | (m->flags & MS_REC), NULL) < 0)
-		return rt_fail_errno(err, errno, "mount %s: bind %s", m->destination, m->source);
-	if (!extra && !m->propagation)
-		return 0;
-	if (open_top(rootfd, m, &top, err) < 0)
-		return -EINVAL;
-	fd_path(top, target, sizeof(target));
-	if (extra) {
-		if (in_userns)
-			extra |= locked_flags(target) & ~(m->clear & ~MS_RDONLY);
-		if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | extra, NULL) < 0)
-			return rt_fail_errno(err, errno, "mount %s: remount with its options",
-					     m->destination);
-	}
-	if (m->propagation && mount(NULL, target, NULL, m->propagation, NULL) < 0)
-		return rt_fail_errno(err, errno, "mount %s: set propagation", m->destination);
+	if (mnt_clone(AT_FDCWD, m->source, m->flags & MS_REC, &tree, err) < 0 ||
+	    mnt_set_attr(tree, bind_attr(m, in_userns), false, err) < 0 ||
+	    mnt_move(tree, fd, "", err) < 0 ||
+	    (m->propagation && mnt_set_propagation(tree, m->propagation, err) < 0))
+		return rt_wrap(err, "mount %s: bind %s", m->destination, m->source);
 	return 0;
 }
 
-/* The container sees the host's hierarchies, read-only when the config
- * says "ro" (runc's default), with or without a cgroup namespace of its
- * own: a fresh cgroup mount inside one is not made. */
-static int mount_cgroup(const struct spec_mount *m, int rootfd, const char *target,
-			struct rt_error *err)
+/* procfs and sysfs are where the runtime and the kernel's own checks look
+ * for the container's knobs: a destination that is a symlink in the image
+ * is refused (youki's CVE-2025-62161 class), not followed. */
+static bool needs_real_destination(const struct spec_mount *m)
 {
-	unsigned long flags = MS_BIND | MS_REC;
-	cleanup_close int top = -1;
-	char top_path[32];
+	return strcmp(m->type, "proc") == 0 || strcmp(m->type, "sysfs") == 0;
+}
 
-	if (mount("/sys/fs/cgroup", target, NULL, flags, NULL) < 0)
-		return rt_fail_errno(err, errno, "mount %s: bind the cgroup hierarchy",
-				     m->destination);
-	flags = MS_REMOUNT | MS_BIND | (m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT));
-	if (!(flags & ~(MS_REMOUNT | MS_BIND)))
-		return 0;
-	if (open_top(rootfd, m, &top, err) < 0)
-		return -EINVAL;
-	if (mount(NULL, fd_path(top, top_path, sizeof(top_path)), NULL, flags, NULL) < 0)
-		return rt_fail_errno(err, errno, "mount %s: remount", m->destination);
-	/* the remount reaches the top only: "ro" must hold for the hierarchies
-	 * under it too, or the container's root writes the host's cgroup.procs
-	 * and leaves its limits (every CRI container asks for "ro") */
-	if ((m->flags & MS_RDONLY) &&
-	    mount_setattr(top, "", AT_EMPTY_PATH | AT_RECURSIVE,
-			  &(struct mount_attr){.attr_set = MOUNT_ATTR_RDONLY},
-			  sizeof(struct mount_attr)) < 0)
-		return rt_fail_errno(err, errno, "mount %s: make the hierarchies read-only",
-				     m->destination);
+/* sysfs needs a network namespace of our own; as runc does, bind the
+ * host's instead, recursively and with the options' flags on every mount
+ * of it (a remount of the top alone would leave the rest writable). */
+static int bind_host_sysfs(const struct spec_mount *m, int fd, struct rt_error *err)
+{
+	cleanup_close int tree = -1;
+	unsigned long set = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+
+	if (mnt_clone(AT_FDCWD, "/sys", true, &tree, err) < 0 ||
+	    mnt_set_attr(tree, mnt_attr_from_flags(set, 0), true, err) < 0 ||
+	    mnt_move(tree, fd, "", err) < 0)
+		return rt_wrap(err, "mount %s: bind the host's /sys", m->destination);
 	return 0;
 }
 
-static int mount_fs(const struct spec_mount *m, int rootfd, struct rt_error *err)
+/* With a propagation to set afterwards, the filesystem is made detached and
+ * moved, so that the second step goes through the mount's own fd. */
+static int mount_fs_detached(const struct spec_mount *m, int fd, struct rt_error *err)
+{
+	cleanup_close int mnt = -1;
+	unsigned long set = m->flags & ~MS_REC;
+	struct mount_attr attr = mnt_attr_from_flags(set, 0);
+
+	if (mnt_new_fs(m->type, m->source ? m->source : m->type, m->data, set,
+		       (unsigned int)attr.attr_set, &mnt, err) < 0 ||
+	    mnt_move(mnt, fd, "", err) < 0 || mnt_set_propagation(mnt, m->propagation, err) < 0)
+		return rt_wrap(err, "mount %s (%s)", m->destination, m->type);
+	return 0;
+}
+
+static int mount_fs(const struct spec_mount *m, int rootfd, const char *cgroup_record,
+		    struct rt_error *err)
 {
 	cleanup_close int fd = -1;
 	char target[32];
-	unsigned long flags = m->flags & ~MS_REC;
 
 	if (path_open_in_root(rootfd, m->destination, PATH_CREATE_DIR, &fd, err) < 0)
 		return rt_wrap(err, "mount %s", m->destination);
-	fd_path(fd, target, sizeof(target));
+	if (needs_real_destination(m)) {
+		close(steal_fd(&fd));
+		if (path_open_in_root_nofollow(rootfd, m->destination, &fd, err) < 0)
+			return rt_wrap(err, "mount %s (%s)", m->destination, m->type);
+	}
 	if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0)
-		return mount_cgroup(m, rootfd, target, err);
-	if (mount(m->source ? m->source : m->type, target, m->type, flags, m->data) < 0) {
-		/* sysfs needs a network namespace of our own; runc binds the host's */
-		if (errno == EPERM && strcmp(m->type, "sysfs") == 0 &&
-		    mount("/sys", target, NULL, MS_BIND | MS_REC, NULL) == 0)
-			return 0;
+		return cgroups_mount(cgroup_record, m, fd, err);
+	if (m->propagation)
+		return mount_fs_detached(m, fd, err);
+	/* the usual case, one mount(2) onto the fd resolved once: nothing is
+	 * looked up again after it */
+	if (mount(m->source ? m->source : m->type, fd_path(fd, target, sizeof(target)), m->type,
+		  m->flags & ~MS_REC, m->data) < 0) {
+		if (errno == EPERM && strcmp(m->type, "sysfs") == 0)
+			return bind_host_sysfs(m, fd, err);
 		return rt_fail_errno(err, errno, "mount %s (%s)", m->destination, m->type);
 	}
-	if (!m->propagation)
-		return 0;
-	close(steal_fd(&fd));
-	if (open_top(rootfd, m, &fd, err) < 0)
-		return -EINVAL;
-	if (mount(NULL, fd_path(fd, target, sizeof(target)), NULL, m->propagation, NULL) < 0)
-		return rt_fail_errno(err, errno, "mount %s: set propagation", m->destination);
 	return 0;
 }
 
-int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, struct rt_error *err)
+int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, const char *cgroup_record,
+		 struct rt_error *err)
 {
 	for (size_t i = 0; i < spec->nmounts; i++) {
 		const struct spec_mount *m = &spec->mounts[i];
-		int r = m->bind ? mount_bind(m, rootfd, in_userns, err) : mount_fs(m, rootfd, err);
+		int r = m->bind ? mount_bind(m, rootfd, in_userns, err)
+				: mount_fs(m, rootfd, cgroup_record, err);
 
 		if (r < 0)
 			return rt_wrap(err, "mounts[%zu]", i);
@@ -173,14 +154,6 @@ int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, struct rt_
 	return 0;
 }
 
-/* Read-only, every other flag of the mount kept (a remount would have to
- * repeat them, and in a user namespace could not drop the locked ones). */
-static int set_readonly(int dirfd, const char *path)
-{
-	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
-
-	return mount_setattr(dirfd, path, *path ? 0 : AT_EMPTY_PATH, &ro, sizeof(ro));
-}
 
 /* A masked or read-only path the rootfs does not have is skipped; any
  * other failure to resolve it is an error. */
@@ -189,46 +162,105 @@ static bool absent(const struct rt_error *e)
 	return e->errnum == ENOENT || e->errnum == ENOTDIR;
 }
 
-int mounts_protect_paths(const struct spec *spec, int rootfd, struct rt_error *err)
-{
-	char target[32];
+/* What masks: the host's null device for a file, opened once and checked
+ * to be the char device 1:3 (never the image's /dev/null, which may be a
+ * symlink or a regular file: CVE-2025-31133); for a directory one empty
+ * read-only tmpfs, made once and bound over each (one tmpfs per directory
+ * contends on the kernel's shrinker lock with many CPUs' masks,
+ * kubernetes#138512). */
+struct masker {
+	int null_fd, tmpfs_fd; /* -1 until needed; tmpfs_fd once attached */
+};
 
-	for (char **p = spec->masked_paths; p && *p; p++) {
+static int open_null(int *ret_fd, struct rt_error *err)
+{
+	cleanup_close int fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return rt_fail_errno(err, errno, "open the host's /dev/null");
+	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+		return rt_fail(err, ENODEV, "the host's /dev/null is not the null device");
+	*ret_fd = steal_fd(&fd);
+	return 0;
+}
+
+static int mask_one(struct masker *mk, int fd, struct rt_error *err)
+{
+	cleanup_close int tree = -1;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return rt_fail_errno(err, errno, "stat");
+	if (!S_ISDIR(st.st_mode)) {
+		if (mk->null_fd < 0 && open_null(&mk->null_fd, err) < 0)
+			return -ENODEV;
+		return mnt_clone(mk->null_fd, "", false, &tree, err) < 0 ? -EIO
+									 : mnt_move(tree, fd, "", err);
+	}
+	if (mk->tmpfs_fd >= 0)
+		return mnt_clone(mk->tmpfs_fd, "", false, &tree, err) < 0
+			       ? -EIO
+			       : mnt_move(tree, fd, "", err);
+	/* the first directory gets the tmpfs itself; the rest, clones of it */
+	if (mnt_new_fs("tmpfs", "tmpfs", "size=4k,nr_inodes=2", 0,
+		       MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			       MOUNT_ATTR_NOEXEC,
+		       &tree, err) < 0 ||
+	    mnt_move(tree, fd, "", err) < 0)
+		return -EIO;
+	mk->tmpfs_fd = steal_fd(&tree);
+	return 0;
+}
+
+/* A read-only bind of the path onto itself, made detached from the fd
+ * resolved once (its submounts keep their own flags, as runc's remount). */
+static int make_readonly(int fd, struct rt_error *err)
+{
+	cleanup_close int tree = -1;
+
+	if (mnt_clone(fd, "", true, &tree, err) < 0 ||
+	    mnt_set_attr(tree, (struct mount_attr){.attr_set = MOUNT_ATTR_RDONLY}, false, err) < 0 ||
+	    mnt_move(tree, fd, "", err) < 0)
+		return -EIO;
+	return 0;
+}
+
+/* Opens each path of list in the root, skipping those the rootfs lacks,
+ * and applies fn (a mask or a read-only bind) to it. */
+static int protect_each(char **list, int rootfd, const char *field, struct masker *mk,
+			struct rt_error *err)
+{
+	for (char **p = list; p && *p; p++) {
 		cleanup_close int fd = -1;
 		struct rt_error missing;
+		int r;
 
 		if (path_open_in_root(rootfd, *p, PATH_NO_CREATE, &fd, &missing) < 0) {
 			if (absent(&missing))
-				continue; /* nothing there to mask */
+				continue; /* nothing there */
 			*err = missing;
-			return rt_wrap(err, "linux.maskedPaths");
+			return rt_wrap(err, "%s", field);
 		}
-		fd_path(fd, target, sizeof(target));
-		/* a file, mostly: /dev/null over it; a directory refuses that
-		 * (ENOTDIR) and gets an empty read-only tmpfs */
-		if (mount("/dev/null", target, NULL, MS_BIND, NULL) < 0 &&
-		    (errno != ENOTDIR || mount("tmpfs", target, "tmpfs", MS_RDONLY, "size=0k") < 0))
-			return rt_fail_errno(err, errno, "linux.maskedPaths: mask %s", *p);
-	}
-	for (char **p = spec->readonly_paths; p && *p; p++) {
-		cleanup_close int fd = -1, top = -1;
-		struct rt_error missing;
-
-		if (path_open_in_root(rootfd, *p, PATH_NO_CREATE, &fd, &missing) < 0) {
-			if (absent(&missing))
-				continue;
-			*err = missing;
-			return rt_wrap(err, "linux.readonlyPaths");
-		}
-		if (mount(fd_path(fd, target, sizeof(target)), target, NULL, MS_BIND | MS_REC,
-			  NULL) < 0)
-			return rt_fail_errno(err, errno, "linux.readonlyPaths: bind %s", *p);
-		if (path_open_in_root(rootfd, *p, PATH_NO_CREATE, &top, err) < 0)
-			return rt_wrap(err, "linux.readonlyPaths");
-		if (set_readonly(top, "") < 0)
-			return rt_fail_errno(err, errno, "linux.readonlyPaths: remount %s", *p);
+		r = mk ? mask_one(mk, fd, err) : make_readonly(fd, err);
+		if (r < 0)
+			return rt_wrap(err, "%s: %s %s", field, mk ? "mask" : "make read-only", *p);
 	}
 	return 0;
+}
+
+int mounts_protect_paths(const struct spec *spec, int rootfd, struct rt_error *err)
+{
+	struct masker mk = {.null_fd = -1, .tmpfs_fd = -1};
+	int r = protect_each(spec->masked_paths, rootfd, "linux.maskedPaths", &mk, err);
+
+	if (mk.null_fd >= 0)
+		close(mk.null_fd);
+	if (mk.tmpfs_fd >= 0)
+		close(mk.tmpfs_fd);
+	if (r == 0)
+		r = protect_each(spec->readonly_paths, rootfd, "linux.readonlyPaths", NULL, err);
+	return r;
 }
 
 int mounts_enter_root(int rootfd, bool no_pivot, struct rt_error *err)
@@ -264,7 +296,12 @@ int mounts_enter_root(int rootfd, bool no_pivot, struct rt_error *err)
 
 int mounts_finish(const struct spec *spec, struct rt_error *err)
 {
-	if (spec->root_readonly && set_readonly(AT_FDCWD, "/") < 0)
+	/* read-only, every other flag of the root kept (a remount would have
+	 * to repeat them, and in a user namespace could not drop the locked
+	 * ones); "/" cannot be swapped under us */
+	if (spec->root_readonly &&
+	    mount_setattr(AT_FDCWD, "/", 0, &(struct mount_attr){.attr_set = MOUNT_ATTR_RDONLY},
+			  sizeof(struct mount_attr)) < 0)
 		return rt_fail_errno(err, errno, "root.readonly: remount / read-only");
 	if ((spec->rootfs_propagation & (MS_SHARED | MS_UNBINDABLE)) &&
 	    mount(NULL, "/", NULL, spec->rootfs_propagation, NULL) < 0)

@@ -2,7 +2,8 @@
  * Called by init.c in this order: mounts_prepare_root, mounts_apply,
  * devices_create, mounts_protect_paths, (createContainer hooks),
  * mounts_enter_root, mounts_finish. Every target is resolved inside the
- * rootfs (path.h) and mounted through its fd. */
+ * rootfs (path.h) once and mounted through its fd; every later change to a
+ * mount (flags, propagation) goes through the mount's own fd (mount_fd.h). */
 #ifndef MINI_MOUNTS_H
 #define MINI_MOUNTS_H
 
@@ -14,8 +15,10 @@
 /* Sets the propagation of "/" and bind-mounts the rootfs onto itself (so it
  * is a mount point pivot_root accepts). Returns an O_PATH fd of the root. */
 int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_error *err);
-/* config.json "mounts", in order. */
-int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, struct rt_error *err);
+/* config.json "mounts", in order. A cgroup mount shows the directories of
+ * cgroup_record (the container's own, cgroups.h). */
+int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, const char *cgroup_record,
+		 struct rt_error *err);
 /* The default devices, /dev symlinks and linux.devices. */
 int devices_create(const struct spec *spec, int rootfd, bool in_userns, struct rt_error *err);
 /* linux.maskedPaths and linux.readonlyPaths. */

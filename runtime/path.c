@@ -21,6 +21,23 @@ static int openat2_in_root(int rootfd, const char *path)
 	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 }
 
+int path_open_in_root_nofollow(int rootfd, const char *path, int *ret_fd, struct rt_error *err)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+
+	if (fd < 0 && errno == ELOOP)
+		return rt_fail(err, ELOOP, "%s is a symlink in the rootfs (or passes through one)",
+			       path);
+	if (fd < 0)
+		return rt_fail_errno(err, errno, "open %s in the container root", path);
+	*ret_fd = fd;
+	return 0;
+}
+
 const char *fd_path(int fd, char *buf, size_t len)
 {
 	snprintf(buf, len, "/proc/self/fd/%d", fd);

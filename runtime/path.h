@@ -18,6 +18,9 @@ enum path_create { PATH_NO_CREATE, PATH_CREATE_DIR, PATH_CREATE_FILE };
  * component is made a directory or an empty file. */
 int path_open_in_root(int rootfd, const char *path, enum path_create create, int *ret_fd,
 		      struct rt_error *err);
+/* Opens `path` inside rootfd as O_PATH, refusing (ELOOP, "is a symlink")
+ * a path with a symlink anywhere on it. */
+int path_open_in_root_nofollow(int rootfd, const char *path, int *ret_fd, struct rt_error *err);
 /* "/proc/self/fd/N" for fd, in buf (at least 32 bytes). */
 const char *fd_path(int fd, char *buf, size_t len);
 

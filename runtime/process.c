@@ -11,9 +11,10 @@
 
 #include "caps.h"
 #include "process.h"
+#include "procfs.h"
 #include "util.h"
 
-int process_set_oom_score(const struct spec_process *p, struct rt_error *err)
+int process_set_oom_score(int procfd, const struct spec_process *p, struct rt_error *err)
 {
 	char buf[16];
 	int n;
@@ -21,7 +22,7 @@ int process_set_oom_score(const struct spec_process *p, struct rt_error *err)
 	if (!p || !p->has_oom_score_adj)
 		return 0;
 	n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
-	if (write_file("/proc/self/oom_score_adj", buf, (size_t)n, err) < 0)
+	if (procfs_write(procfd, "self/oom_score_adj", buf, (size_t)n, err) < 0)
 		return rt_wrap(err, "process.oomScoreAdj");
 	return 0;
 }

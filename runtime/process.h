@@ -9,7 +9,9 @@
 #include "spec.h"
 
 /* Needs the host's /proc (before pivot_root). */
-int process_set_oom_score(const struct spec_process *process, struct rt_error *err);
+/* process.oomScoreAdj, written through procfd (procfs.h); before the
+ * process joins anything the container controls. */
+int process_set_oom_score(int procfd, const struct spec_process *process, struct rt_error *err);
 int process_set_limits(const struct spec *spec, const struct spec_process *process,
 		       struct rt_error *err);
 /* Resolves args[0] with the process's PATH inside the current root; the

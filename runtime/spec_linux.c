@@ -116,10 +116,8 @@ static int parse_sysctl(json_t *lx, struct spec *spec, struct rt_error *err)
 		struct spec_sysctl *s = &spec->sysctl[spec->nsysctl];
 
 		if (!json_is_string(v))
-			return rt_fail(err, EINVAL, "linux.sysctl.%s: expected a string", key);
-		/* the key becomes a path under /proc/sys: no way out of it */
-		if (!*key || strstr(key, "..") || key[0] == '/' || key[0] == '.')
-			return rt_fail(err, EINVAL, "linux.sysctl: invalid key \"%s\"", key);
+			return rt_fail(err, EINVAL, "linux.sysctl[\"%s\"]: expected a string", key);
+		/* the key itself is checked with the namespaces (sysctl.c) */
 		s->key = strdup(key);
 		s->value = strdup(json_string_value(v));
 		spec->nsysctl++;

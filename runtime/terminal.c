@@ -4,7 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -48,26 +53,88 @@ static int send_fd(int sock, int fd, const char *name)
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
-int terminal_setup(int console_fd, const struct spec_process *p, struct rt_error *err)
+/* The container's pty multiplexer: /dev/pts/ptmx (or a /dev/ptmx node
+ * when the config mounts no devpts), opened with no symlink on the way and
+ * checked to be the char device 5:2. A symlink the image (or, for `exec
+ * -t`, the container) planted there would have us open and hand out any
+ * file (CVE-2025-52565). */
+static int open_ptmx(int *ret_fd, struct rt_error *err)
 {
-	cleanup_close int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	cleanup_close int slave = -1;
+	static const char *const paths[] = {"/dev/pts/ptmx", "/dev/ptmx"};
+	struct open_how how = {
+		.flags = O_RDWR | O_NOCTTY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	struct stat st;
+	int fd = -1;
+
+	for (size_t i = 0; i < 2 && fd < 0; i++)
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, paths[i], &how, sizeof(how));
+	if (fd < 0)
+		return rt_fail_errno(err, errno, "process.terminal: open /dev/pts/ptmx");
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(5, 2)) {
+		close(fd);
+		return rt_fail(err, ENOTTY, "process.terminal: /dev/pts/ptmx is not the pty "
+					    "multiplexer");
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+/* runtime-spec "default devices": with a terminal, the pty is bind-mounted
+ * on /dev/console. Made with O_EXCL|O_NOFOLLOW in the container's /dev
+ * (opened without symlinks) and mounted by fd: an image's /dev/console
+ * symlink is refused, never followed to a host file. */
+static int bind_console(int slave, struct rt_error *err)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+	cleanup_close int dev = (int)syscall(SYS_openat2, AT_FDCWD, "/dev", &how, sizeof(how));
+	cleanup_close int console = -1, tree = -1;
+	struct stat st;
+
+	if (dev < 0)
+		return rt_fail_errno(err, errno, "process.terminal: open /dev");
+	console = openat(dev, "console", O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0);
+	if (console < 0 && errno == EEXIST)
+		console = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (console < 0 && errno == EROFS)
+		return 0; /* a read-only /dev with no console: nowhere to bind it */
+	if (console < 0)
+		return rt_fail_errno(err, errno, "process.terminal: create /dev/console");
+	if (fstat(console, &st) < 0 || S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
+		return rt_fail(err, ELOOP, "process.terminal: /dev/console in the rootfs is a "
+					   "symlink or a directory");
+	tree = open_tree(slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0 ||
+	    move_mount(tree, "", console, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return rt_fail_errno(err, errno, "process.terminal: bind the pty on /dev/console");
+	return 0;
+}
+
+int terminal_setup(int console_fd, const struct spec_process *p, bool make_console,
+		   struct rt_error *err)
+{
+	cleanup_close int master = -1, slave = -1;
 	char name[64];
 	int unlock = 0, r;
 
-	if (master < 0)
-		return rt_fail_errno(err, errno, "process.terminal: open /dev/ptmx");
+	if (open_ptmx(&master, err) < 0)
+		return -ENOTTY;
 	if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ptsname_r(master, name, sizeof(name)) != 0)
 		return rt_fail_errno(err, errno, "process.terminal: unlock the pty");
-	slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	/* the peer from the master itself, not by its name in /dev/pts */
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
-		return rt_fail_errno(err, errno, "process.terminal: open %s", name);
+		return rt_fail_errno(err, errno, "process.terminal: open the pty's peer");
 	if (p->console_height || p->console_width) {
 		struct winsize ws = {.ws_row = (unsigned short)p->console_height,
 				     .ws_col = (unsigned short)p->console_width};
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
 			return rt_fail_errno(err, errno, "process.consoleSize");
 	}
+	if (make_console && bind_console(slave, err) < 0)
+		return -EIO;
 	r = send_fd(console_fd, master, name);
 	if (r < 0)
 		return rt_fail_errno(err, -r, "process.terminal: send the pty to the console socket");
