@@ -1,3 +1,6 @@
+/* container.c - create: validate, state directory (with the config.json
+ * create parsed), cgroups, clone and serve the init; and loading an
+ * existing container from its state directory (container_load). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
