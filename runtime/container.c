@@ -1,21 +1,21 @@
+/* container.c - create: validate, state directory (with the config.json
+ * create parsed), cgroups, clone and serve the init; and loading an
+ * existing container from its state directory (container_load). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "caps.h"
 #include "cgroups.h"
 #include "container.h"
+#include "exec_fifo.h"
 #include "hooks.h"
 #include "init.h"
 #include "namespaces.h"
@@ -280,32 +280,12 @@ static int open_console(struct container *c, const struct create_opts *o, int *r
 	return 0;
 }
 
-/* The exec fifo, opened read-write here so the init never needs the state
- * directory (nor, in a user namespace, any right to it): it blocks reading
- * one byte, which `start` writes. O_RDWR never blocks on a fifo. The flock
- * on it lasts until the init's copy closes at execve (close-on-exec) or
- * exit: `start` waits for it, so it returns once the program runs. */
-static int open_exec_fifo(int dirfd, int *ret_fd, struct rt_error *err)
-{
-	int fd;
-
-	if (mkfifoat(dirfd, STATE_FIFO, 0600) < 0)
-		return rt_fail_errno(err, errno, "create the exec fifo");
-	fd = openat(dirfd, STATE_FIFO, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return rt_fail_errno(err, errno, "open the exec fifo");
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		close(fd);
-		return rt_fail_errno(err, errno, "lock the exec fifo");
-	}
-	*ret_fd = fd;
-	return 0;
-}
-
 int container_create(const struct create_opts *o, struct container *c, struct rt_error *err)
 {
 	struct seccomp_filter *filter = NULL;
 	struct resources *res = NULL;
+	cleanup_free char *config = NULL;
+	size_t config_len = 0;
 	struct init_args args = {.state = &c->state,
 				 .fifo_fd = -1,
 				 .console_fd = -1,
@@ -315,7 +295,8 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	int r;
 
 	*c = (struct container){.dirfd = -1, .sync_fd = -1, .console_fd = -1};
-	if (state_validate_id(o->id, err) < 0 || spec_load(o->bundle, &c->spec, err) < 0)
+	if (state_validate_id(o->id, err) < 0 ||
+	    spec_load_text(o->bundle, &c->spec, &config, &config_len, err) < 0)
 		return -EINVAL;
 	args.spec = c->spec;
 	args.new_userns = c->spec->ns[NS_USER].enabled && !c->spec->ns[NS_USER].path;
@@ -328,8 +309,12 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	}
 	args.seccomp = filter;
 	r = state_create_dir(o->root, o->id, &c->dirfd, err);
+	/* the bytes validated above, before state.json: whoever finds a
+	 * state.json finds the config too */
+	if (r == 0)
+		r = state_write_config(c->dirfd, config, config_len, err);
 	if (r == 0 && !o->for_run)
-		r = open_exec_fifo(c->dirfd, &args.fifo_fd, err);
+		r = exec_fifo_create(c->dirfd, &args.fifo_fd, err);
 	if (r == 0)
 		r = fill_state(c, o, err);
 	test_pause("dir");
@@ -359,121 +344,39 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 
 		if (c->dirfd >= 0)
 			container_destroy(o->root, o->id, NULL, c->state.pid, c->state.cgroup_json,
-					  &ignored);
+					  NULL, &ignored);
 		container_release(c);
 		return r;
 	}
 	return 0;
 }
 
-int container_start_now(struct container *c, struct rt_error *err)
+int container_load(const char *root, const char *id, unsigned allowed, const char *op,
+		   struct container *ret, struct rt_error *warn, struct rt_error *err)
 {
-	cleanup_free char *json = NULL;
-	struct sync_msg none;
-	struct rt_error hook_err;
+	struct container c = {.dirfd = -1, .sync_fd = -1, .console_fd = -1};
+	cleanup_free char *text = NULL;
+	char name[STATE_ID_MAX + 32];
+	size_t len = 0;
 
-	if (sync_send_type(c->sync_fd, SYNC_START) < 0)
-		return rt_fail(err, EPIPE, "the container's init exited before start");
-	if (state_write(c->dirfd, &c->state, err) < 0)
+	if (state_load(root, id, allowed, op, &c.dirfd, &c.state, &c.status, err) < 0)
 		return -EINVAL;
-	/* the init's end closes at its execve (close-on-exec) or exit: the
-	 * program runs before the poststart hooks, as the spec orders */
-	sync_recv(c->sync_fd, &none);
-	close(c->sync_fd);
-	c->sync_fd = -1;
-	if (!c->spec->hooks[HOOK_POSTSTART].count)
-		return 0;
-	json = state_to_json(&c->state, STATUS_RUNNING);
-	/* a failing poststart hook is logged, the container runs on, as with
-	 * `start` (see hooks.c for the spec's versions) */
-	if (!json)
-		return rt_fail(err, ENOMEM, "out of memory");
-	if (hooks_run(c->spec, HOOK_POSTSTART, json, &hook_err) < 0)
-		fprintf(stderr, "mini-runtime: warning: %s\n", hook_err.msg);
+	/* no bundle: no state.json, a create that died before it wrote one */
+	if (c.state.bundle) {
+		snprintf(name, sizeof(name), "container %s: %s", id, STATE_CONFIG);
+		struct rt_error *e = warn ? warn : err;
+
+		if (state_read_config(c.dirfd, id, &text, &len, e) < 0 ||
+		    spec_parse(text, len, name, c.state.bundle, c.state.rootfs, &c.spec, e) < 0) {
+			if (!warn) {
+				container_release(&c);
+				return -EINVAL;
+			}
+			c.spec = NULL;
+		}
+	}
+	*ret = c;
 	return 0;
-}
-
-/* Kills pid (if it is still the same process) and reaps or waits it out. */
-static void kill_and_wait(pid_t pid)
-{
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-
-	if (pidfd < 0)
-		return;
-	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-	/* our child: reap it; someone else's: wait until it is gone */
-	if (waitpid(pid, NULL, 0) < 0) {
-		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
-		poll(&pfd, 1, 5000);
-	}
-	close(pidfd);
-}
-
-static void kill_cgroup(const char *cgroups)
-{
-	pid_t *pids = NULL;
-	size_t n = 0;
-	struct rt_error ignored;
-
-	if (cgroups_pids(cgroups, &pids, &n, &ignored) == 0)
-		for (size_t i = 0; i < n; i++)
-			kill(pids[i], SIGKILL);
-	free(pids);
-}
-
-/* emptied: the init of a pid namespace of its own was reaped, and the
- * kernel killed everything else in that namespace before; nothing of it
- * is left to kill or can be frozen. */
-static int destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
-		   const char *cgroups, bool emptied, struct rt_error *err)
-{
-	struct rt_error ignored;
-
-	/* a paused container: a frozen task takes SIGKILL only once thawed.
-	 * Killed first, then thawed, so nothing of it runs again */
-	if (cgroups && !emptied && cgroups_frozen(cgroups)) {
-		kill_cgroup(cgroups);
-		cgroups_freeze(cgroups, false, &ignored);
-	}
-	if (pid > 0)
-		kill_and_wait(pid);
-	/* kill what the init left behind in its cgroup (a shared pid namespace) */
-	if (cgroups) {
-		if (!emptied)
-			kill_cgroup(cgroups);
-		if (cgroups_destroy(cgroups, err) < 0)
-			return -EBUSY;
-	}
-	if (spec && spec->hooks[HOOK_POSTSTOP].count) {
-		struct state st = {.pid = pid};
-		cleanup_free char *json = NULL;
-		struct rt_error hook_err;
-
-		snprintf(st.id, sizeof(st.id), "%s", id);
-		st.bundle = spec->bundle;
-		st.rootfs = spec->root_path;
-		st.annotations = spec->annotations;
-		st.nannotations = spec->nannotations;
-		json = state_to_json(&st, STATUS_STOPPED);
-		/* the spec: a failing poststop hook is logged, deletion goes on */
-		if (json && hooks_run(spec, HOOK_POSTSTOP, json, &hook_err) < 0)
-			fprintf(stderr, "mini-runtime: warning: %s\n", hook_err.msg);
-	}
-	return state_remove_dir(root, id, err);
-}
-
-int container_destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
-		      const char *cgroups, struct rt_error *err)
-{
-	return destroy(root, id, spec, pid, cgroups, false, err);
-}
-
-int container_destroy_reaped(const char *root, const char *id, const struct spec *spec,
-			     const char *cgroups, struct rt_error *err)
-{
-	bool emptied = spec->ns[NS_PID].enabled && !spec->ns[NS_PID].path;
-
-	return destroy(root, id, spec, 0, cgroups, emptied, err);
 }
 
 void container_release(struct container *c)

@@ -1,5 +1,14 @@
-/* container.h - the host side of a container's life: create (clone the
- * init, user-ns maps, hooks, state, pid file), and what `run` needs on top. */
+/* container.h - the host side of a container's life, what the commands
+ * call: create (clone the init, user-ns maps, hooks, state, pid file),
+ * start, exec, kill, delete, and what `run` needs on top.
+ *
+ * One source of truth: create keeps the config.json it parsed and
+ * validated in the state directory (state.h); everything after create
+ * reads that one, never the bundle's, which may have moved or changed.
+ *
+ * `warn`: the spec makes a failing poststart or poststop hook a warning,
+ * not a failure; the functions that run them fill warn (message non-empty)
+ * for the caller to log, and leave it alone otherwise. */
 #ifndef MINI_CONTAINER_H
 #define MINI_CONTAINER_H
 
@@ -23,8 +32,9 @@ struct create_opts {
 };
 
 struct container {
-	struct spec *spec;
+	struct spec *spec; /* from create, or the state directory's config.json */
 	struct state state;
+	enum state_status status; /* container_load: the status it was loaded in */
 	int dirfd;	/* locked state directory */
 	int sync_fd;	/* our end of the sync socket, open until started */
 	int console_fd; /* `run` with a terminal and no console socket: receives the pty */
@@ -36,14 +46,59 @@ int container_create(const struct create_opts *opts, struct container *ret,
 		     struct rt_error *err);
 /* `run`: lets the init exec (SYNC_START), writes the state (created) and
  * runs the poststart hooks. */
-int container_start_now(struct container *c, struct rt_error *err);
+int container_start_now(struct container *c, struct rt_error *warn, struct rt_error *err);
+/* `run` once it has reaped the init: locks the state directory again and
+ * destroys the container (poststop hooks and all). */
+int container_end_run(struct container *c, const char *root, struct rt_error *warn,
+		      struct rt_error *err);
+
+/* Locks and loads an existing container whose status is in `allowed`
+ * (state_load; `op` words the refusal), with the config create kept
+ * (ret->spec) unless no config was recorded (a create killed before it
+ * wrote state.json): then ret->spec is NULL. With warn not NULL, a config
+ * that cannot be read is no failure: warn says why, ret->spec is NULL. */
+int container_load(const char *root, const char *id, unsigned allowed, const char *op,
+		   struct container *ret, struct rt_error *warn, struct rt_error *err);
+
+/* `start`: releases the created init, returns once its program runs,
+ * then runs the poststart hooks. */
+int container_start(const char *root, const char *id, struct rt_error *warn,
+		    struct rt_error *err);
+/* `kill`: signals the init (all: every process in its cgroup). ESRCH with
+ * "container not running" (runc's words, which containerd looks for) when
+ * it has stopped. */
+int container_kill(const char *root, const char *id, int sig, bool all, struct rt_error *err);
+/* `delete`: a stopped container, or (force) any, killed first. A missing
+ * container is no error with force. */
+int container_delete(const char *root, const char *id, bool force, struct rt_error *warn,
+		     struct rt_error *err);
+
+/* `exec`: what to run, on top of the container's own process settings. */
+struct exec_request {
+	const char *process_file; /* --process: the whole process object */
+	char **args;		  /* otherwise: the command (nargs of them) */
+	size_t nargs;
+	char **env; /* -e K=V, appended to process.env */
+	size_t nenv;
+	const char *cwd; /* NULL: process.cwd */
+	bool has_uid, has_gid;
+	uid_t uid;
+	gid_t gid;
+	bool tty, detach;
+	const char *pid_file;	    /* NULL for none */
+	const char *console_socket; /* NULL: with a terminal, *ret_console to relay */
+	int preserve_fds;
+};
+/* Starts the process in a created or running container and returns once
+ * it has exec'd; *ret_console is the pty master to relay, or -1. */
+int container_exec(const char *root, const char *id, const struct exec_request *req,
+		   pid_t *ret_pid, int *ret_console, struct rt_error *err);
+
 /* Kills what is left, removes the cgroups (`cgroups` is the state's
- * record, may be NULL), runs poststop hooks, removes the state directory. */
+ * record, may be NULL), runs poststop hooks (spec may be NULL: none),
+ * removes the state directory. warn may be NULL. */
 int container_destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
-		      const char *cgroups, struct rt_error *err);
-/* The same once `run` has reaped the init (spec not NULL). */
-int container_destroy_reaped(const char *root, const char *id, const struct spec *spec,
-			     const char *cgroups, struct rt_error *err);
+		      const char *cgroups, struct rt_error *warn, struct rt_error *err);
 void container_release(struct container *c);
 
 /* Writes the pid file atomically: bare digits, no newline. */

@@ -257,6 +257,8 @@ static int parse_root(json_t *root, struct spec *spec, struct rt_error *err)
 	if (sj_string(obj, "path", "root", true, &path, err) < 0 ||
 	    sj_bool(obj, "readonly", "root", &spec->root_readonly, err) < 0)
 		return -EINVAL;
+	if (spec->root_path) /* given by spec_parse's caller */
+		return 0;
 	if (path[0] == '/')
 		snprintf(buf, sizeof(buf), "%s", path);
 	else
@@ -294,38 +296,28 @@ static int parse_top(json_t *root, struct spec *spec, struct rt_error *err)
 	return 0;
 }
 
-int spec_load(const char *bundle, struct spec **ret_spec, struct rt_error *err)
+int spec_parse(const char *text, size_t len, const char *name, const char *bundle,
+	       const char *rootfs, struct spec **ret_spec, struct rt_error *err)
 {
-	char path[PATH_MAX], *text = NULL;
 	json_error_t jerr;
 	struct spec *spec;
-	size_t len = 0;
 	json_t *root;
 	int r;
 
 	spec = calloc(1, sizeof(*spec));
 	if (!spec)
 		return rt_fail(err, ENOMEM, "out of memory");
-	spec->bundle = realpath(bundle, NULL);
-	if (!spec->bundle) {
-		r = rt_fail_errno(err, errno, "bundle %s", bundle);
-		free(spec);
-		return r;
-	}
-	snprintf(path, sizeof(path), "%s/config.json", spec->bundle);
-	/* one read, then parse from memory: jansson's file reader goes by
-	 * character through stdio */
-	if (read_file(path, &text, &len, err) < 0) {
-		free(spec->bundle);
-		free(spec);
-		return -ENOENT;
+	spec->bundle = strdup(bundle);
+	spec->root_path = rootfs ? strdup(rootfs) : NULL;
+	if (!spec->bundle || (rootfs && !spec->root_path)) {
+		spec_free(spec);
+		return rt_fail(err, ENOMEM, "out of memory");
 	}
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(text);
 	if (!root) {
-		r = rt_fail(err, EINVAL, "%s: line %d: %s", path, jerr.line, jerr.text);
+		r = rt_fail(err, EINVAL, "%s: line %d: %s", name, jerr.line, jerr.text);
 	} else if (!json_is_object(root)) {
-		r = rt_fail(err, EINVAL, "%s: expected an object", path);
+		r = rt_fail(err, EINVAL, "%s: expected an object", name);
 	} else {
 		r = parse_top(root, spec, err);
 	}
@@ -336,6 +328,35 @@ int spec_load(const char *bundle, struct spec **ret_spec, struct rt_error *err)
 	}
 	*ret_spec = spec;
 	return 0;
+}
+
+int spec_load_text(const char *bundle, struct spec **ret_spec, char **ret_text, size_t *ret_len,
+		   struct rt_error *err)
+{
+	char path[PATH_MAX];
+	cleanup_free char *abs = realpath(bundle, NULL);
+	cleanup_free char *text = NULL;
+	size_t len = 0;
+
+	if (!abs)
+		return rt_fail_errno(err, errno, "bundle %s", bundle);
+	snprintf(path, sizeof(path), "%s/config.json", abs);
+	/* one read, then parse from memory: jansson's file reader goes by
+	 * character through stdio */
+	if (read_file(path, &text, &len, err) < 0)
+		return -ENOENT;
+	if (spec_parse(text, len, path, abs, NULL, ret_spec, err) < 0)
+		return -EINVAL;
+	if (ret_text) {
+		*ret_text = steal_ptr(&text);
+		*ret_len = len;
+	}
+	return 0;
+}
+
+int spec_load(const char *bundle, struct spec **ret_spec, struct rt_error *err)
+{
+	return spec_load_text(bundle, ret_spec, NULL, NULL, err);
 }
 
 void spec_free(struct spec *spec)

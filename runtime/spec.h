@@ -183,6 +183,16 @@ struct spec {
 
 /* Reads <bundle>/config.json. `bundle` may be relative. */
 int spec_load(const char *bundle, struct spec **ret_spec, struct rt_error *err);
+/* The same, and hands over the bytes it parsed (malloc'd, you now own
+ * them; ret_text may be NULL): create keeps them in the state directory. */
+int spec_load_text(const char *bundle, struct spec **ret_spec, char **ret_text, size_t *ret_len,
+		   struct rt_error *err);
+/* Parses config.json's bytes; `name` names them in messages. `bundle` is
+ * taken as is (absolute). `rootfs` NULL resolves root.path against the
+ * bundle; otherwise it is the rootfs create resolved, used as is: after
+ * create the bundle may have moved or changed. */
+int spec_parse(const char *text, size_t len, const char *name, const char *bundle,
+	       const char *rootfs, struct spec **ret_spec, struct rt_error *err);
 /* Parses a runtime-spec process object (exec --process). */
 int spec_load_process(const char *path, struct spec_process **ret_process, struct rt_error *err);
 void spec_free(struct spec *spec);

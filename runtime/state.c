@@ -142,9 +142,11 @@ int state_remove_dir(const char *root, const char *id, struct rt_error *err)
 	struct dirent *de;
 
 	snprintf(path, sizeof(path), "%s/%s", root, id);
-	/* usually state.json alone (start removes the fifo); anything else is
-	 * found by reading the directory */
+	/* usually state.json and config.json alone (start removes the fifo);
+	 * anything else is found by reading the directory */
 	snprintf(file, sizeof(file), "%s/%s", path, STATE_FILE);
+	unlink(file);
+	snprintf(file, sizeof(file), "%s/%s", path, STATE_CONFIG);
 	unlink(file);
 	if (rmdir(path) == 0 || errno == ENOENT)
 		return 0;
@@ -383,4 +385,138 @@ enum state_status state_status(int dirfd, const struct state *st)
 	if (st->cgroup_json && cgroups_frozen(st->cgroup_json))
 		return STATUS_PAUSED;
 	return STATUS_RUNNING;
+}
+
+int state_write_config(int dirfd, const char *text, size_t len, struct rt_error *err)
+{
+	return write_file_atomic(dirfd, STATE_CONFIG, text, len, 0600, err);
+}
+
+int state_read_config(int dirfd, const char *id, char **ret_text, size_t *ret_len,
+		      struct rt_error *err)
+{
+	cleanup_close int fd = openat(dirfd, STATE_CONFIG, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	cleanup_free char *text = NULL;
+	size_t len = 0;
+	struct stat sb;
+	ssize_t n = 0;
+
+	if (fd < 0 || fstat(fd, &sb) < 0)
+		return rt_fail_errno(err, errno, "container %s: read %s", id, STATE_CONFIG);
+	/* ours, written whole and atomically: its size is what there is */
+	text = malloc((size_t)sb.st_size + 1);
+	if (!text)
+		return rt_fail(err, ENOMEM, "out of memory");
+	while (len < (size_t)sb.st_size) {
+		n = read(fd, text + len, (size_t)sb.st_size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len < (size_t)sb.st_size)
+		return rt_fail_errno(err, n < 0 ? errno : EIO, "container %s: read %s", id,
+				     STATE_CONFIG);
+	text[len] = '\0';
+	*ret_text = steal_ptr(&text);
+	*ret_len = len;
+	return 0;
+}
+
+/* "created, running or paused" */
+static void format_statuses(unsigned set, char *buf, size_t len)
+{
+	size_t n = 0, off = 0, total = 0;
+
+	for (unsigned s = 0; s < ARRAY_SIZE(status_names); s++)
+		total += (set & STATE_MASK(s)) != 0;
+	buf[0] = '\0';
+	for (unsigned s = 0; s < ARRAY_SIZE(status_names) && off < len; s++) {
+		if (!(set & STATE_MASK(s)))
+			continue;
+		n++;
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					n == 1 ? "" : n == total ? " or " : ", ", status_names[s]);
+	}
+}
+
+int state_load(const char *root, const char *id, unsigned allowed, const char *op,
+	       int *ret_dirfd, struct state *ret_state, enum state_status *ret_status,
+	       struct rt_error *err)
+{
+	cleanup_close int dirfd = -1;
+	struct state st = {0};
+	enum state_status status = STATUS_CREATING;
+	char names[80];
+
+	if (state_open_dir(root, id, &dirfd, err) < 0)
+		return -EINVAL;
+	if (state_read(dirfd, id, &st, err) == 0) {
+		status = state_status(dirfd, &st);
+	} else if (allowed & STATE_MASK(STATUS_CREATING)) {
+		/* we hold the lock: no creator is at work, it died before it
+		 * wrote state.json */
+		snprintf(st.id, sizeof(st.id), "%s", id);
+	} else {
+		return -EINVAL;
+	}
+	if (!(allowed & STATE_MASK(status))) {
+		state_free(&st);
+		format_statuses(allowed, names, sizeof(names));
+		return rt_fail(err, status == STATUS_STOPPED ? ESRCH : EBUSY,
+			       "container %s is %s, not %s: cannot %s", id,
+			       state_status_name(status), names, op);
+	}
+	*ret_dirfd = steal_fd(&dirfd);
+	*ret_state = st;
+	*ret_status = status;
+	return 0;
+}
+
+static int open_unlocked(const char *root, const char *id, int *ret_fd, struct rt_error *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (state_validate_id(id, err) < 0)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%s/%s", root, id);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? rt_fail(err, ENOENT, "container %s does not exist", id)
+				       : rt_fail_errno(err, errno, "open %s", path);
+	*ret_fd = fd;
+	return 0;
+}
+
+/* No lock: state.json is replaced atomically, a reader sees a whole file.
+ * A directory without one is a create that has not written it yet or a
+ * delete that has removed it already: wait for whichever holds the lock,
+ * then look again. */
+int state_peek(const char *root, const char *id, struct state *ret_state,
+	       enum state_status *ret_status, struct rt_error *err)
+{
+	cleanup_close int dirfd = -1;
+	struct state st = {0};
+
+	if (open_unlocked(root, id, &dirfd, err) < 0)
+		return -EINVAL;
+	if (state_read(dirfd, id, &st, err) < 0) {
+		if (err->errnum != ENOENT || state_wait_unlocked(dirfd, id, err) < 0)
+			return -EINVAL;
+		if (state_read(dirfd, id, &st, err) < 0) {
+			if (err->errnum != ENOENT)
+				return -EINVAL;
+			/* what a create killed before its first write leaves */
+			st = (struct state){0};
+			snprintf(st.id, sizeof(st.id), "%s", id);
+			*ret_state = st;
+			*ret_status = STATUS_CREATING;
+			return 0;
+		}
+	}
+	*ret_status = state_status(dirfd, &st);
+	*ret_state = st;
+	return 0;
 }

@@ -1,6 +1,7 @@
 /* state.h - the state directory of one container: <root>/<id>/ holding
- * state.json (written atomically), exec.fifo while it is created but not
- * started, and the lock (flock on the directory itself). */
+ * state.json (written atomically), config.json (the bytes create parsed and
+ * validated: after create, the only config there is), exec.fifo while it is
+ * created but not started, and the lock (flock on the directory itself). */
 #ifndef MINI_STATE_H
 #define MINI_STATE_H
 
@@ -15,6 +16,7 @@
 #define STATE_ID_MAX 250
 #define STATE_FIFO "exec.fifo"
 #define STATE_FILE "state.json"
+#define STATE_CONFIG "config.json"
 
 enum state_status {
 	STATUS_CREATING,
@@ -23,6 +25,9 @@ enum state_status {
 	STATUS_STOPPED,
 	STATUS_PAUSED,
 };
+/* A set of statuses, for state_load. */
+#define STATE_MASK(status) (1u << (status))
+#define STATE_ANY 0x1fu
 
 struct state {
 	char id[STATE_ID_MAX + 1];
@@ -54,7 +59,26 @@ int state_wait_unlocked(int dirfd, const char *id, struct rt_error *err);
 /* Removes <root>/<id> and what is in it. */
 int state_remove_dir(const char *root, const char *id, struct rt_error *err);
 
+/* Opens and locks the container's directory (state_open_dir), reads its
+ * state and fails unless its status now is in `allowed` (STATE_MASK bits):
+ * "container ID is STATUS, not ALLOWED: cannot OP", ESRCH when stopped,
+ * EBUSY otherwise. With STATUS_CREATING allowed, a directory with no
+ * readable state.json (a create killed before its first write) is loaded
+ * as creating with nothing recorded but the id. You own *ret_dirfd (the
+ * lock) and *ret_state. */
+int state_load(const char *root, const char *id, unsigned allowed, const char *op,
+	       int *ret_dirfd, struct state *ret_state, enum state_status *ret_status,
+	       struct rt_error *err);
+/* For readers that take no lock (`state`, `list`): the state and status
+ * of <root>/<id>; see cmd_state. */
+int state_peek(const char *root, const char *id, struct state *ret_state,
+	       enum state_status *ret_status, struct rt_error *err);
+
 int state_write(int dirfd, const struct state *st, struct rt_error *err);
+/* config.json in the state directory, 0600, written atomically. */
+int state_write_config(int dirfd, const char *text, size_t len, struct rt_error *err);
+int state_read_config(int dirfd, const char *id, char **ret_text, size_t *ret_len,
+		      struct rt_error *err);
 int state_read(int dirfd, const char *id, struct state *ret_state, struct rt_error *err);
 void state_free(struct state *st);
 

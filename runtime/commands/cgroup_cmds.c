@@ -14,22 +14,14 @@
 #include "state.h"
 #include "util.h"
 
-/* Locks and reads the container; fails unless its status is in `allowed`
- * (a bit mask of 1 << status). */
-static int load(const struct global_opts *g, const char *id, unsigned allowed, int *ret_dirfd,
-		struct state *st, struct rt_error *err)
+/* Locks and reads the container (state_load), which must have a cgroup. */
+static int load(const struct global_opts *g, const char *id, unsigned allowed, const char *op,
+		int *ret_dirfd, struct state *st, struct rt_error *err)
 {
 	enum state_status s;
 
-	if (state_open_dir(g->root, id, ret_dirfd, err) < 0)
+	if (state_load(g->root, id, allowed, op, ret_dirfd, st, &s, err) < 0)
 		return -EINVAL;
-	if (state_read(*ret_dirfd, id, st, err) < 0)
-		return -EINVAL;
-	s = state_status(*ret_dirfd, st);
-	if (!(allowed & (1u << s))) {
-		state_free(st);
-		return rt_fail(err, EINVAL, "container %s is %s", id, state_status_name(s));
-	}
 	if (!st->cgroup_json) {
 		state_free(st);
 		return rt_fail(err, ENOENT, "container %s has no cgroup", id);
@@ -37,7 +29,7 @@ static int load(const struct global_opts *g, const char *id, unsigned allowed, i
 	return 0;
 }
 
-#define LIVE ((1u << STATUS_CREATED) | (1u << STATUS_RUNNING) | (1u << STATUS_PAUSED))
+#define LIVE (STATE_MASK(STATUS_CREATED) | STATE_MASK(STATUS_RUNNING) | STATE_MASK(STATUS_PAUSED))
 
 int cmd_ps(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
 {
@@ -61,7 +53,8 @@ int cmd_ps(int argc, char **argv, const struct global_opts *g, struct rt_error *
 		return rt_fail(err, EINVAL, "ps --format: \"%s\" is not table or json", format);
 	if (optind >= argc)
 		return rt_fail(err, EINVAL, "ps: missing container id");
-	if (load(g, argv[optind], LIVE | (1u << STATUS_STOPPED), &dirfd, &st, err) < 0 ||
+	if (load(g, argv[optind], LIVE | STATE_MASK(STATUS_STOPPED), "list its processes", &dirfd,
+		 &st, err) < 0 ||
 	    cgroups_pids(st.cgroup_json, &pids, &n, err) < 0) {
 		return -EINVAL;
 	}
@@ -89,8 +82,10 @@ static int freeze(int argc, char **argv, const struct global_opts *g, bool on,
 	int r;
 
 	if (cli_one_id(argc, argv, 1, &id, err) < 0 ||
-	    load(g, id, on ? (1u << STATUS_RUNNING) | (1u << STATUS_CREATED) : 1u << STATUS_PAUSED,
-		 &dirfd, &st, err) < 0)
+	    load(g, id,
+		 on ? STATE_MASK(STATUS_RUNNING) | STATE_MASK(STATUS_CREATED)
+		    : STATE_MASK(STATUS_PAUSED),
+		 on ? "pause it" : "resume it", &dirfd, &st, err) < 0)
 		return -EINVAL;
 	r = cgroups_freeze(st.cgroup_json, on, err);
 	state_free(&st);
@@ -238,7 +233,7 @@ int cmd_update(int argc, char **argv, const struct global_opts *g, struct rt_err
 	if (update_json(argc, argv, &json, &id, err) < 0 ||
 	    resources_parse(json, "linux.resources", &res, err) < 0)
 		return -EINVAL;
-	r = load(g, id, LIVE, &dirfd, &st, err);
+	r = load(g, id, LIVE, "update it", &dirfd, &st, err);
 	if (r == 0) {
 		char *record = NULL;
 
@@ -270,7 +265,8 @@ int cmd_events(int argc, char **argv, const struct global_opts *g, struct rt_err
 		return rt_fail(err, ENOTSUP, "events: only --stats is supported");
 	if (i >= argc)
 		return rt_fail(err, EINVAL, "events: missing container id");
-	if (load(g, argv[i], LIVE | (1u << STATUS_STOPPED), &dirfd, &st, err) < 0)
+	if (load(g, argv[i], LIVE | STATE_MASK(STATUS_STOPPED), "read its stats", &dirfd, &st,
+		 err) < 0)
 		return -EINVAL;
 	i = cgroups_stats_json(st.cgroup_json, st.id, &json, err);
 	state_free(&st);

@@ -1,6 +1,7 @@
 /* exec.c - `exec [--process FILE | CMD ARGS...] ID`: another process in a
- * running container. Without --process the container's own process
- * settings (env, user, capabilities ...) are used with the given command. */
+ * running container (container_exec), waited for unless --detach. Without
+ * --process the container's own process settings (env, user,
+ * capabilities ...) are used with the given command. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -8,11 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "caps.h"
 #include "commands.h"
-#include "exec.h"
+#include "container.h"
 #include "signals.h"
-#include "spec_json.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -77,23 +76,9 @@ static int parse(int argc, char **argv, struct exec_cli *c, struct rt_error *err
 	return optind;
 }
 
-static int strv_replace(char ***v, char **src, size_t n)
-{
-	char **copy = calloc(n + 1, sizeof(char *));
-
-	if (!copy)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		if (!(copy[i] = strdup(src[i])))
-			return -ENOMEM;
-	strv_free(*v);
-	*v = copy;
-	return 0;
-}
-
 /* UID[:GID], decimal, each below (uid_t)-1, which setresuid takes as
  * "unchanged" (the bound config.json's user has too). */
-static int parse_user(const char *text, uid_t *uid, gid_t *gid)
+static int parse_user(const char *text, struct exec_request *q)
 {
 	char buf[32], *colon;
 	unsigned long u, g;
@@ -107,98 +92,22 @@ static int parse_user(const char *text, uid_t *uid, gid_t *gid)
 	if (parse_ulong(buf, &u) < 0 || u >= UINT32_MAX ||
 	    (colon && (parse_ulong(colon + 1, &g) < 0 || g >= UINT32_MAX)))
 		return -EINVAL;
-	*uid = (uid_t)u;
-	if (colon)
-		*gid = (gid_t)g;
+	q->has_uid = true;
+	q->uid = (uid_t)u;
+	if (colon) {
+		q->has_gid = true;
+		q->gid = (gid_t)g;
+	}
 	return 0;
 }
 
-/* The container's process with the command line's overrides. */
-static int build_process(const struct exec_cli *c, char **cmd, size_t ncmd, struct spec *spec,
-			 struct spec_process **ret, struct rt_error *err)
+/* Waits for the process (relaying its terminal, if we hold it) and
+ * returns its exit code, as `run` does. */
+static int wait_for(pid_t pid, int console)
 {
-	struct spec_process *p;
+	sigset_t sigs;
 
-	if (c->process_file)
-		return spec_load_process(c->process_file, ret, err);
-	if (!spec->process)
-		return rt_fail(err, EINVAL, "exec: config.json has no process to start from");
-	p = steal_ptr(&spec->process);
-	if (strv_replace(&p->args, cmd, ncmd) < 0)
-		goto oom;
-	if (c->nenv) {
-		size_t old = 0;
-		while (p->env && p->env[old])
-			old++;
-		char **env = realloc(p->env, (old + c->nenv + 1) * sizeof(char *));
-		if (!env)
-			goto oom;
-		for (size_t i = 0; i < c->nenv; i++)
-			env[old + i] = strdup(c->env[i]);
-		env[old + c->nenv] = NULL;
-		p->env = env;
-	}
-	if (c->cwd) {
-		free(p->cwd);
-		if (!(p->cwd = strdup(c->cwd)))
-			goto oom;
-	}
-	if (c->user && parse_user(c->user, &p->uid, &p->gid) < 0) {
-		spec_process_free(p);
-		return rt_fail(err, EINVAL, "exec --user: expected UID[:GID], got \"%s\"", c->user);
-	}
-	p->terminal = c->tty;
-	*ret = p;
-	return 0;
-oom:
-	spec_process_free(p);
-	return rt_fail(err, ENOMEM, "out of memory");
-}
-
-static int run_exec(struct exec_cli *cli, const char *id, char **cmd, size_t ncmd,
-		    const struct global_opts *g, struct rt_error *err)
-{
-	struct state st = {0};
-	struct spec *spec = NULL;
-	struct spec_process *p = NULL;
-	cleanup_close int dirfd = -1;
-	int console = -1, r;
-	pid_t pid = 0;
-
-	r = state_open_dir(g->root, id, &dirfd, err);
-	if (r == 0)
-		r = state_read(dirfd, id, &st, err);
-	if (r == 0) {
-		enum state_status s = state_status(dirfd, &st);
-		if (s != STATUS_RUNNING && s != STATUS_CREATED)
-			r = rt_fail(err, EINVAL, "container %s is %s: cannot exec in it", id,
-				    state_status_name(s));
-	}
-	if (r == 0)
-		r = spec_load(st.bundle, &spec, err);
-	if (r == 0)
-		r = build_process(cli, cmd, ncmd, spec, &p, err);
-	if (r == 0 && p->has_caps)
-		r = caps_parse(p, "process", err);
-	if (r == 0 && p->terminal && cli->detach && !cli->console_socket)
-		r = rt_fail(err, EINVAL, "exec: --detach with a terminal needs --console-socket");
-	if (r == 0) {
-		struct exec_opts o = {.state = &st, .spec = spec, .process = p,
-				      .pid_file = cli->pid_file, .console_socket = cli->console_socket,
-				      .preserve_fds = cli->preserve_fds};
-		close(steal_fd(&dirfd)); /* unlock: others may act on the container now */
-		r = exec_start(&o, &pid, &console, err);
-	}
-	spec_process_free(p);
-	spec_free(spec);
-	state_free(&st);
-	if (r < 0)
-		return r;
-	if (cli->detach)
-		return 0;
 	if (console < 0) {
-		sigset_t sigs;
-
 		signals_block_forwarded(&sigs);
 		return signals_wait_forwarding(pid, &sigs);
 	}
@@ -208,16 +117,40 @@ static int run_exec(struct exec_cli *cli, const char *id, char **cmd, size_t ncm
 	return signals_wait(pid);
 }
 
+static int to_request(const struct exec_cli *c, char **cmd, size_t ncmd,
+		      struct exec_request *q, struct rt_error *err)
+{
+	*q = (struct exec_request){.process_file = c->process_file,
+				   .args = cmd,
+				   .nargs = ncmd,
+				   .env = c->env,
+				   .nenv = c->nenv,
+				   .cwd = c->cwd,
+				   .tty = c->tty,
+				   .detach = c->detach,
+				   .pid_file = c->pid_file,
+				   .console_socket = c->console_socket,
+				   .preserve_fds = c->preserve_fds};
+	if (c->user && parse_user(c->user, q) < 0)
+		return rt_fail(err, EINVAL, "exec --user: expected UID[:GID], got \"%s\"", c->user);
+	return 0;
+}
+
 int cmd_exec(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
 {
 	struct exec_cli cli = {0};
-	int first = parse(argc, argv, &cli, err), r;
+	struct exec_request req;
+	int first = parse(argc, argv, &cli, err), console = -1, r;
+	pid_t pid = 0;
 
-	if (first < 0 || cli_seal_fds(cli.preserve_fds, err) < 0) {
+	if (first < 0 || cli_seal_fds(cli.preserve_fds, err) < 0 ||
+	    to_request(&cli, argv + first + 1, (size_t)(argc - first - 1), &req, err) < 0) {
 		free(cli.env);
 		return -EINVAL;
 	}
-	r = run_exec(&cli, argv[first], argv + first + 1, (size_t)(argc - first - 1), g, err);
+	r = container_exec(g->root, argv[first], &req, &pid, &console, err);
 	free(cli.env);
-	return r;
+	if (r < 0)
+		return r;
+	return cli.detach ? 0 : wait_for(pid, console);
 }

@@ -5,14 +5,23 @@
 
 #include "commands.h"
 #include "container.h"
+#include "log.h"
 #include "signals.h"
 #include "terminal.h"
 #include "util.h"
+
+static void log_warning(struct rt_error *warn)
+{
+	if (warn->msg[0])
+		log_warn("%s", warn->msg);
+	warn->msg[0] = '\0';
+}
 
 int cmd_run(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
 {
 	struct container c;
 	struct create_opts opts;
+	struct rt_error warn = {0};
 	cleanup_close int master = -1;
 	sigset_t sigs;
 	int code;
@@ -27,8 +36,9 @@ int cmd_run(int argc, char **argv, const struct global_opts *g, struct rt_error 
 		signals_forward_by_handlers(c.state.pid);
 	else if (!opts.detach)
 		signals_block_forwarded(&sigs);
-	if (container_start_now(&c, err) < 0)
+	if (container_start_now(&c, &warn, err) < 0)
 		goto fail;
+	log_warning(&warn);
 	if (opts.detach) {
 		container_release(&c);
 		return 0;
@@ -41,12 +51,12 @@ int cmd_run(int argc, char **argv, const struct global_opts *g, struct rt_error 
 	} else {
 		code = signals_wait_forwarding(c.state.pid, &sigs);
 	}
-	if (state_open_dir(g->root, opts.id, &c.dirfd, err) == 0)
-		container_destroy_reaped(g->root, opts.id, c.spec, c.state.cgroup_json, err);
+	container_end_run(&c, g->root, &warn, err);
+	log_warning(&warn);
 	container_release(&c);
 	return code;
 fail:
-	container_destroy(g->root, opts.id, c.spec, c.state.pid, c.state.cgroup_json,
+	container_destroy(g->root, opts.id, c.spec, c.state.pid, c.state.cgroup_json, NULL,
 			  &(struct rt_error){0});
 	container_release(&c);
 	return -EINVAL;
