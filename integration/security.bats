@@ -794,3 +794,106 @@ EOF
 	[ "$(cat /proc/sys/net/ipv4/ping_group_range)" = "$host_ping" ]
 	assert_nothing_left c1
 }
+
+# --- exec: oomScoreAdj through a procfs the container cannot shape -------
+
+@test "exec: process.oomScoreAdj is not written through the container's /proc (a tmpfs with a symlink)" {
+	# the container's /proc is a tmpfs it fills itself: /proc/self/oom_score_adj
+	# is a symlink to a file of the rootfs (maskedPaths and readonlyPaths
+	# under /proc are then absent, and skipped)
+	sec_bundle sh -c 'mkdir -p /proc/self && ln -s /prize /proc/self/oom_score_adj &&
+		touch /ready; exec sleep 60'
+	echo precious >"$BUNDLE/rootfs/prize"
+	cfg '.root.readonly = false | .mounts |= map(if .destination == "/proc"
+		then {"destination": "/proc", "type": "tmpfs", "source": "fakeproc"} else . end)'
+	rt run -d --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
+	for _ in $(seq 50); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.1; done
+	# the planted link is there
+	[ "$(rt exec c1 readlink /proc/self/oom_score_adj)" = /prize ]
+	jq '.process | .args = ["sleep", "30"] | .oomScoreAdj = 500' "$BUNDLE/config.json" \
+		>"$TEST_TMP/proc.json"
+	run rt exec -d --pid-file "$TEST_TMP/exec.pid" --process "$TEST_TMP/proc.json" c1
+	echo "status $status: $output"
+	echo "prize: $(cat "$BUNDLE/rootfs/prize")"
+	[ "$(cat "$BUNDLE/rootfs/prize")" = precious ]
+	if [ "$status" -eq 0 ]; then
+		# the real knob of the exec'd process, seen from the host
+		[ "$(cat "/proc/$(cat "$TEST_TMP/exec.pid")/oom_score_adj")" = 500 ]
+	else
+		[[ "$output" == *"process.oomScoreAdj"* ]]
+	fi
+	[ "$(status_of c1)" = running ]
+}
+
+# --- cgroup mounts: the container's own cgroup only ------------------------
+
+# cgroup_v1_view: prints what a container sees under a v1 "cgroup" mount:
+# the limits at the top of two hierarchies, whether the host's root (its
+# release_agent), the parent or the sibling $1 (a cgroupsPath) is visible,
+# and whether the mount takes writes.
+cgroup_v1_script() {
+	cat <<SCRIPT
+m=/sys/fs/cgroup/memory
+echo "limit=\$(cat \$m/memory.limit_in_bytes)"
+echo "pids=\$(cat /sys/fs/cgroup/pids/pids.max)"
+[ -e \$m/release_agent ] && echo HOST-ROOT
+[ -e /sys/fs/cgroup/pids/release_agent ] && echo HOST-ROOT
+[ -e \$m/$1 ] && echo SIBLING
+find /sys/fs/cgroup/ -maxdepth 4 -name '${1##*/}' | grep -q . && echo SIBLING-FOUND
+ls \$m | grep -q '^${1%%/*}\$' && echo PARENT
+mkdir \$m/new 2>&1 | grep -q 'Read-only' && echo read-only
+echo end
+SCRIPT
+}
+
+@test "cgroup v1 mount: each hierarchy is the container's own cgroup, with and without a cgroup namespace" {
+	[ -e /sys/fs/cgroup/memory/memory.limit_in_bytes ] && [ -e /sys/fs/cgroup/pids/cgroup.procs ] ||
+		skip "no v1 memory and pids hierarchies"
+	# a sibling under the same parent, with memory and pids cgroups too
+	sec_bundle sleep 60
+	sibling=$CGROUP
+	cfg '.linux.resources.memory = {"limit": 33554432} | .linux.resources.pids = {"limit": 55}'
+	rt run -d --bundle "$BUNDLE" sib </dev/null >/dev/null 2>&1
+	[ -d "/sys/fs/cgroup/memory/$sibling" ]
+	mv "$BUNDLE" "$TEST_TMP/sib-bundle"
+	sec_bundle sh -c "$(cgroup_v1_script "$sibling")"
+	cfg '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 77}
+		| .mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+			"options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}]'
+	for cgns in no yes; do
+		[ "$cgns" = yes ] && cfg '.linux.namespaces += [{"type": "cgroup"}]'
+		run rt run --bundle "$BUNDLE" c1
+		echo "[cgroupns $cgns] $output"
+		[ "$status" -eq 0 ]
+		[ "$output" = $'limit=67108864\npids=77\nread-only\nend' ]
+		assert_nothing_left c1
+	done
+	rt delete --force sib
+}
+
+# --- sysfs in a user namespace without a network namespace ---------------
+
+@test "user namespace without a network namespace: the sysfs fallback keeps ro, nosuid, nodev, noexec all the way down" {
+	chmod 755 "$TEST_TMP" # the rootfs must be reachable by the mapped root
+	sec_bundle sh -c 'awk "\$5 == \"/sys\" || \$5 ~ \"^/sys/\" {print \$5, \$6}" /proc/self/mountinfo
+		# O_TRUNC: the mount is checked before the mode of the file
+		echo x 2>&1 >/sys/kernel/uevent_seqnum | grep -o "Read-only file system"; echo end'
+	cfg '.linux.namespaces |= map(select(.type != "network")) + [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	[ "$(jq -c '.mounts[] | select(.destination == "/sys") | .options' "$BUNDLE/config.json")" = \
+		'["nosuid","noexec","nodev","ro"]' ]
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]%% *}" = /sys ]
+	[ "${lines[-2]}" = "Read-only file system" ]
+	[ "${lines[-1]}" = end ]
+	# /sys and every mount under it (the host's, bound recursively)
+	for l in "${lines[@]:0:${#lines[@]}-2}"; do
+		opts=",${l#* },"
+		[[ "$opts" == *,ro,* && "$opts" == *,nosuid,* && "$opts" == *,nodev,* &&
+			"$opts" == *,noexec,* ]] || { echo "not protected: $l" >&2; false; }
+	done
+	assert_nothing_left c1
+}
