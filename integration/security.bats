@@ -903,3 +903,252 @@ SCRIPT
 	done
 	assert_nothing_left c1
 }
+
+# --- the rootfs's /dev: masks, consoles, stdio (CVE-2025-31133, -52565) ---
+
+# dev_from_rootfs: the config takes /dev from the rootfs (no tmpfs over it),
+# as an image that ships its /dev does; devpts, shm and mqueue stay.
+dev_from_rootfs() {
+	cfg '.mounts |= map(select(.destination != "/dev"))'
+}
+
+# sec_recvtty: a console socket receiver at $TEST_TMP/tty.sock writing the
+# terminal's output to $TEST_TMP/tty.out (see process.bats).
+sec_recvtty() {
+	python3 "$INTEGRATION_DIR/lib/recvtty.py" "$TEST_TMP/tty.sock" "$TEST_TMP/tty.out" &
+	RECV_PID=$!
+	for _ in $(seq 50); do
+		[ -S "$TEST_TMP/tty.sock" ] && return 0
+		sleep 0.05
+	done
+	echo "recvtty did not start" >&2
+	return 1
+}
+
+masked_script='for f in /etc/masked-file /proc/keys; do
+		echo "$f $(stat -c %F:%t:%T "$f") $(wc -c <"$f")"; done
+	echo "null $(stat -c %F:%t:%T /dev/null)"
+	cat /etc/secretfile; grep -c " /etc/secretfile " /proc/self/mountinfo
+	[ -e /absent ] && echo ABSENT-MADE; echo end'
+
+# masked_ok: the output of $masked_script when each mask is a real null
+# device and the prize is neither shown nor covered.
+masked_ok() {
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "/etc/masked-file character special file:1:3 0" ]
+	[ "${lines[1]}" = "/proc/keys character special file:1:3 0" ]
+	[ "${lines[2]}" = "null character special file:1:3" ]
+	[ "${lines[3]}" = secret-data ]
+	[ "${lines[4]}" = 0 ]
+	[ "${lines[5]}" = end ]
+	[ "$(cat "$BUNDLE/rootfs/etc/secretfile")" = secret-data ]
+	[ ! -e "$BUNDLE/rootfs/absent" ]
+	assert_nothing_left c1
+}
+
+@test "CVE-2025-31133: the rootfs's /dev/null a symlink, a file or missing: masks are a real null device" {
+	sec_bundle sh -c "$masked_script"
+	dev_from_rootfs
+	echo secret-data >"$BUNDLE/rootfs/etc/secretfile"
+	echo must-not-show >"$BUNDLE/rootfs/etc/masked-file"
+	cfg '.linux.maskedPaths += ["/etc/masked-file", "/absent/thing", "/absent"]'
+	for kind in symlink file missing; do
+		rm -f "$BUNDLE/rootfs/dev/null"
+		case $kind in
+		symlink) ln -s /etc/secretfile "$BUNDLE/rootfs/dev/null" ;;
+		file) echo not-a-device >"$BUNDLE/rootfs/dev/null" ;;
+		esac
+		run rt run --bundle "$BUNDLE" c1
+		echo "[$kind]"
+		masked_ok
+	done
+}
+
+@test "CVE-2025-31133: in a user namespace, the rootfs's /dev/null symlink is not followed to bind over its target" {
+	chmod 755 "$TEST_TMP"
+	sec_bundle sh -c "$masked_script"
+	dev_from_rootfs
+	echo secret-data >"$BUNDLE/rootfs/etc/secretfile"
+	echo must-not-show >"$BUNDLE/rootfs/etc/masked-file"
+	ln -s /etc/secretfile "$BUNDLE/rootfs/dev/null"
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	cfg '.linux.maskedPaths += ["/etc/masked-file", "/absent"]
+		| .linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	run rt run --bundle "$BUNDLE" c1
+	masked_ok
+}
+
+@test "CVE-2025-52565: /dev/ptmx and /dev/console symlinks to a prize: the prize untouched, the console a real pty" {
+	sec_bundle sh -c 'tty; grep -c " /prize " /proc/self/mountinfo; echo end'
+	dev_from_rootfs
+	cfg '.process.terminal = true | .root.readonly = false'
+	echo precious >"$BUNDLE/rootfs/prize"
+	ln -s /prize "$BUNDLE/rootfs/dev/ptmx"
+	ln -s /prize "$BUNDLE/rootfs/dev/console"
+	sec_recvtty
+	run rt run --bundle "$BUNDLE" --console-socket "$TEST_TMP/tty.sock" c1
+	echo "status $status: $output"
+	wait "$RECV_PID" || true
+	cat "$TEST_TMP/tty.out" || true
+	[ "$(cat "$BUNDLE/rootfs/prize")" = precious ]
+	[ -f "$BUNDLE/rootfs/prize" ]
+	[ "$status" -eq 0 ]
+	[[ "$(tr -d '\r' <"$TEST_TMP/tty.out")" =~ ^/dev/pts/[0-9]+$'\n'0$'\n'end ]]
+	assert_nothing_left c1
+}
+
+@test "CVE-2025-52565: exec -t after the container made /dev/ptmx a symlink to a prize" {
+	sec_bundle sh -c 'rm /dev/ptmx && ln -s /prize /dev/ptmx && touch /ready; exec sleep 60'
+	cfg '.root.readonly = false'
+	echo precious >"$BUNDLE/rootfs/prize"
+	rt run -d --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
+	for _ in $(seq 50); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.1; done
+	[ "$(rt exec c1 readlink /dev/ptmx)" = /prize ]
+	run rt exec -t c1 tty </dev/null
+	echo "status $status: $output"
+	[ "$(cat "$BUNDLE/rootfs/prize")" = precious ]
+	[ "$status" -eq 0 ]
+	[[ "$(echo "$output" | tr -d '\r')" =~ ^/dev/pts/[0-9]+$ ]]
+	[ "$(status_of c1)" = running ]
+}
+
+@test "CVE-2026-88264: the rootfs's /dev/null a symlink to a prize: stdio is not reopened through it, nothing chowned" {
+	sec_bundle sh -c 'for fd in 0 1 2; do readlink /proc/self/fd/$fd; done | grep -c prize; echo end'
+	dev_from_rootfs
+	echo precious >"$BUNDLE/rootfs/etc/prize"
+	chmod 600 "$BUNDLE/rootfs/etc/prize"
+	ln -s /etc/prize "$BUNDLE/rootfs/dev/null"
+	for user in 0 1000; do
+		cfg ".process.user = {\"uid\": $user, \"gid\": $user}"
+		run rt run --bundle "$BUNDLE" c1 </dev/null
+		echo "[uid $user] $output"
+		[ "$status" -eq 0 ]
+		[ "$output" = $'0\nend' ]
+		[ "$(stat -c '%u:%g %a' "$BUNDLE/rootfs/etc/prize")" = "0:0 600" ]
+		[ "$(cat "$BUNDLE/rootfs/etc/prize")" = precious ]
+		assert_nothing_left c1
+	done
+}
+
+@test "CVE-2026-41579: a rootfs whose /dev is a symlink (host path, ../..): nothing lands outside the rootfs" {
+	mkdir -p "$TEST_TMP/hostdev"
+	sec_bundle true
+	base=$(cat "$BUNDLE/config.json")
+	rm -rf "$BUNDLE/rootfs/dev"
+	mkdir -p "$BUNDLE/rootfs$TEST_TMP/hostdev" "$BUNDLE/rootfs/devtarget"
+	for target in "$TEST_TMP/hostdev" ../../../../../../..$TEST_TMP/hostdev; do
+		for filter in . '.mounts |= map(select(.destination != "/dev"))'; do
+			jq "$filter" <<<"$base" >"$BUNDLE/config.json"
+			rm -f "$BUNDLE/rootfs/dev"
+			ln -s "$target" "$BUNDLE/rootfs/dev"
+			run rt run --bundle "$BUNDLE" c1
+			echo "[$target $filter] status $status: $output"
+			if [ "$status" -ne 0 ]; then
+				[ "$status" -eq 1 ]
+				[[ "$output" =~ /dev.*symlink ]]
+				assert_no_cgroup
+			fi
+			[ -z "$(ls -A "$TEST_TMP/hostdev")" ]
+			assert_nothing_left c1
+		done
+	done
+}
+
+# --- mount flags on the mount that was made, not on a path resolved again ---
+
+# race_bundle: a rootfs where /a is swapped, by `attack swap` on the host,
+# with a symlink to /b; /b/dst is a separate writable bind mount (of
+# $TEST_TMP/bsrc), and the config's mount of $TEST_TMP/src goes to /a/dst.
+# The process prints, for each bind of src or bsrc, its source's name and
+# whether it is ro or rw (mountinfo fields 4 and 6), in mount order.
+race_bundle() {
+	mkdir -p "$TEST_TMP/src" "$TEST_TMP/bsrc"
+	sec_bundle awk '$4 ~ /\/b?src$/ { n = split($4, p, "/"); split($6, o, ","); print p[n], o[1] }' \
+		/proc/self/mountinfo
+	cp "$CACHE_DIR/attack" "$TEST_TMP/attack"
+	mkdir -p "$BUNDLE/rootfs/a/dst" "$BUNDLE/rootfs/b/dst"
+	ln -s b "$BUNDLE/rootfs/a.link"
+	cfg ".mounts += [{\"destination\": \"/b/dst\", \"type\": \"bind\", \"source\": \"$TEST_TMP/bsrc\",
+		\"options\": [\"rbind\"]}]"
+}
+
+# race_runs N CHECK: N runs while /a and /a.link are exchanged; CHECK
+# judges each run's output ($output). Stops at the first run CHECK refuses.
+race_runs() {
+	local i
+	rm -f "$TEST_TMP/stop"
+	"$TEST_TMP/attack" swap "$BUNDLE/rootfs/a" "$BUNDLE/rootfs/a.link" "$TEST_TMP/stop" \
+		>"$TEST_TMP/swap.out" &
+	SWAP_PID=$!
+	RUNS=0
+	for i in $(seq "$1"); do
+		run rt run --bundle "$BUNDLE" c1
+		RUNS=$i
+		if [ "$status" -ne 0 ] || ! "$2"; then
+			echo "run $i: status $status: $output" >&2
+			break
+		fi
+	done
+	touch "$TEST_TMP/stop"
+	wait "$SWAP_PID"
+	cat "$TEST_TMP/swap.out"
+	# the race really ran: the swapper exchanged the two throughout
+	[ "$(sed -n 's/^swaps: //p' "$TEST_TMP/swap.out")" -gt 100 ]
+	# put /a back as the directory
+	if [ -L "$BUNDLE/rootfs/a" ]; then
+		mv "$BUNDLE/rootfs/a" "$BUNDLE/rootfs/a.tmp"
+		mv "$BUNDLE/rootfs/a.link" "$BUNDLE/rootfs/a"
+		mv "$BUNDLE/rootfs/a.tmp" "$BUNDLE/rootfs/a.link"
+	fi
+}
+
+# "ro" bind: src is read-only wherever it landed, bsrc stays writable
+ro_went_with_src() {
+	[ "$(echo "$output" | sort | tr '\n' ' ')" = "bsrc rw src ro " ]
+}
+
+@test "mount flags: an \"ro\" bind under a parent swapped for a symlink: only the new mount is read-only" {
+	race_bundle
+	cfg ".mounts += [{\"destination\": \"/a/dst\", \"type\": \"bind\", \"source\": \"$TEST_TMP/src\",
+		\"options\": [\"bind\", \"ro\"]}]"
+	# without the race: src read-only, bsrc writable
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'bsrc rw\nsrc ro' ]
+	race_runs 60 ro_went_with_src
+	echo "$RUNS runs"
+	ro_went_with_src
+	assert_nothing_left c1
+}
+
+# readonlyPaths: the bind the runtime added (the second of a pair of binds
+# of one source) is read-only; a source bound once (the config's writable
+# mount) stays writable
+ro_path_on_its_bind() {
+	local s
+	for s in src bsrc; do
+		case $(echo "$output" | awk -v s="$s" '$1 == s { printf "%s ", $2 }') in
+		"rw " | "rw ro ") ;;
+		*) return 1 ;;
+		esac
+	done
+	[ "$(echo "$output" | grep -c ' ro$')" -eq 1 ]
+}
+
+@test "mount flags: readonlyPaths under a parent swapped for a symlink: only the path's own bind is read-only" {
+	race_bundle
+	cfg ".mounts += [{\"destination\": \"/a/dst\", \"type\": \"bind\", \"source\": \"$TEST_TMP/src\",
+		\"options\": [\"bind\"]}] | .linux.readonlyPaths += [\"/a/dst\"]"
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'bsrc rw\nsrc rw\nsrc ro' ]
+	race_runs 60 ro_path_on_its_bind
+	echo "$RUNS runs"
+	ro_path_on_its_bind
+	assert_nothing_left c1
+}
