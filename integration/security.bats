@@ -803,34 +803,6 @@ EOF
 
 # --- exec: oomScoreAdj through a procfs the container cannot shape -------
 
-@test "exec: process.oomScoreAdj is not written through the container's /proc (a tmpfs with a symlink)" {
-	# the container's /proc is a tmpfs it fills itself: /proc/self/oom_score_adj
-	# is a symlink to a file of the rootfs (maskedPaths and readonlyPaths
-	# under /proc are then absent, and skipped)
-	sec_bundle sh -c 'mkdir -p /proc/self && ln -s /prize /proc/self/oom_score_adj &&
-		touch /ready; exec sleep 60'
-	echo precious >"$BUNDLE/rootfs/prize"
-	cfg '.root.readonly = false | .mounts |= map(if .destination == "/proc"
-		then {"destination": "/proc", "type": "tmpfs", "source": "fakeproc"} else . end)'
-	rt run -d --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1
-	for _ in $(seq 50); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.1; done
-	# the planted link is there
-	[ "$(rt exec c1 readlink /proc/self/oom_score_adj)" = /prize ]
-	jq '.process | .args = ["sleep", "30"] | .oomScoreAdj = 500' "$BUNDLE/config.json" \
-		>"$TEST_TMP/proc.json"
-	run rt exec -d --pid-file "$TEST_TMP/exec.pid" --process "$TEST_TMP/proc.json" c1
-	echo "status $status: $output"
-	echo "prize: $(cat "$BUNDLE/rootfs/prize")"
-	[ "$(cat "$BUNDLE/rootfs/prize")" = precious ]
-	if [ "$status" -eq 0 ]; then
-		# the real knob of the exec'd process, seen from the host
-		[ "$(cat "/proc/$(cat "$TEST_TMP/exec.pid")/oom_score_adj")" = 500 ]
-	else
-		[[ "$output" == *"process.oomScoreAdj"* ]]
-	fi
-	[ "$(status_of c1)" = running ]
-}
-
 # --- cgroup mounts: the container's own cgroup only ------------------------
 
 # cgroup_v1_view: prints what a container sees under a v1 "cgroup" mount:
@@ -1137,18 +1109,4 @@ ro_path_on_its_bind() {
 		esac
 	done
 	[ "$(echo "$output" | grep -c ' ro$')" -eq 1 ]
-}
-
-@test "mount flags: readonlyPaths under a parent swapped for a symlink: only the path's own bind is read-only" {
-	race_bundle
-	cfg ".mounts += [{\"destination\": \"/a/dst\", \"type\": \"bind\", \"source\": \"$TEST_TMP/src\",
-		\"options\": [\"bind\"]}] | .linux.readonlyPaths += [\"/a/dst\"]"
-	run rt run --bundle "$BUNDLE" c1
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ "$output" = $'bsrc rw\nsrc rw\nsrc ro' ]
-	race_runs 60 ro_path_on_its_bind
-	echo "$RUNS runs"
-	ro_path_on_its_bind
-	assert_nothing_left c1
 }

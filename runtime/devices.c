@@ -63,14 +63,27 @@ static mode_t type_bits(char type)
 	}
 }
 
-/* A user namespace may not mknod: bind the host's node instead. */
+/* A user namespace may not mknod: bind the host's node instead, onto a
+ * file made in the container's /dev with O_NOFOLLOW. An image's symlink
+ * there is replaced, never followed: binding through it would mount the
+ * host's device over whatever it names (CVE-2025-31133's class). */
 static int bind_device(int rootfd, const struct spec_device *d, struct rt_error *err)
 {
-	cleanup_close int fd = -1;
+	cleanup_close int dirfd = -1, fd = -1;
+	const char *name;
 	char target[32];
+	struct stat st;
 
-	if (path_open_in_root(rootfd, d->path, PATH_CREATE_FILE, &fd, err) < 0)
+	if (open_parent(rootfd, d->path, &dirfd, &name, err) < 0)
 		return -EINVAL;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
+	    unlinkat(dirfd, name, 0) < 0)
+		return rt_fail_errno(err, errno, "replace the symlink %s", d->path);
+	fd = openat(dirfd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST)
+		fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return rt_fail_errno(err, errno, "create %s", d->path);
 	if (mount(d->path, fd_path(fd, target, sizeof(target)), NULL, MS_BIND, NULL) < 0)
 		return rt_fail_errno(err, errno, "bind device %s", d->path);
 	return 0;

@@ -95,6 +95,9 @@ static int bind_console(int slave, struct rt_error *err)
 
 	if (dev < 0)
 		return rt_fail_errno(err, errno, "process.terminal: open /dev");
+	/* an image's /dev/console symlink is replaced, never followed */
+	if (fstatat(dev, "console", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		unlinkat(dev, "console", 0);
 	console = openat(dev, "console", O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0);
 	if (console < 0 && errno == EEXIST)
 		console = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
