@@ -87,8 +87,13 @@ def main():
     elif method == "CreateContainer":
         print(reply.container_id)
     elif method == "ExecSync":
+        # stdout first, as the tests compare both together: flushed before
+        # stderr is written (the two buffers are flushed at exit in an
+        # order that differs between machines)
         sys.stdout.buffer.write(reply.stdout)
+        sys.stdout.flush()
         sys.stderr.buffer.write(reply.stderr)
+        sys.stderr.flush()
         sys.exit(reply.exit_code)
     else:
         print(json_format.MessageToJson(reply, preserving_proto_field_name=True,
