@@ -220,19 +220,6 @@ five_sets='.process.capabilities = {
 	assert_nothing_left c1
 }
 
-# start_recvtty: a console socket receiver at $TEST_TMP/tty.sock writing
-# the terminal's output to $TEST_TMP/tty.out.
-start_recvtty() {
-	python3 "$INTEGRATION_DIR/lib/recvtty.py" "$TEST_TMP/tty.sock" "$TEST_TMP/tty.out" &
-	RECV_PID=$!
-	for _ in $(seq 50); do
-		[ -S "$TEST_TMP/tty.sock" ] && return 0
-		sleep 0.05
-	done
-	echo "recvtty did not start" >&2
-	return 1
-}
-
 @test "terminal: --console-socket gets the pty; tty and consoleSize inside" {
 	make_bundle sh -c 'tty; stty size; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-ttys'
 	cfg '.process.terminal = true | .process.consoleSize = {"height": 30, "width": 100}'

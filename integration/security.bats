@@ -884,19 +884,6 @@ dev_from_rootfs() {
 	cfg '.mounts |= map(select(.destination != "/dev"))'
 }
 
-# sec_recvtty: a console socket receiver at $TEST_TMP/tty.sock writing the
-# terminal's output to $TEST_TMP/tty.out (see process.bats).
-sec_recvtty() {
-	python3 "$INTEGRATION_DIR/lib/recvtty.py" "$TEST_TMP/tty.sock" "$TEST_TMP/tty.out" &
-	RECV_PID=$!
-	for _ in $(seq 50); do
-		[ -S "$TEST_TMP/tty.sock" ] && return 0
-		sleep 0.05
-	done
-	echo "recvtty did not start" >&2
-	return 1
-}
-
 masked_script='for f in /etc/masked-file /proc/keys; do
 		echo "$f $(stat -c %F:%t:%T "$f") $(wc -c <"$f")"; done
 	echo "null $(stat -c %F:%t:%T /dev/null)"
@@ -960,7 +947,7 @@ masked_ok() {
 	echo precious >"$BUNDLE/rootfs/prize"
 	ln -s /prize "$BUNDLE/rootfs/dev/ptmx"
 	ln -s /prize "$BUNDLE/rootfs/dev/console"
-	sec_recvtty
+	start_recvtty
 	run rt run --bundle "$BUNDLE" --console-socket "$TEST_TMP/tty.sock" c1
 	echo "status $status: $output"
 	wait "$RECV_PID" || true
@@ -1095,18 +1082,4 @@ ro_went_with_src() {
 	echo "$RUNS runs"
 	ro_went_with_src
 	assert_nothing_left c1
-}
-
-# readonlyPaths: the bind the runtime added (the second of a pair of binds
-# of one source) is read-only; a source bound once (the config's writable
-# mount) stays writable
-ro_path_on_its_bind() {
-	local s
-	for s in src bsrc; do
-		case $(echo "$output" | awk -v s="$s" '$1 == s { printf "%s ", $2 }') in
-		"rw " | "rw ro ") ;;
-		*) return 1 ;;
-		esac
-	done
-	[ "$(echo "$output" | grep -c ' ro$')" -eq 1 ]
 }

@@ -14,8 +14,6 @@
 #include "path.h"
 #include "util.h"
 
-#define PROPAGATION (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)
-
 int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_error *err)
 {
 	unsigned long prop = spec->rootfs_propagation ? spec->rootfs_propagation
@@ -82,6 +80,25 @@ static bool needs_real_destination(const struct spec_mount *m)
 	return strcmp(m->type, "proc") == 0 || strcmp(m->type, "sysfs") == 0;
 }
 
+/* The destination opened with no symlink on the way; made first when
+ * missing (one lookup in the usual case, where it exists). */
+static int open_real_destination(int rootfd, const char *dest, int *ret_fd,
+				 struct rt_error *err)
+{
+	cleanup_close int made = -1;
+	struct rt_error missing;
+
+	if (path_open_in_root_nofollow(rootfd, dest, ret_fd, &missing) == 0)
+		return 0;
+	if (missing.errnum != ENOENT) {
+		*err = missing;
+		return -ELOOP;
+	}
+	if (path_open_in_root(rootfd, dest, PATH_CREATE_DIR, &made, err) < 0)
+		return -EIO;
+	return path_open_in_root_nofollow(rootfd, dest, ret_fd, err);
+}
+
 /* sysfs needs a network namespace of our own; as runc does, bind the
  * host's instead, recursively and with the options' flags on every mount
  * of it (a remount of the top alone would leave the rest writable). */
@@ -118,12 +135,11 @@ static int mount_fs(const struct spec_mount *m, int rootfd, const char *cgroup_r
 	cleanup_close int fd = -1;
 	char target[32];
 
-	if (path_open_in_root(rootfd, m->destination, PATH_CREATE_DIR, &fd, err) < 0)
-		return rt_wrap(err, "mount %s", m->destination);
 	if (needs_real_destination(m)) {
-		close(steal_fd(&fd));
-		if (path_open_in_root_nofollow(rootfd, m->destination, &fd, err) < 0)
+		if (open_real_destination(rootfd, m->destination, &fd, err) < 0)
 			return rt_wrap(err, "mount %s (%s)", m->destination, m->type);
+	} else if (path_open_in_root(rootfd, m->destination, PATH_CREATE_DIR, &fd, err) < 0) {
+		return rt_wrap(err, "mount %s", m->destination);
 	}
 	if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0)
 		return cgroups_mount(cgroup_record, m, fd, err);

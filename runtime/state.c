@@ -112,7 +112,7 @@ fail:
 	return r;
 }
 
-int state_open_dir(const char *root, const char *id, int *ret_dirfd, struct rt_error *err)
+static int open_unlocked(const char *root, const char *id, int *ret_fd, struct rt_error *err)
 {
 	char path[PATH_MAX];
 	int fd;
@@ -121,11 +121,19 @@ int state_open_dir(const char *root, const char *id, int *ret_dirfd, struct rt_e
 		return -EINVAL;
 	snprintf(path, sizeof(path), "%s/%s", root, id);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return rt_fail(err, ENOENT, "container %s does not exist", id);
-		return rt_fail_errno(err, errno, "open %s", path);
-	}
+	if (fd < 0)
+		return errno == ENOENT ? rt_fail(err, ENOENT, "container %s does not exist", id)
+				       : rt_fail_errno(err, errno, "open %s", path);
+	*ret_fd = fd;
+	return 0;
+}
+
+int state_open_dir(const char *root, const char *id, int *ret_dirfd, struct rt_error *err)
+{
+	int fd;
+
+	if (open_unlocked(root, id, &fd, err) < 0)
+		return -EINVAL;
 	if (lock_dir(fd, id, err) < 0 || check_not_deleted(fd, id, err) < 0) {
 		close(fd);
 		return -EIO;
@@ -474,21 +482,6 @@ int state_load(const char *root, const char *id, unsigned allowed, const char *o
 	return 0;
 }
 
-static int open_unlocked(const char *root, const char *id, int *ret_fd, struct rt_error *err)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	if (state_validate_id(id, err) < 0)
-		return -EINVAL;
-	snprintf(path, sizeof(path), "%s/%s", root, id);
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return errno == ENOENT ? rt_fail(err, ENOENT, "container %s does not exist", id)
-				       : rt_fail_errno(err, errno, "open %s", path);
-	*ret_fd = fd;
-	return 0;
-}
 
 /* No lock: state.json is replaced atomically, a reader sees a whole file.
  * A directory without one is a create that has not written it yet or a

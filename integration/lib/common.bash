@@ -120,3 +120,16 @@ wait_for_status() {
 	echo "container $1 did not reach $2 (now: $(status_of "$1"))" >&2
 	return 1
 }
+
+# start_recvtty: a console socket receiver at $TEST_TMP/tty.sock writing
+# the terminal's output to $TEST_TMP/tty.out.
+start_recvtty() {
+	python3 "$INTEGRATION_DIR/lib/recvtty.py" "$TEST_TMP/tty.sock" "$TEST_TMP/tty.out" &
+	RECV_PID=$!
+	for _ in $(seq 50); do
+		[ -S "$TEST_TMP/tty.sock" ] && return 0
+		sleep 0.05
+	done
+	echo "recvtty did not start" >&2
+	return 1
+}
