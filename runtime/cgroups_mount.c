@@ -71,7 +71,6 @@ static int mount_hierarchies(const struct cg_set *set, int destfd, struct mount_
 			return -EIO;
 	}
 	/* the tmpfs itself: made read-only (and nosuid ...) once filled */
-	attr.attr_clr = 0;
 	return mnt_set_attr(tmpfs, attr, false, err);
 }
 

@@ -230,7 +230,8 @@ void init_main(const struct init_args *a)
 		fail(a, &err);
 	if (procfd >= 0)
 		close(steal_fd(&procfd));
-	if (p && p->terminal && a->console_fd >= 0 && terminal_setup(a->console_fd, p, spec->ns[NS_MNT].enabled, &err) < 0)
+	if (p && p->terminal && a->console_fd >= 0 &&
+	    terminal_setup(a->console_fd, p, spec->ns[NS_MNT].enabled, &err) < 0)
 		fail(a, &err);
 	/* setup_rootfs left us at "/", the usual process.cwd */
 	if (p && (process_set_limits(spec, p, &err) < 0 ||
