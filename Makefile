@@ -25,6 +25,7 @@ CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing
 # to put in a guest's initramfs. `make asan` builds dynamically.
 LDSTATIC ?= -static
 LDLIBS += $(shell pkg-config --libs --static $(PKGS) 2>/dev/null || echo -ljansson -lcap -lseccomp)
+LDLIBS += -lm
 
 POLICY_SRC := $(wildcard policy/*.c)
 RUNTIME_SRC := $(wildcard runtime/*.c runtime/commands/*.c)

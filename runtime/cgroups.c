@@ -132,24 +132,46 @@ static void inherit_cpuset(const char *dir)
 	}
 }
 
-/* v2: a child sees a controller's files only when every ancestor enables it. */
+static bool listed(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = strstr(list, word); p; p = strstr(p + 1, word))
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* v2: a child sees a controller's files only when every ancestor enables
+ * it in cgroup.subtree_control. What the parent has but does not yet
+ * enable is enabled in one write (a manager such as the kubelet or
+ * systemd has usually done it: then nothing is written); one at a time if
+ * that is refused, so one controller the parent cannot give (a threaded
+ * subtree, say) does not cost the others. */
 static void enable_controllers(const char *dir)
 {
-	char parent[PATH_MAX], buf[1024], *tok, *save = NULL;
+	char parent[PATH_MAX], have[1024], on[1024], plus[1024] = "", *tok, *save = NULL;
+	struct cg_dir d;
+	struct rt_error ignored;
+	size_t off = 0;
 
 	snprintf(parent, sizeof(parent), "%s", dir);
 	*strrchr(parent, '/') = '\0';
-	if (cg_read(parent, "cgroup.controllers", buf, sizeof(buf)) <= 0)
+	if (cg_read(parent, "cgroup.controllers", have, sizeof(have)) <= 0 ||
+	    cg_read(parent, "cgroup.subtree_control", on, sizeof(on)) < 0)
 		return;
-	for (tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
-		struct cg_dir d;
-		struct rt_error ignored;
-		char plus[80];
-
-		snprintf(d.dir, sizeof(d.dir), "%s", parent);
-		snprintf(plus, sizeof(plus), "+%s", tok);
-		cg_write(&d, "cgroup.subtree_control", plus, "cgroup", &ignored);
-	}
+	for (tok = strtok_r(have, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+		if (!listed(on, tok) && off + strlen(tok) + 3 < sizeof(plus))
+			off += (size_t)snprintf(plus + off, sizeof(plus) - off, "%s+%s",
+						off ? " " : "", tok);
+	if (!off)
+		return;
+	snprintf(d.dir, sizeof(d.dir), "%s", parent);
+	if (cg_write(&d, "cgroup.subtree_control", plus, "cgroup", &ignored) == 0)
+		return;
+	save = NULL;
+	for (tok = strtok_r(plus, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		cg_write(&d, "cgroup.subtree_control", tok, "cgroup", &ignored);
 }
 
 /* An existing cgroup with processes in it belongs to someone else (another
@@ -345,7 +367,9 @@ static bool controller_needed(const char *c, const struct resources *r)
 	if (strcmp(c, "pids") == 0)
 		return r->pids_limit.set;
 	if (strcmp(c, "blkio") == 0)
-		return r->blkio_weight.set;
+		return cg_blkio_needed(r);
+	if (strcmp(c, "rdma") == 0)
+		return r->nrdma > 0;
 	if (strcmp(c, "devices") == 0)
 		return r->ndevices > 0;
 	if (strcmp(c, "hugetlb") == 0)
@@ -526,75 +550,6 @@ int cgroups_destroy(const char *record, struct rt_error *err)
 	if (!record || cg_parse_record(record, &set) < 0)
 		return 0;
 	return remove_set(&set, err);
-}
-
-int cgroups_pids(const char *record, pid_t **ret_pids, size_t *ret_n, struct rt_error *err)
-{
-	struct cg_set set;
-	cleanup_free char *text = NULL;
-	char path[PATH_MAX];
-	size_t n = 0;
-	pid_t *pids;
-
-	if (!record || cg_parse_record(record, &set) < 0 || set.n == 0)
-		return rt_fail(err, ENOENT, "the container has no cgroup");
-	snprintf(path, sizeof(path), "%s/cgroup.procs", set.d[0].dir);
-	if (read_file(path, &text, NULL, err) < 0)
-		return -EINVAL;
-	pids = calloc(strlen(text) / 2 + 1, sizeof(*pids));
-	if (!pids)
-		return rt_fail(err, ENOMEM, "out of memory");
-	for (char *p = text, *end; *p; p = end) {
-		long v = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		pids[n++] = (pid_t)v;
-	}
-	*ret_pids = pids;
-	*ret_n = n;
-	return 0;
-}
-
-int cgroups_freeze(const char *record, bool freeze, struct rt_error *err)
-{
-	struct cg_set set;
-	const struct cg_dir *d;
-	char buf[64];
-
-	if (!record || cg_parse_record(record, &set) < 0)
-		return rt_fail(err, ENOENT, "the container has no cgroup");
-	d = cg_find(&set, "freezer", "cgroup.freeze");
-	if (!d)
-		return rt_fail(err, ENOTSUP, "no freezer cgroup for this container");
-	if (d->v2)
-		return cg_write(d, "cgroup.freeze", freeze ? "1" : "0", "freeze", err);
-	if (cg_write(d, "freezer.state", freeze ? "FROZEN" : "THAWED", "freeze", err) < 0)
-		return -EINVAL;
-	/* v1 freezing is asynchronous: wait until the state settles */
-	for (int i = 0; freeze && i < 500; i++) {
-		if (cg_read(d->dir, "freezer.state", buf, sizeof(buf)) > 0 &&
-		    strncmp(buf, "FROZEN", 6) == 0)
-			return 0;
-		nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
-	}
-	return freeze ? rt_fail(err, ETIMEDOUT, "the container did not freeze") : 0;
-}
-
-bool cgroups_frozen(const char *record)
-{
-	struct cg_set set;
-	const struct cg_dir *d;
-	char buf[64];
-
-	if (!record || cg_parse_record(record, &set) < 0)
-		return false;
-	d = cg_find(&set, "freezer", "cgroup.freeze");
-	if (!d)
-		return false;
-	if (d->v2)
-		return cg_read(d->dir, "cgroup.freeze", buf, sizeof(buf)) > 0 && buf[0] == '1';
-	return cg_read(d->dir, "freezer.state", buf, sizeof(buf)) > 0 &&
-	       strncmp(buf, "FROZEN", 6) == 0;
 }
 
 static bool in_set(const struct cg_set *set, const char *name)

@@ -47,8 +47,11 @@ long cgroups_clone_into(unsigned long flags, struct cg_join *j);
 int cgroups_destroy(const char *record, struct rt_error *err);
 /* The host pids in the container's cgroup; *ret_pids is malloc'd. */
 int cgroups_pids(const char *record, pid_t **ret_pids, size_t *ret_n, struct rt_error *err);
+/* Freezes or thaws, returning once the freezer has settled. */
 int cgroups_freeze(const char *record, bool freeze, struct rt_error *err);
 bool cgroups_frozen(const char *record);
+/* Sends sig to every process in the container's cgroup (cgroups_ops.c). */
+int cgroups_signal_all(const char *record, int sig, struct rt_error *err);
 int cgroups_update(const char *record, const struct resources *res, struct rt_error *err);
 /* `update` may set a resource whose controller the container has not
  * joined (create joins only what the config used): join it now, with all

@@ -34,7 +34,12 @@ void cg_keep_needed(struct cg_set *set, const struct resources *res);
 const struct cg_dir *cg_find(const struct cg_set *set, const char *v1_name, const char *file);
 int cg_write(const struct cg_dir *d, const char *file, const char *value, const char *field,
 	     struct rt_error *err);
+bool cg_exists(const struct cg_dir *d, const char *file);
 int cg_read(const char *dir, const char *file, char *buf, size_t len);
+/* linux.resources.blockIO (cgroups_blkio.c) */
+bool cg_blkio_needed(const struct resources *r);
+int cg_apply_blkio(const struct cg_set *set, const struct resources *r, struct rt_error *err);
+int64_t cg_shares_to_weight(int64_t shares);
 int cg_apply_resources(const struct cg_set *set, const struct resources *res,
 		       struct rt_error *err);
 

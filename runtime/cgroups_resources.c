@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,20 +14,22 @@
 
 #define F "linux.resources."
 
-const struct cg_dir *cg_find(const struct cg_set *set, const char *v1_name, const char *file)
+bool cg_exists(const struct cg_dir *d, const char *file)
 {
 	char path[PATH_MAX];
 
+	snprintf(path, sizeof(path), "%s/%s", d->dir, file);
+	return access(path, F_OK) == 0;
+}
+
+const struct cg_dir *cg_find(const struct cg_set *set, const char *v1_name, const char *file)
+{
 	for (size_t i = 0; v1_name && i < set->n; i++)
 		if (!set->d[i].v2 && cg_has(&set->d[i], v1_name))
 			return &set->d[i];
-	for (size_t i = 0; i < set->n; i++) {
-		if (!set->d[i].v2)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", set->d[i].dir, file);
-		if (access(path, F_OK) == 0)
+	for (size_t i = 0; i < set->n; i++)
+		if (set->d[i].v2 && cg_exists(&set->d[i], file))
 			return &set->d[i];
-	}
 	return NULL;
 }
 
@@ -90,15 +93,30 @@ static int apply_memory(const struct cg_set *set, const struct resources *r, str
 	return 0;
 }
 
+/* shares [2, 262144] to weight [1, 10000] by the curve runc 1.3.2+ and
+ * crun 1.23+ use (kubernetes#131216: 1024, v1's default, becomes ~100,
+ * v2's default; the old linear map gave 39): with l = log2(shares),
+ * weight = ceil(10^((l^2 + 125 l) / 612 - 7/34)). */
+int64_t cg_shares_to_weight(int64_t shares)
+{
+	double l, w;
+
+	if (shares <= 2)
+		return 1;
+	if (shares >= 262144)
+		return 10000;
+	l = log2((double)shares);
+	w = ceil(pow(10.0, (l * l + 125.0 * l) / 612.0 - 7.0 / 34.0));
+	return w < 1 ? 1 : w > 10000 ? 10000 : (int64_t)w;
+}
+
 static int apply_cpu(const struct cg_set *set, const struct resources *r, struct rt_error *err)
 {
 	const struct cg_dir *cpu = cg_find(set, "cpu", "cpu.max");
 	char b[64];
 
 	if (r->cpu_shares.set) {
-		int64_t s = r->cpu_shares.v;
-		/* runtime-spec's conversion of shares [2, 262144] to weight [1, 10000] */
-		int64_t w = s < 2 ? 1 : 1 + ((s - 2) * 9999) / 262142;
+		int64_t s = r->cpu_shares.v, w = cg_shares_to_weight(s);
 
 		if (put(set, "cpu", "cpu.shares", "cpu.weight",
 			num(cpu && cpu->v2 ? w : s, b, sizeof(b), false, false), F "cpu.shares",
@@ -219,22 +237,6 @@ static int apply_other(const struct cg_set *set, const struct resources *r, stru
 							  : num(r->pids_limit.v, b, sizeof(b), false, false),
 				     F "pids.limit", err) < 0)
 		return -EINVAL;
-	if (r->blkio_weight.set) {
-		const struct cg_dir *d = cg_find(set, "blkio", "io.weight");
-		int64_t w = r->blkio_weight.v;
-
-		if (!d)
-			return rt_fail(err, ENOTSUP, F "blockIO.weight: no io controller here");
-		if (d->v2)
-			w = 1 + ((w - 10) * 9999) / 990;
-		num(w, b, sizeof(b), false, false);
-		/* kernels with BFQ name it blkio.bfq.weight */
-		if (!d->v2 && cg_write(d, "blkio.weight", b, F "blockIO.weight", err) < 0 &&
-		    cg_write(d, "blkio.bfq.weight", b, F "blockIO.weight", err) < 0)
-			return -EINVAL;
-		if (d->v2 && cg_write(d, "io.weight", b, F "blockIO.weight", err) < 0)
-			return -EINVAL;
-	}
 	for (size_t i = 0; i < r->nhugepages; i++) {
 		const struct res_hugepage *h = &r->hugepages[i];
 		const struct cg_dir *d;
@@ -249,6 +251,30 @@ static int apply_other(const struct cg_set *set, const struct resources *r, stru
 			snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes", h->page_size);
 		snprintf(b, sizeof(b), "%" PRIu64, h->limit);
 		if (cg_write(d, file, b, field, err) < 0)
+			return -EINVAL;
+		/* the reservation limit too where the kernel counts reservations
+		 * (5.7+), as runc: else a mmap reserves beyond the limit and the
+		 * fault that exceeds it kills with SIGBUS instead of failing */
+		snprintf(file, sizeof(file), d->v2 ? "hugetlb.%s.rsvd.max" : "hugetlb.%s.rsvd.limit_in_bytes",
+			 h->page_size);
+		if (cg_exists(d, file) && cg_write(d, file, b, field, err) < 0)
+			return -EINVAL;
+	}
+	for (size_t i = 0; i < r->nrdma; i++) {
+		const struct res_rdma *x = &r->rdma[i];
+		const struct cg_dir *d = cg_find(set, "rdma", "rdma.max");
+		char handles[24] = "max", objects[24] = "max";
+
+		snprintf(field, sizeof(field), F "rdma.%s", x->device);
+		if (!d)
+			return rt_fail(err, ENOTSUP, "%s: no rdma controller here", field);
+		if (x->hca_handles.set)
+			snprintf(handles, sizeof(handles), "%" PRId64, x->hca_handles.v);
+		if (x->hca_objects.set)
+			snprintf(objects, sizeof(objects), "%" PRId64, x->hca_objects.v);
+		snprintf(file, sizeof(file), "%s hca_handle=%s hca_object=%s", x->device, handles,
+			 objects);
+		if (cg_write(d, "rdma.max", file, field, err) < 0)
 			return -EINVAL;
 	}
 	for (size_t i = 0; i < r->nunified; i++) {
@@ -266,7 +292,8 @@ static int apply_other(const struct cg_set *set, const struct resources *r, stru
 int cg_apply_resources(const struct cg_set *set, const struct resources *r, struct rt_error *err)
 {
 	if (apply_memory(set, r, err) < 0 || apply_cpu(set, r, err) < 0 ||
-	    apply_devices(set, r, err) < 0 || apply_other(set, r, err) < 0)
+	    apply_devices(set, r, err) < 0 || cg_apply_blkio(set, r, err) < 0 ||
+	    apply_other(set, r, err) < 0)
 		return -EINVAL;
 	return 0;
 }
@@ -281,16 +308,16 @@ int cgroups_update(const char *record, const struct resources *res, struct rt_er
 }
 
 static long long read_num(const struct cg_set *set, const char *v1_name, const char *v1_file,
-			  const char *v2_file, const char *v2_key)
+			  const char *v2_file, const char *key)
 {
 	const struct cg_dir *d = cg_find(set, v1_name, v2_file);
 	char buf[4096], *p;
 
 	if (!d || cg_read(d->dir, d->v2 ? v2_file : v1_file, buf, sizeof(buf)) <= 0)
 		return -1;
-	if (d->v2 && v2_key) {
-		p = strstr(buf, v2_key);
-		return p ? strtoll(p + strlen(v2_key), NULL, 10) : -1;
+	if (key) { /* a "key value" line of a flat-keyed file */
+		p = strstr(buf, key);
+		return p ? strtoll(p + strlen(key), NULL, 10) : -1;
 	}
 	return strncmp(buf, "max", 3) == 0 ? -1 : strtoll(buf, NULL, 10);
 }
@@ -299,7 +326,7 @@ int cgroups_stats_json(const char *record, const char *id, char **ret_json, stru
 {
 	struct cg_set set;
 	const struct cg_dir *acct;
-	long long cpu_ns, mem, mem_limit, pids, pids_limit;
+	long long cpu_ns, mem, mem_limit, pids, pids_limit, oom_kills;
 	char *out;
 
 	if (!record || cg_parse_record(record, &set) < 0)
@@ -313,13 +340,17 @@ int cgroups_stats_json(const char *record, const char *id, char **ret_json, stru
 	}
 	mem = read_num(&set, "memory", "memory.usage_in_bytes", "memory.current", NULL);
 	mem_limit = read_num(&set, "memory", "memory.limit_in_bytes", "memory.max", NULL);
+	/* the OOM killer's victims: v2 counts them in memory.events, v1 in
+	 * memory.oom_control (4.13+) */
+	oom_kills = read_num(&set, "memory", "memory.oom_control", "memory.events", "oom_kill ");
 	pids = read_num(&set, "pids", "pids.current", "pids.current", NULL);
 	pids_limit = read_num(&set, "pids", "pids.max", "pids.max", NULL);
 	if (asprintf(&out,
 		     "{\"type\":\"stats\",\"id\":\"%s\",\"data\":{\"cpu\":{\"usage\":{\"total\":%lld}},"
-		     "\"memory\":{\"usage\":{\"usage\":%lld,\"limit\":%lld}},"
+		     "\"memory\":{\"usage\":{\"usage\":%lld,\"limit\":%lld},\"oom_kill\":%lld},"
 		     "\"pids\":{\"current\":%lld,\"limit\":%lld}}}",
-		     id, cpu_ns < 0 ? 0 : cpu_ns, mem < 0 ? 0 : mem, mem_limit, pids < 0 ? 0 : pids,
+		     id, cpu_ns < 0 ? 0 : cpu_ns, mem < 0 ? 0 : mem, mem_limit,
+		     oom_kills < 0 ? 0 : oom_kills, pids < 0 ? 0 : pids,
 		     pids_limit) < 0)
 		return rt_fail(err, ENOMEM, "out of memory");
 	*ret_json = out;

@@ -31,14 +31,9 @@ static void kill_and_wait(pid_t pid)
 
 static void kill_cgroup(const char *cgroups)
 {
-	pid_t *pids = NULL;
-	size_t n = 0;
 	struct rt_error ignored;
 
-	if (cgroups_pids(cgroups, &pids, &n, &ignored) == 0)
-		for (size_t i = 0; i < n; i++)
-			kill(pids[i], SIGKILL);
-	free(pids);
+	cgroups_signal_all(cgroups, SIGKILL, &ignored);
 }
 
 /* The spec: a failing poststop hook is a warning, deletion goes on. */
@@ -122,21 +117,6 @@ static int signal_init(const struct state *st, int sig, struct rt_error *err)
 	return r;
 }
 
-/* --all: every process in the container's cgroup (a container sharing the
- * host's pid namespace outlives its init otherwise). */
-static int signal_all(const struct state *st, int sig, struct rt_error *err)
-{
-	pid_t *pids = NULL;
-	size_t n = 0;
-
-	if (cgroups_pids(st->cgroup_json, &pids, &n, err) < 0)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++)
-		kill(pids[i], sig);
-	free(pids);
-	return 0;
-}
-
 int container_kill(const char *root, const char *id, int sig, bool all, struct rt_error *err)
 {
 	cleanup_close int dirfd = -1;
@@ -152,7 +132,10 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct r
 			return rt_fail(err, ESRCH, "kill %s: container not running", id);
 		return -EINVAL;
 	}
-	r = all && st.cgroup_json ? signal_all(&st, sig, err) : signal_init(&st, sig, err);
+	/* --all: every process in the container's cgroup (a container sharing
+	 * the host's pid namespace outlives its init otherwise) */
+	r = all && st.cgroup_json ? cgroups_signal_all(st.cgroup_json, sig, err)
+				  : signal_init(&st, sig, err);
 	state_free(&st);
 	return r;
 }

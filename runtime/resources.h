@@ -31,13 +31,35 @@ struct res_kv {
 	char *key, *value;
 };
 
+/* One linux.resources.blockIO device entry: a weight (weightDevice) or a
+ * rate (the throttle lists). */
+struct res_blkio_device {
+	int64_t major, minor;
+	struct opt_i64 weight, leaf_weight;
+	uint64_t rate;
+};
+
+enum blkio_throttle { THROTTLE_READ_BPS, THROTTLE_WRITE_BPS, THROTTLE_READ_IOPS,
+		      THROTTLE_WRITE_IOPS, THROTTLE_N };
+
+struct res_rdma {
+	char *device;
+	struct opt_i64 hca_handles, hca_objects;
+};
+
 struct resources {
 	struct opt_i64 mem_limit, mem_reservation, mem_swap, mem_swappiness;
 	bool mem_disable_oom_killer;
 	struct opt_i64 cpu_shares, cpu_quota, cpu_period, cpu_rt_runtime, cpu_rt_period, cpu_idle;
 	char *cpu_cpus, *cpu_mems;
 	struct opt_i64 pids_limit;
-	struct opt_i64 blkio_weight;
+	struct opt_i64 blkio_weight, blkio_leaf_weight;
+	struct res_blkio_device *blkio_weight_devices;
+	size_t nblkio_weight_devices;
+	struct res_blkio_device *blkio_throttle[THROTTLE_N];
+	size_t nblkio_throttle[THROTTLE_N];
+	struct res_rdma *rdma;
+	size_t nrdma;
 	struct res_hugepage *hugepages;
 	size_t nhugepages;
 	struct res_device_rule *devices;

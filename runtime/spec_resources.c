@@ -8,13 +8,13 @@
 #include "spec_json.h"
 #include "util.h"
 
-static int opt(json_t *obj, const char *key, const char *path, int64_t min, struct opt_i64 *o,
-	       struct rt_error *err)
+static int opt(json_t *obj, const char *key, const char *path, int64_t min, int64_t max,
+	       struct opt_i64 *o, struct rt_error *err)
 {
 	long long v = 0;
 	bool present = false;
 
-	if (sj_int(obj, key, path, min, INT64_MAX, &present, &v, err) < 0)
+	if (sj_int(obj, key, path, min, max, &present, &v, err) < 0)
 		return -EINVAL;
 	if (present)
 		*o = (struct opt_i64){true, v};
@@ -32,10 +32,10 @@ static int parse_memory(json_t *res, const char *path, struct resources *r, stru
 	if (!m)
 		return 0;
 	/* -1 means unlimited; other negative values are errors */
-	if (opt(m, "limit", sub, -1, &r->mem_limit, err) < 0 ||
-	    opt(m, "reservation", sub, -1, &r->mem_reservation, err) < 0 ||
-	    opt(m, "swap", sub, -1, &r->mem_swap, err) < 0 ||
-	    opt(m, "swappiness", sub, 0, &r->mem_swappiness, err) < 0 ||
+	if (opt(m, "limit", sub, -1, INT64_MAX, &r->mem_limit, err) < 0 ||
+	    opt(m, "reservation", sub, -1, INT64_MAX, &r->mem_reservation, err) < 0 ||
+	    opt(m, "swap", sub, -1, INT64_MAX, &r->mem_swap, err) < 0 ||
+	    opt(m, "swappiness", sub, 0, INT64_MAX, &r->mem_swappiness, err) < 0 ||
 	    sj_bool(m, "disableOOMKiller", sub, &r->mem_disable_oom_killer, err) < 0)
 		return -EINVAL;
 	if (r->mem_swappiness.set && r->mem_swappiness.v > 100)
@@ -59,12 +59,12 @@ static int parse_cpu(json_t *res, const char *path, struct resources *r, struct 
 		return -EINVAL;
 	if (!c)
 		return 0;
-	if (opt(c, "shares", sub, 0, &r->cpu_shares, err) < 0 ||
-	    opt(c, "quota", sub, -1, &r->cpu_quota, err) < 0 ||
-	    opt(c, "period", sub, 0, &r->cpu_period, err) < 0 ||
-	    opt(c, "realtimeRuntime", sub, -1, &r->cpu_rt_runtime, err) < 0 ||
-	    opt(c, "realtimePeriod", sub, 0, &r->cpu_rt_period, err) < 0 ||
-	    opt(c, "idle", sub, 0, &r->cpu_idle, err) < 0 ||
+	if (opt(c, "shares", sub, 0, INT64_MAX, &r->cpu_shares, err) < 0 ||
+	    opt(c, "quota", sub, -1, INT64_MAX, &r->cpu_quota, err) < 0 ||
+	    opt(c, "period", sub, 0, INT64_MAX, &r->cpu_period, err) < 0 ||
+	    opt(c, "realtimeRuntime", sub, -1, INT64_MAX, &r->cpu_rt_runtime, err) < 0 ||
+	    opt(c, "realtimePeriod", sub, 0, INT64_MAX, &r->cpu_rt_period, err) < 0 ||
+	    opt(c, "idle", sub, 0, INT64_MAX, &r->cpu_idle, err) < 0 ||
 	    sj_string(c, "cpus", sub, false, &r->cpu_cpus, err) < 0 ||
 	    sj_string(c, "mems", sub, false, &r->cpu_mems, err) < 0)
 		return -EINVAL;
@@ -167,11 +167,133 @@ static int parse_unified(json_t *res, const char *path, struct resources *r,
 	return 0;
 }
 
+/* One list of blockIO devices: each names its major:minor, and a weight
+ * (weightDevice) or a rate (the throttle lists). */
+static int parse_blkio_devices(json_t *blkio, const char *key, const char *path, bool weights,
+			       struct res_blkio_device **ret, size_t *ret_n, struct rt_error *err)
+{
+	json_t *arr = NULL, *item;
+	char sub[128];
+	size_t i;
+
+	if (sj_array(blkio, key, path, &arr, err) < 0)
+		return -EINVAL;
+	if (!arr || !json_array_size(arr))
+		return 0;
+	*ret = calloc(json_array_size(arr), sizeof(**ret));
+	if (!*ret)
+		return rt_fail(err, ENOMEM, "out of memory");
+	json_array_foreach(arr, i, item)
+	{
+		struct res_blkio_device *d = &(*ret)[i];
+		long long major = 0, minor = 0;
+		bool has_major = false, has_minor = false, has_rate = false;
+
+		snprintf(sub, sizeof(sub), "%s.%s[%zu]", path, key, i);
+		*ret_n = i + 1;
+		if (!json_is_object(item))
+			return rt_fail(err, EINVAL, "%s: expected an object", sub);
+		if (sj_int(item, "major", sub, 0, 0xfff, &has_major, &major, err) < 0 ||
+		    sj_int(item, "minor", sub, 0, 0xfffff, &has_minor, &minor, err) < 0)
+			return -EINVAL;
+		if (!has_major || !has_minor)
+			return rt_fail(err, EINVAL, "%s: needs both major and minor", sub);
+		d->major = major;
+		d->minor = minor;
+		if (weights) {
+			if (opt(item, "weight", sub, 10, 1000, &d->weight, err) < 0 ||
+			    opt(item, "leafWeight", sub, 10, 1000, &d->leaf_weight, err) < 0)
+				return -EINVAL;
+		} else if (sj_uint64(item, "rate", sub, &has_rate, &d->rate, err) < 0) {
+			return -EINVAL;
+		} else if (!has_rate) {
+			return rt_fail(err, EINVAL, "%s.rate: missing", sub);
+		}
+	}
+	return 0;
+}
+
+static int weight_or_unset(struct opt_i64 *w, const char *path, const char *key,
+			   struct rt_error *err)
+{
+	if (w->set && w->v == 0)
+		w->set = false;
+	else if (w->set && w->v < 10)
+		return rt_fail(err, EINVAL, "%s.%s: %lld is outside [10, 1000]", path, key,
+			       (long long)w->v);
+	return 0;
+}
+
+static int parse_blkio(json_t *res, const char *path, struct resources *r, struct rt_error *err)
+{
+	static const char *const throttle[THROTTLE_N] = {
+		[THROTTLE_READ_BPS] = "throttleReadBpsDevice",
+		[THROTTLE_WRITE_BPS] = "throttleWriteBpsDevice",
+		[THROTTLE_READ_IOPS] = "throttleReadIOPSDevice",
+		[THROTTLE_WRITE_IOPS] = "throttleWriteIOPSDevice"};
+	json_t *blkio = NULL;
+	char sub[96];
+
+	snprintf(sub, sizeof(sub), "%s.blockIO", path);
+	if (sj_object(res, "blockIO", path, &blkio, err) < 0)
+		return -EINVAL;
+	if (!blkio)
+		return 0;
+	/* 0 is "not set" to runc (Go's zero value reaches it from engines) */
+	if (opt(blkio, "weight", sub, 0, 1000, &r->blkio_weight, err) < 0 ||
+	    opt(blkio, "leafWeight", sub, 0, 1000, &r->blkio_leaf_weight, err) < 0 ||
+	    parse_blkio_devices(blkio, "weightDevice", sub, true, &r->blkio_weight_devices,
+				&r->nblkio_weight_devices, err) < 0)
+		return -EINVAL;
+	if (weight_or_unset(&r->blkio_weight, sub, "weight", err) < 0 ||
+	    weight_or_unset(&r->blkio_leaf_weight, sub, "leafWeight", err) < 0)
+		return -EINVAL;
+	for (int t = 0; t < THROTTLE_N; t++)
+		if (parse_blkio_devices(blkio, throttle[t], sub, false, &r->blkio_throttle[t],
+					&r->nblkio_throttle[t], err) < 0)
+			return -EINVAL;
+	return 0;
+}
+
+/* linux.resources.rdma: {"mlx5_1": {"hcaHandles": 3, "hcaObjects": 10000}} */
+static int parse_rdma(json_t *res, const char *path, struct resources *r, struct rt_error *err)
+{
+	json_t *obj = NULL, *v;
+	const char *key;
+	char sub[160];
+
+	if (sj_object(res, "rdma", path, &obj, err) < 0)
+		return -EINVAL;
+	if (!obj || !json_object_size(obj))
+		return 0;
+	r->rdma = calloc(json_object_size(obj), sizeof(*r->rdma));
+	if (!r->rdma)
+		return rt_fail(err, ENOMEM, "out of memory");
+	json_object_foreach(obj, key, v)
+	{
+		struct res_rdma *d = &r->rdma[r->nrdma];
+
+		snprintf(sub, sizeof(sub), "%s.rdma.%s", path, key);
+		if (!json_is_object(v))
+			return rt_fail(err, EINVAL, "%s: expected an object", sub);
+		if (!*key || strpbrk(key, " \n=") || strlen(key) > 64)
+			return rt_fail(err, EINVAL, "%s.rdma: invalid device name \"%s\"", path, key);
+		d->device = strdup(key);
+		r->nrdma++;
+		if (!d->device)
+			return rt_fail(err, ENOMEM, "out of memory");
+		if (opt(v, "hcaHandles", sub, 0, UINT32_MAX, &d->hca_handles, err) < 0 ||
+		    opt(v, "hcaObjects", sub, 0, UINT32_MAX, &d->hca_objects, err) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
 int resources_parse(const char *json, const char *path, struct resources **ret,
 		    struct rt_error *err)
 {
 	json_error_t jerr;
-	json_t *res = json_loads(json, 0, &jerr), *pids = NULL, *blkio = NULL;
+	json_t *res = json_loads(json, 0, &jerr), *pids = NULL;
 	struct resources *r = calloc(1, sizeof(*r));
 	char sub[96];
 	int rc = -EINVAL;
@@ -189,17 +311,11 @@ int resources_parse(const char *json, const char *path, struct resources **ret,
 	if (parse_memory(res, path, r, err) < 0 || parse_cpu(res, path, r, err) < 0 ||
 	    parse_devices(res, path, r, err) < 0 || parse_hugepages(res, path, r, err) < 0 ||
 	    parse_unified(res, path, r, err) < 0 || sj_object(res, "pids", path, &pids, err) < 0 ||
-	    (pids && opt(pids, "limit", sub, -1, &r->pids_limit, err) < 0))
+	    (pids && opt(pids, "limit", sub, -1, INT64_MAX, &r->pids_limit, err) < 0))
 		goto out;
-	snprintf(sub, sizeof(sub), "%s.blockIO", path);
-	if (sj_object(res, "blockIO", path, &blkio, err) < 0 ||
-	    (blkio && opt(blkio, "weight", sub, 0, &r->blkio_weight, err) < 0))
+	if (parse_blkio(res, path, r, err) < 0 || parse_rdma(res, path, r, err) < 0)
 		goto out;
-	if (r->blkio_weight.set && (r->blkio_weight.v < 10 || r->blkio_weight.v > 1000))
-		rt_fail(err, EINVAL, "%s.weight: %lld is outside [10, 1000]", sub,
-			(long long)r->blkio_weight.v);
-	else
-		rc = 0;
+	rc = 0;
 out:
 	json_decref(res);
 	if (rc < 0) {
@@ -220,6 +336,12 @@ void resources_free(struct resources *r)
 		free(r->hugepages[i].page_size);
 	free(r->hugepages);
 	free(r->devices);
+	free(r->blkio_weight_devices);
+	for (int t = 0; t < THROTTLE_N; t++)
+		free(r->blkio_throttle[t]);
+	for (size_t i = 0; i < r->nrdma; i++)
+		free(r->rdma[i].device);
+	free(r->rdma);
 	for (size_t i = 0; i < r->nunified; i++) {
 		free(r->unified[i].key);
 		free(r->unified[i].value);

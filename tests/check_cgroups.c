@@ -106,6 +106,52 @@ START_TEST(a_record_with_an_empty_top_reads_back)
 }
 END_TEST
 
+/* The values runc 1.3.2+ and crun 1.23+ write (kubernetes#131216's table):
+ * v1's default 1024 is v2's default ~100, the ends map to the ends. */
+START_TEST(shares_map_to_weight_on_the_kubernetes_curve)
+{
+	ck_assert_int_eq(cg_shares_to_weight(2), 1);
+	ck_assert_int_eq(cg_shares_to_weight(102), 17);
+	ck_assert_int_eq(cg_shares_to_weight(512), 59);
+	ck_assert_int_eq(cg_shares_to_weight(1024), 100);
+	ck_assert_int_eq(cg_shares_to_weight(2000), 170); /* runc#4896 */
+	ck_assert_int_eq(cg_shares_to_weight(262144), 10000);
+	for (int64_t s = 3; s < 262144; s += 97)
+		ck_assert_int_le(cg_shares_to_weight(s - 1), cg_shares_to_weight(s));
+}
+END_TEST
+
+START_TEST(blockio_devices_parse_and_bad_ones_name_the_field)
+{
+	struct resources *r = NULL;
+	struct rt_error err = {0};
+
+	ck_assert_int_eq(resources_parse("{\"blockIO\": {\"weight\": 0, \"weightDevice\": [{\"major\": 8, "
+					 "\"minor\": 0, \"weight\": 300}], \"throttleWriteBpsDevice\": "
+					 "[{\"major\": 8, \"minor\": 16, \"rate\": 4096}]}}",
+					 "linux.resources", &r, &err),
+			 0);
+	ck_assert(!r->blkio_weight.set); /* 0 is "not set", as runc */
+	ck_assert_int_eq(r->nblkio_weight_devices, 1);
+	ck_assert_int_eq(r->blkio_weight_devices[0].weight.v, 300);
+	ck_assert_int_eq(r->nblkio_throttle[THROTTLE_WRITE_BPS], 1);
+	ck_assert_int_eq(r->blkio_throttle[THROTTLE_WRITE_BPS][0].minor, 16);
+	ck_assert(cg_blkio_needed(r));
+	resources_free(r);
+	ck_assert_int_lt(resources_parse("{\"blockIO\": {\"weight\": 5}}", "linux.resources", &r, &err), 0);
+	ck_assert_str_eq(err.msg, "linux.resources.blockIO.weight: 5 is outside [10, 1000]");
+	ck_assert_int_lt(resources_parse("{\"blockIO\": {\"throttleReadIOPSDevice\": [{\"major\": 8, "
+					 "\"minor\": 0}]}}",
+					 "linux.resources", &r, &err),
+			 0);
+	ck_assert_str_eq(err.msg, "linux.resources.blockIO.throttleReadIOPSDevice[0].rate: missing");
+	ck_assert_int_lt(resources_parse("{\"rdma\": {\"mlx5_1\": {\"hcaHandles\": -1}}}",
+					 "linux.resources", &r, &err),
+			 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.rdma.mlx5_1.hcaHandles"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cgroups");
@@ -118,6 +164,8 @@ int main(void)
 	tcase_add_test(tc, only_the_needed_hierarchies_are_kept);
 	tcase_add_test(tc, pure_v2_is_one_tree_kept_whole);
 	tcase_add_test(tc, a_record_with_an_empty_top_reads_back);
+	tcase_add_test(tc, shares_map_to_weight_on_the_kubernetes_curve);
+	tcase_add_test(tc, blockio_devices_parse_and_bad_ones_name_the_field);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
