@@ -433,6 +433,22 @@ remove_pod_parent() {
 	[ "$(echo "$output" | jq .data.pids.limit)" -eq 10 ]
 }
 
+@test "events --stats counts the OOM killer's victims (memory.events on v2)" {
+	has_controller memory || skip "no memory controller"
+	# the init lives on; the probe it starts is killed at the limit
+	make_bundle sh -c 'probe touch 64 >/dev/null; echo "probe $?"; sleep 30'
+	cfg '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+	rt create --bundle "$BUNDLE" c1
+	[ "$(rt events --stats c1 | jq .data.memory.oom_kill)" -eq 0 ]
+	rt start c1
+	for i in $(seq 50); do
+		[ "$(rt events --stats c1 | jq .data.memory.oom_kill)" -ge 1 ] && break
+		sleep 0.2
+	done
+	rt events --stats c1
+	[ "$(rt events --stats c1 | jq .data.memory.oom_kill)" -eq 1 ]
+}
+
 @test "kill --all signals every process of the container" {
 	make_bundle sh -c 'sleep 30 & sleep 30'
 	rt create --bundle "$BUNDLE" c1
