@@ -106,7 +106,7 @@ v2_hugetlb() { grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev
 # The kubelet's contract: it makes the pod's cgroup with the pod's limits,
 # and the container under it comes with a cgroupsPath and (BestEffort) no
 # resources. pod_parent NAME MEM PIDS makes that parent in every hierarchy
-# that has the controller, limits set, swap none.
+# (as the kubelet does: a v1 cpuset made so is empty), limits set, swap none.
 pod_parent() {
 	local name=$1 mem=$2 pids=$3 root
 	if pure_v2; then
@@ -117,7 +117,7 @@ pod_parent() {
 		echo "$pids" >"/sys/fs/cgroup/$name/pids.max"
 		return
 	fi
-	for root in /sys/fs/cgroup/memory /sys/fs/cgroup/pids; do mkdir -p "$root/$name"; done
+	for root in $(cgroup_mounts); do mkdir -p "$root/$name"; done
 	echo "$mem" >"/sys/fs/cgroup/memory/$name/memory.limit_in_bytes"
 	if [ -e "/sys/fs/cgroup/memory/$name/memory.memsw.limit_in_bytes" ]; then
 		echo "$mem" >"/sys/fs/cgroup/memory/$name/memory.memsw.limit_in_bytes"

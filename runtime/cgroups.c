@@ -112,8 +112,10 @@ bool cg_has(const struct cg_dir *d, const char *controller)
 	return false;
 }
 
-/* A new v1 cpuset has no cpus or mems: it takes its parent's. */
-static void inherit_cpuset(const char *dir)
+/* A new v1 cpuset has no cpus or mems, and nor has a parent a manager
+ * made and left so: no task can join below it (ENOSPC). Each empty level
+ * takes its parent's, from the mount (mount_len long) down, as runc. */
+static void inherit_cpuset(const char *dir, size_t mount_len)
 {
 	char parent[PATH_MAX], buf[4096];
 	struct cg_dir d;
@@ -127,8 +129,12 @@ static void inherit_cpuset(const char *dir)
 
 		if (cg_read(dir, file, buf, sizeof(buf)) > 1)
 			continue;
-		if (cg_read(parent, file, buf, sizeof(buf)) > 0)
-			cg_write(&d, file, buf, "cpuset", &ignored);
+		if (cg_read(parent, file, buf, sizeof(buf)) <= 1 && strlen(parent) > mount_len) {
+			inherit_cpuset(parent, mount_len);
+			if (cg_read(parent, file, buf, sizeof(buf)) <= 1)
+				continue;
+		}
+		cg_write(&d, file, buf, "cpuset", &ignored);
 	}
 }
 
@@ -200,11 +206,14 @@ static int make_dir(struct cg_dir *d, size_t mount_len, struct rt_error *err)
 		if (mkdir(d->dir, 0755) == 0) {
 			snprintf(d->top, sizeof(d->top), "%s", d->dir);
 			if (cg_has(d, "cpuset"))
-				inherit_cpuset(d->dir);
+				inherit_cpuset(d->dir, mount_len);
 			return 0;
 		}
-		if (errno == EEXIST)
+		if (errno == EEXIST) {
+			if (cg_has(d, "cpuset"))
+				inherit_cpuset(d->dir, mount_len);
 			return check_unused(d, err);
+		}
 		if (errno != ENOENT)
 			return rt_fail_errno(err, errno, "linux.cgroupsPath: mkdir %s", d->dir);
 	}
@@ -221,7 +230,7 @@ static int make_dir(struct cg_dir *d, size_t mount_len, struct rt_error *err)
 			if (!d->top[0])
 				snprintf(d->top, sizeof(d->top), "%s", buf);
 			if (cg_has(d, "cpuset"))
-				inherit_cpuset(buf);
+				inherit_cpuset(buf, mount_len);
 		} else if (errno != EEXIST) {
 			return rt_fail_errno(err, errno, "linux.cgroupsPath: mkdir %s", buf);
 		} else if (!c) {
