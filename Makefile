@@ -26,6 +26,10 @@ CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing
 LDSTATIC ?= -static
 LDLIBS += $(shell pkg-config --libs --static $(PKGS) 2>/dev/null || echo -ljansson -lcap -lseccomp)
 LDLIBS += -lm
+# libdbus for the systemd cgroup driver (runtime/systemd_bus.c): linked
+# statically, its libsystemd needs met by runtime/systemd_bus_static.c
+CPPFLAGS += $(shell pkg-config --cflags dbus-1 2>/dev/null || echo -I/usr/include/dbus-1.0 -I/usr/lib/$$(gcc -dumpmachine)/dbus-1.0/include)
+LDLIBS += -ldbus-1
 
 POLICY_SRC := $(wildcard policy/*.c)
 RUNTIME_SRC := $(wildcard runtime/*.c runtime/commands/*.c)

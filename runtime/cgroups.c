@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroups_internal.h"
+#include "systemd_bus.h"
 #include "util.h"
 
 int cg_read(const char *dir, const char *file, char *buf, size_t len)
@@ -86,7 +87,7 @@ void cg_parse_mountinfo(const char *text, const char *path, struct cg_set *set)
 			snprintf(d->name, sizeof(d->name), "%.*s", (int)(mnt + mnt_len - base), base);
 		snprintf(d->dir, sizeof(d->dir), "%.*s%s", (int)mnt_len, mnt, path);
 		d->v2 = fs_len == 7;
-		d->top[0] = '\0';
+		d->top[0] = d->unit[0] = '\0';
 	}
 }
 
@@ -249,14 +250,16 @@ static int format_record(const struct cg_set *set, char **ret)
 	char *out;
 
 	for (size_t i = 0; i < set->n; i++)
-		len += strlen(set->d[i].name) + strlen(set->d[i].dir) + strlen(set->d[i].top) + 5;
+		len += strlen(set->d[i].name) + strlen(set->d[i].dir) + strlen(set->d[i].top) +
+		       strlen(set->d[i].unit) + 6;
 	out = malloc(len);
 	if (!out)
 		return -ENOMEM;
 	out[0] = '\0';
 	for (size_t i = 0; i < set->n; i++)
-		off += (size_t)snprintf(out + off, len - off, "%s\t%s\t%s\t%d\n", set->d[i].name,
-					set->d[i].dir, set->d[i].top, set->d[i].v2);
+		off += (size_t)snprintf(out + off, len - off, "%s\t%s\t%s\t%d%s%s\n",
+					set->d[i].name, set->d[i].dir, set->d[i].top, set->d[i].v2,
+					*set->d[i].unit ? "\t" : "", set->d[i].unit);
 	*ret = out;
 	return 0;
 }
@@ -280,9 +283,10 @@ static int next_field(const char **p, const char *end, char *buf, size_t len)
 	return 0;
 }
 
-/* One "name<TAB>dir<TAB>top<TAB>v2" line a hierarchy; "top" may be empty
- * (the directory existed before us). Split by hand: scanf's \t matches
- * any run of blanks, empty fields included. */
+/* One "name<TAB>dir<TAB>top<TAB>v2[<TAB>unit]" line a hierarchy; "top" may
+ * be empty (the directory existed before us, or is systemd's: then the
+ * unit that owns it follows). Split by hand: scanf's \t matches any run
+ * of blanks, empty fields included. */
 int cg_parse_record(const char *record, struct cg_set *set)
 {
 	const char *p = record;
@@ -297,6 +301,9 @@ int cg_parse_record(const char *record, struct cg_set *set)
 		    next_field(&f, end, d->dir, sizeof(d->dir)) < 0 || !f ||
 		    next_field(&f, end, d->top, sizeof(d->top)) < 0 || !f ||
 		    next_field(&f, end, v2, sizeof(v2)) < 0 || !*d->name || !*d->dir)
+			return -EINVAL;
+		d->unit[0] = '\0';
+		if (f && next_field(&f, end, d->unit, sizeof(d->unit)) < 0)
 			return -EINVAL;
 		d->v2 = strcmp(v2, "1") == 0;
 		set->n++;
@@ -327,6 +334,13 @@ static int remove_set(const struct cg_set *set, struct rt_error *err)
 		const struct cg_dir *d = &set->d[i];
 		char buf[PATH_MAX];
 
+		/* systemd's scope: stopping it removes the directory (and a
+		 * unit never started, or already gone, is no failure) */
+		if (*d->unit) {
+			if (systemd_stop_unit(d->unit, err) < 0)
+				r = -EIO;
+			continue;
+		}
 		if (!d->top[0])
 			continue; /* we created nothing in this hierarchy */
 		snprintf(buf, sizeof(buf), "%s", d->dir);
@@ -445,12 +459,17 @@ static int allow_config_devices(const struct cg_set *set, const struct spec *spe
 }
 
 int cgroups_create(const struct spec *spec, const char *id, const struct resources *res,
-		   char **ret_record, struct rt_error *err)
+		   bool systemd, char **ret_record, struct rt_error *err)
 {
 	struct cg_set set;
 	char path[PATH_MAX];
 	struct rt_error ignored;
 
+	/* systemd makes the scope once the init exists (cgroups_place) */
+	if (systemd)
+		return cg_systemd_check(spec, res, err) < 0 ? -EINVAL
+							     : cg_systemd_record(spec->cgroups_path, id,
+										 ret_record, err);
 	cgroup_path(spec, id, path, sizeof(path));
 	if (strstr(path, "/../") || strstr(path, "/./") || strchr(path, ':'))
 		return rt_fail(err, EINVAL, "linux.cgroupsPath: invalid path \"%s\"",
@@ -483,6 +502,22 @@ int cgroups_create(const struct spec *spec, const char *id, const struct resourc
 	return 0;
 }
 
+int cgroups_place(const char *record, pid_t pid, const struct spec *spec, const char *id,
+		  const struct resources *res, struct rt_error *err)
+{
+	struct cg_set set;
+
+	if (!record || cg_parse_record(record, &set) < 0 || set.n != 1 || !*set.d[0].unit)
+		return 0;
+	if (cg_systemd_start(&set.d[0], pid, id, spec, res, err) < 0)
+		return -EINVAL;
+	/* the rest on the delegated cgroup, as the cgroupfs driver writes it */
+	if ((res && cg_apply_resources(&set, res, err) < 0) ||
+	    allow_config_devices(&set, spec, res, err) < 0)
+		return -EINVAL;
+	return 0;
+}
+
 int cgroups_open_join(const char *record, struct cg_join *j, struct rt_error *err)
 {
 	struct cg_set set;
@@ -493,6 +528,10 @@ int cgroups_open_join(const char *record, struct cg_join *j, struct rt_error *er
 	if (cg_parse_record(record, &set) < 0)
 		return rt_fail(err, EINVAL, "corrupt cgroup record");
 	for (size_t i = 0; i < set.n; i++) {
+		if (*set.d[i].unit) {
+			j->placed_by_parent = true;
+			continue;
+		}
 		if (!set.d[i].v2)
 			continue;
 		j->v2_dir = open(set.d[i].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -508,7 +547,7 @@ int cgroups_join_self(const struct cg_join *j, struct rt_error *err)
 	struct cg_set set;
 	char path[PATH_MAX];
 
-	if (!j->record)
+	if (!j->record || j->placed_by_parent)
 		return 0;
 	if (cg_parse_record(j->record, &set) < 0)
 		return rt_fail(err, EINVAL, "corrupt cgroup record");

@@ -24,12 +24,20 @@ struct cg_join {
 	const char *record; /* NULL: no cgroup */
 	int v2_dir;	    /* -1 when the container has no v2 directory */
 	bool v2_by_write;   /* clone3 was refused: join v2 by cgroup.procs */
+	bool placed_by_parent; /* systemd puts the init in its scope: wait */
 };
 
 /* Parent, before clone: creates the directories and writes the resources.
- * On failure removes what it created. *ret_record is malloc'd. */
+ * On failure removes what it created. *ret_record is malloc'd. With the
+ * systemd driver (systemd), checks the config and records the scope to
+ * be: nothing exists before cgroups_place. */
 int cgroups_create(const struct spec *spec, const char *id, const struct resources *res,
-		   char **ret_record, struct rt_error *err);
+		   bool systemd, char **ret_record, struct rt_error *err);
+/* Parent, once the init exists and waits (systemd driver only; else
+ * nothing to do): starts the scope with the init in it, then writes the
+ * resources into it. */
+int cgroups_place(const char *record, pid_t pid, const struct spec *spec, const char *id,
+		  const struct resources *res, struct rt_error *err);
 /* Parent, before the clone: fills *j for the record (NULL: no cgroup),
  * opening the v2 directory; cgroups_close_join closes it. */
 int cgroups_open_join(const char *record, struct cg_join *j, struct rt_error *err);

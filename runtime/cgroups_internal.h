@@ -12,6 +12,7 @@ struct cg_dir {
 	char name[64];	     /* "memory", "cpu", "unified", "systemd" ... */
 	char dir[PATH_MAX];  /* the container's directory */
 	char top[PATH_MAX];  /* the topmost directory we created ("" if none) */
+	char unit[256];	     /* the systemd unit that owns dir ("" for cgroupfs) */
 	bool v2;
 };
 
@@ -42,5 +43,19 @@ int cg_apply_blkio(const struct cg_set *set, const struct resources *r, struct r
 int64_t cg_shares_to_weight(int64_t shares);
 int cg_apply_resources(const struct cg_set *set, const struct resources *res,
 		       struct rt_error *err);
+
+/* The systemd driver (cgroups_systemd.c). The record of the scope that
+ * linux.cgroupsPath ("slice:prefix:name") names, made before anything
+ * exists; refuses a host that is not pure cgroup v2. */
+int cg_systemd_record(const char *cgroups_path, const char *id, char **ret_record,
+		      struct rt_error *err);
+/* The unit properties the config asks for are ones systemd can be given
+ * (before anything is created). */
+int cg_systemd_check(const struct spec *spec, const struct resources *res,
+		     struct rt_error *err);
+/* Starts d's scope with pid in it and the limits systemd owns. */
+int cg_systemd_start(const struct cg_dir *d, pid_t pid, const char *id,
+		     const struct spec *spec, const struct resources *res, struct rt_error *err);
+int cg_systemd_update(const struct cg_dir *d, const struct resources *res, struct rt_error *err);
 
 #endif

@@ -304,6 +304,10 @@ int cgroups_update(const char *record, const struct resources *res, struct rt_er
 
 	if (!record || cg_parse_record(record, &set) < 0)
 		return rt_fail(err, ENOENT, "the container has no cgroup");
+	/* systemd's copy of the limits it owns first, or it would put its
+	 * own back the next time it touches the unit */
+	if (set.n == 1 && *set.d[0].unit && cg_systemd_update(&set.d[0], res, err) < 0)
+		return -EINVAL;
 	return cg_apply_resources(&set, res, err);
 }
 

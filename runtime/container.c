@@ -132,17 +132,21 @@ static char *hook_state_json(const struct container *c)
 	return state_to_json(&c->state, STATUS_CREATED);
 }
 
-/* Serves the init until it is ready: maps, hooks, then SYNC_READY. */
-static int serve_init(struct container *c, bool new_userns, struct rt_error *err)
+/* Serves the init until it is ready: maps and the systemd scope, hooks,
+ * then SYNC_READY. */
+static int serve_init(struct container *c, const struct init_args *args,
+		      const struct resources *res, struct rt_error *err)
 {
 	struct sync_msg msg;
 
-	if (new_userns) {
-		if (ns_write_id_maps(c->state.pid, c->spec, err) < 0)
-			return -EINVAL;
-		if (sync_send_type(c->sync_fd, SYNC_MAPS_DONE) < 0)
-			return rt_fail(err, EPIPE, "the container's init exited during set-up");
-	}
+	if (args->new_userns && ns_write_id_maps(c->state.pid, c->spec, err) < 0)
+		return -EINVAL;
+	if (args->cgroups.placed_by_parent &&
+	    cgroups_place(c->state.cgroup_json, c->state.pid, c->spec, c->state.id, res, err) < 0)
+		return -EINVAL;
+	if ((args->new_userns || args->cgroups.placed_by_parent) &&
+	    sync_send_type(c->sync_fd, SYNC_PLACED) < 0)
+		return rt_fail(err, EPIPE, "the container's init exited during set-up");
 	for (;;) {
 		int r = sync_recv(c->sync_fd, &msg);
 
@@ -231,7 +235,7 @@ static int record(struct container *c, const char *stage, struct rt_error *err)
 
 /* After the init exists: clone, serve it, record the state. */
 static int spawn(struct container *c, const struct create_opts *o, struct init_args *args,
-		 struct rt_error *err)
+		 const struct resources *res, struct rt_error *err)
 {
 	int sv[2];
 
@@ -251,7 +255,7 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 	 * (PR_SET_PDEATHSIG), and one that got past READY before we were
 	 * killed is found by `delete --force` in the cgroup recorded before */
 	test_pause("clone");
-	if (serve_init(c, args->new_userns, err) < 0)
+	if (serve_init(c, args, res, err) < 0)
 		return -EINVAL;
 	test_pause("ready");
 	c->state.creating = false;
@@ -319,10 +323,10 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 		r = fill_state(c, o, err);
 	test_pause("dir");
 	if (r == 0)
-		r = cgroups_create(c->spec, o->id, res, &c->state.cgroup_json, err);
+		r = cgroups_create(c->spec, o->id, res, o->systemd_cgroup, &c->state.cgroup_json,
+				   err);
 	if (r == 0)
 		r = record(c, "cgroup", err);
-	resources_free(res);
 	if (r == 0)
 		r = open_console(c, o, &args.console_fd, err);
 	/* the init joins its cgroups first: its memory policy (and its memory)
@@ -332,7 +336,8 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	if (r == 0)
 		r = cgroups_open_join(c->state.cgroup_json, &args.cgroups, err);
 	if (r == 0)
-		r = spawn(c, o, &args, err);
+		r = spawn(c, o, &args, res, err);
+	resources_free(res);
 	cgroups_close_join(&args.cgroups);
 	if (args.console_fd >= 0)
 		close(args.console_fd);

@@ -28,6 +28,7 @@ struct create_opts {
 	bool no_pivot;
 	bool for_run; /* started over the sync socket, no exec fifo */
 	bool detach;  /* run --detach */
+	bool systemd_cgroup; /* --systemd-cgroup: the cgroup is a systemd scope */
 	int preserve_fds;
 };
 

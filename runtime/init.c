@@ -42,12 +42,15 @@ __attribute__((noreturn)) static void fail_late(const struct rt_error *err)
 	_exit(127);
 }
 
-/* The parent has written our id maps. */
-static int wait_for_id_maps(const struct init_args *a, struct rt_error *err)
+/* The parent has written our id maps and had systemd put us in our
+ * scope, where those are its jobs. */
+static int wait_for_parent(const struct init_args *a, struct rt_error *err)
 {
-	if (!a->new_userns)
+	if (!a->new_userns && !a->cgroups.placed_by_parent)
 		return 0;
-	if (sync_expect(a->sync_fd, SYNC_MAPS_DONE, "writing the id maps", NULL, err) < 0)
+	if (sync_expect(a->sync_fd, SYNC_PLACED,
+			a->new_userns ? "writing the id maps" : "placing us in the systemd scope",
+			NULL, err) < 0)
 		return -EIO;
 	return 0;
 }
@@ -220,7 +223,7 @@ void init_main(const struct init_args *a)
 	 * runtime's: nothing the container controls is joined or mounted yet */
 	if (needs_procfs(spec) && procfs_open(&procfd, &err) < 0)
 		fail(a, &err);
-	if (wait_for_id_maps(a, &err) < 0 || enter_namespaces(a, &err) < 0)
+	if (wait_for_parent(a, &err) < 0 || enter_namespaces(a, &err) < 0)
 		fail(a, &err);
 	/* sysctls before the rootfs: a namespaced knob is the opener's
 	 * namespace's, so they follow the joins */

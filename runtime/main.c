@@ -121,10 +121,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;
-		if (g.systemd_cgroup) {
-			log_error("--systemd-cgroup: systemd is not running as PID 1 here");
-			return 1;
-		}
 		if (commands[i].protect_exe && selfexe_protect(argv, &err) < 0) {
 			log_error(err.msg);
 			return 1;

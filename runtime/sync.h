@@ -1,7 +1,9 @@
 /* sync.h - the runtime <-> init protocol over a SOCK_SEQPACKET pair (one
  * message per packet, close-on-exec on both ends).
  *
- *   parent -> init   SYNC_MAPS_DONE   uid/gid maps written (user ns only)
+ *   parent -> init   SYNC_PLACED      uid/gid maps written (user ns only) and
+ *                                     the init put in its systemd scope
+ *                                     (--systemd-cgroup only)
  *   init -> parent   SYNC_HOOKS       mounts done, before pivot_root: run
  *                                     prestart/createRuntime hooks
  *   parent -> init   SYNC_CONTINUE    hooks done; carries the host pid
@@ -18,7 +20,7 @@
 #include "mempolicy.h"
 
 enum sync_type {
-	SYNC_MAPS_DONE = 1,
+	SYNC_PLACED = 1,
 	SYNC_HOOKS,
 	SYNC_CONTINUE,
 	SYNC_READY,

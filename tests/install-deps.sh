@@ -2,7 +2,7 @@
 # Installs the Debian packages mini-runtime needs to build and test, calling
 # apt-get only for what is missing (so a second run costs nothing).
 set -eu
-PKGS="gcc make pkg-config libc6-dev libjansson-dev libcap-dev libseccomp-dev check
+PKGS="gcc make pkg-config libc6-dev libjansson-dev libcap-dev libseccomp-dev libdbus-1-dev check
       busybox-static bats jq strace util-linux iproute2 procps
       qemu-system-x86 cpio
       containerd python3 python3-grpcio python3-protobuf protobuf-compiler"

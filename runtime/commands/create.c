@@ -86,7 +86,8 @@ int cli_create_opts(int argc, char **argv, const struct global_opts *g, bool is_
 	};
 	int o;
 
-	*c = (struct create_opts){.root = g->root, .for_run = is_run};
+	*c = (struct create_opts){
+		.root = g->root, .for_run = is_run, .systemd_cgroup = g->systemd_cgroup};
 	optind = 1;
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, "b:d", opts, NULL)) != -1) {

@@ -50,7 +50,7 @@ int cmd_features(int argc, char **argv, const struct global_opts *g, struct rt_e
 	printf("],\n    \"capabilities\": null,\n");
 	/* what the runtime can drive, "regardless of the host" (runtime-spec's
 	 * features.md): a pure v2 node and a hybrid one get the same answer */
-	printf("    \"cgroup\": {\"v1\": true, \"v2\": true, \"systemd\": false, "
+	printf("    \"cgroup\": {\"v1\": true, \"v2\": true, \"systemd\": true, "
 	       "\"systemdUser\": false, \"rdma\": true},\n");
 	printf("    \"seccomp\": {\"enabled\": true, \"actions\": [");
 	print_list(actions);
