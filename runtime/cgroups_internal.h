@@ -1,4 +1,5 @@
-/* cgroups_internal.h - shared by cgroups.c and cgroups_resources.c. */
+/* cgroups_internal.h - shared by cgroups.c, cgroups_resources.c and
+ * cgroups_devices.c. */
 #ifndef MINI_CGROUPS_INTERNAL_H
 #define MINI_CGROUPS_INTERNAL_H
 
@@ -35,7 +36,12 @@ const struct cg_dir *cg_find(const struct cg_set *set, const char *v1_name, cons
 int cg_write(const struct cg_dir *d, const char *file, const char *value, const char *field,
 	     struct rt_error *err);
 int cg_read(const char *dir, const char *file, char *buf, size_t len);
+/* Every resource but the device rules. */
 int cg_apply_resources(const struct cg_set *set, const struct resources *res,
 		       struct rt_error *err);
+/* The device rules (cgroups_devices.c): res's (may be NULL), the defaults,
+ * and the nodes of spec's linux.devices (spec NULL on `update`). */
+int cg_apply_devices(const struct cg_set *set, const struct spec *spec,
+		     const struct resources *res, struct rt_error *err);
 
 #endif
