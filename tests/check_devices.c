@@ -26,10 +26,18 @@ static int run(const struct dev_prog *p, char type, int major, int minor, const 
 
 		switch (i->code) {
 		case BPF_LDX | BPF_W | BPF_MEM:
-			if (i->src_reg != BPF_REG_1 || i->off % 4 || i->off < 0 || i->off > 8)
+		case BPF_LDX | BPF_H | BPF_MEM: {
+			size_t size = BPF_SIZE(i->code) == BPF_W ? 4 : 2;
+			uint32_t w = 0;
+			uint16_t h = 0;
+
+			if (i->src_reg != BPF_REG_1 || i->off < 0 || i->off % size ||
+			    (size_t)i->off + size > sizeof(ctx))
 				return -1;
-			*d = ctx[i->off / 4];
+			memcpy(size == 4 ? (void *)&w : (void *)&h, (char *)ctx + i->off, size);
+			*d = size == 4 ? w : h;
 			break;
+		}
 		case BPF_ALU | BPF_AND | BPF_K:
 			*d = (uint32_t)*d & imm;
 			break;
@@ -111,9 +119,9 @@ START_TEST(the_policy_keeps_one_exception_per_device)
 }
 END_TEST
 
-START_TEST(the_program_is_the_prologue_blocks_and_a_default)
+START_TEST(the_program_is_type_groups_of_blocks_and_a_default)
 {
-	struct res_device_rule r[2];
+	struct res_device_rule r[3];
 	struct dev_policy pol;
 	struct dev_prog prog;
 	struct rt_error err = {0};
@@ -121,16 +129,20 @@ START_TEST(the_program_is_the_prologue_blocks_and_a_default)
 	dev_case_rule("-a", &r[0]);
 	ck_assert_int_eq(dev_policy_build(r, 1, &pol, &err), 0);
 	ck_assert_int_eq(dev_prog_build(&pol, &prog, &err), 0);
-	ck_assert_uint_eq(prog.n, 6 + 2); /* loads, then "return 0" */
-	ck_assert_int_eq(prog.insn[6].imm, 0);
+	ck_assert_uint_eq(prog.n, 2); /* "return 0" */
+	ck_assert_int_eq(prog.insn[0].imm, 0);
 	dev_prog_free(&prog);
 	dev_policy_free(&pol);
-	/* rwm on one device: type, major, minor, verdict (no access test) */
+	/* rwm on one device: the type test, major, minor, verdict (no access
+	 * test); then a block device's group */
 	dev_case_rule("+c 1:3 rwm", &r[1]);
-	ck_assert_int_eq(dev_policy_build(r, 2, &pol, &err), 0);
+	dev_case_rule("+b 7:0 r", &r[2]);
+	ck_assert_int_eq(dev_policy_build(r, 3, &pol, &err), 0);
 	ck_assert_int_eq(dev_prog_build(&pol, &prog, &err), 0);
-	ck_assert_uint_eq(prog.n, 6 + 5 + 2);
-	ck_assert_int_eq(prog.insn[6].off, 4); /* type mismatch: to the default */
+	ck_assert_uint_eq(prog.n, (2 + 6) + (2 + 3 + 6) + 2);
+	ck_assert_int_eq(prog.insn[1].off, 6);	 /* not char: past the char group */
+	ck_assert_int_eq(prog.insn[9].off, 9);	 /* not block: to the default */
+	ck_assert_int_eq(prog.insn[prog.n - 2].imm, 0);
 	dev_prog_free(&prog);
 	dev_policy_free(&pol);
 }
@@ -198,7 +210,7 @@ int main(void)
 
 	tcase_add_loop_test(cases, each_case_decides_as_v1, 0, (int)DEV_NCASES);
 	tcase_add_test(parts, the_policy_keeps_one_exception_per_device);
-	tcase_add_test(parts, the_program_is_the_prologue_blocks_and_a_default);
+	tcase_add_test(parts, the_program_is_type_groups_of_blocks_and_a_default);
 	tcase_add_test(parts, the_list_is_spec_rules_defaults_then_nodes);
 	tcase_add_test(parts, the_defaults_alone_allow_only_the_standard_nodes);
 	suite_add_tcase(s, cases);
