@@ -11,7 +11,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/magic.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "cgroups_devices.h"
@@ -137,13 +139,18 @@ static bool in_user_namespace(void)
 	       !strstr(buf, "4294967295");
 }
 
-/* The container's only directory on a pure v2 host, else NULL. */
+/* The container's only directory on a pure v2 host, else NULL. The host,
+ * not the set, decides: a hybrid host without a v1 freezer may leave the
+ * container in its v2 tree alone, and there v1's "no rules, no limit"
+ * holds. */
 static const struct cg_dir *pure_v2_dir(const struct cg_set *set)
 {
-	for (size_t i = 0; i < set->n; i++)
-		if (!set->d[i].v2)
-			return NULL;
-	return set->n == 1 ? &set->d[0] : NULL;
+	struct statfs fs;
+
+	if (set->n != 1 || !set->d[0].v2 || statfs("/sys/fs/cgroup", &fs) < 0 ||
+	    fs.f_type != CGROUP2_SUPER_MAGIC)
+		return NULL;
+	return &set->d[0];
 }
 
 int cg_apply_devices(const struct cg_set *set, const struct spec *spec,

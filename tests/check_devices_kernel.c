@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroups_internal.h"
 #include "devices_cases.h"
 
 #define V1_ROOT "/sys/fs/cgroup/devices"
@@ -311,6 +312,26 @@ START_TEST(a_refused_program_names_the_verifier_and_its_log)
 }
 END_TEST
 
+/* The back end is the host's: on a hybrid one the v1 files or nothing. */
+START_TEST(a_hybrid_hosts_v2_directory_gets_no_program)
+{
+	struct cg_set set = {.n = 1};
+	struct res_device_rule deny;
+	struct resources res = {.devices = &deny, .ndevices = 1};
+	struct spec spec = {0};
+	struct rt_error err = {0};
+
+	if (strcmp(v2_root(), "/sys/fs/cgroup") == 0)
+		return; /* pure v2: the program is the point (the cases above) */
+	dev_case_rule("-a", &deny);
+	snprintf(set.d[0].name, sizeof(set.d[0].name), "unified");
+	snprintf(set.d[0].dir, sizeof(set.d[0].dir), "%s", dir);
+	set.d[0].v2 = true;
+	ck_assert_msg(cg_apply_devices(&set, &spec, &res, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(ours(dir), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("devices_kernel");
@@ -329,6 +350,7 @@ int main(void)
 		tcase_add_test(bpf, the_program_outlives_the_process_that_attached_it);
 		tcase_add_test(bpf, a_parent_program_still_applies);
 		tcase_add_test(bpf, a_refused_program_names_the_verifier_and_its_log);
+		tcase_add_test(bpf, a_hybrid_hosts_v2_directory_gets_no_program);
 		suite_add_tcase(s, bpf);
 		if (access(V1_ROOT "/devices.allow", F_OK) == 0) {
 			tcase_add_checked_fixture(v1, setup, teardown);
