@@ -1,5 +1,6 @@
 /* cgroups_devices_prog.c - a dev_policy as eBPF instructions, assembled by
- * hand (crun does the same; libbpf would be 300 KB for ~100 instructions).
+ * hand, as crun does: libbpf (and its libelf) for ~100 fixed instructions
+ * would outweigh this whole back end.
  *
  * The kernel passes struct bpf_cgroup_dev_ctx: access_type = (access << 16)
  * | type, major, minor. The exceptions come in two groups, char then
