@@ -59,6 +59,11 @@ $(BUILD)/tests/%: tests/%.c $(TEST_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(shell pkg-config --libs check) $(LDLIBS)
 
+# the device program's start-path cost (bench/README.md)
+$(BUILD)/bench/devbpf: bench/devbpf.c $(TEST_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 deps:
 	@tests/install-deps.sh
 

@@ -433,31 +433,6 @@ void cg_keep_needed(struct cg_set *set, const struct resources *res)
 	}
 }
 
-/* With a devices policy in force, the nodes the config has the runtime
- * create (linux.devices) are allowed too, as runc does: otherwise a
- * deny-all rule would make them useless. v2 is not enforced (see README). */
-static int allow_config_devices(const struct cg_set *set, const struct spec *spec,
-				const struct resources *res, struct rt_error *err)
-{
-	const struct cg_dir *d = cg_find(set, "devices", "devices.allow");
-	char rule[64], field[64];
-
-	if (!res || !res->ndevices || !d || d->v2)
-		return 0;
-	for (size_t i = 0; i < spec->ndevices; i++) {
-		const struct spec_device *x = &spec->devices[i];
-
-		if (x->type == 'p')
-			continue;
-		snprintf(rule, sizeof(rule), "%c %lld:%lld rwm", x->type == 'b' ? 'b' : 'c', x->major,
-			 x->minor);
-		snprintf(field, sizeof(field), "linux.devices[%zu]", i);
-		if (cg_write(d, "devices.allow", rule, field, err) < 0)
-			return -EINVAL;
-	}
-	return 0;
-}
-
 int cgroups_create(const struct spec *spec, const char *id, const struct resources *res,
 		   bool systemd, char **ret_record, struct rt_error *err)
 {
@@ -493,7 +468,7 @@ int cgroups_create(const struct spec *spec, const char *id, const struct resourc
 		}
 	}
 	if ((res && cg_apply_resources(&set, res, err) < 0) ||
-	    allow_config_devices(&set, spec, res, err) < 0 || format_record(&set, ret_record) < 0) {
+	    cg_apply_devices(&set, spec, res, err) < 0 || format_record(&set, ret_record) < 0) {
 		if (!*err->msg)
 			rt_fail(err, ENOMEM, "out of memory");
 		remove_set(&set, &ignored);
@@ -513,7 +488,7 @@ int cgroups_place(const char *record, pid_t pid, const struct spec *spec, const 
 		return -EINVAL;
 	/* the rest on the delegated cgroup, as the cgroupfs driver writes it */
 	if ((res && cg_apply_resources(&set, res, err) < 0) ||
-	    allow_config_devices(&set, spec, res, err) < 0)
+	    cg_apply_devices(&set, spec, res, err) < 0)
 		return -EINVAL;
 	return 0;
 }

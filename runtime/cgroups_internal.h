@@ -1,4 +1,5 @@
-/* cgroups_internal.h - shared by cgroups.c and cgroups_resources.c. */
+/* cgroups_internal.h - shared by cgroups.c, cgroups_resources.c and
+ * cgroups_devices.c. */
 #ifndef MINI_CGROUPS_INTERNAL_H
 #define MINI_CGROUPS_INTERNAL_H
 
@@ -41,8 +42,13 @@ int cg_read(const char *dir, const char *file, char *buf, size_t len);
 bool cg_blkio_needed(const struct resources *r);
 int cg_apply_blkio(const struct cg_set *set, const struct resources *r, struct rt_error *err);
 int64_t cg_shares_to_weight(int64_t shares);
+/* Every resource but the device rules. */
 int cg_apply_resources(const struct cg_set *set, const struct resources *res,
 		       struct rt_error *err);
+/* The device rules (cgroups_devices.c): res's (may be NULL), the defaults,
+ * and the nodes of spec's linux.devices (spec NULL on `update`). */
+int cg_apply_devices(const struct cg_set *set, const struct spec *spec,
+		     const struct resources *res, struct rt_error *err);
 
 /* The systemd driver (cgroups_systemd.c). The record of the scope that
  * linux.cgroupsPath ("slice:prefix:name") names, made before anything

@@ -160,74 +160,6 @@ static int apply_cpu(const struct cg_set *set, const struct resources *r, struct
 	return 0;
 }
 
-/* devices.allow and devices.deny take one rule per write; each is opened
- * once for all of them. */
-struct rule_files {
-	const struct cg_dir *d;
-	int fd[2]; /* deny, allow */
-};
-
-static int write_rule(struct rule_files *f, bool allow, const char *rule, const char *field,
-		      struct rt_error *err)
-{
-	const char *file = allow ? "devices.allow" : "devices.deny";
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", f->d->dir, file);
-	if (f->fd[allow] < 0 && (f->fd[allow] = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-		return rt_fail_errno(err, errno, "%s: open %s", field, path);
-	if (write(f->fd[allow], rule, strlen(rule)) < 0)
-		return rt_fail_errno(err, errno, "%s: write \"%s\" to %s", field, rule, path);
-	return 0;
-}
-
-static int write_rules(struct rule_files *f, const struct resources *r, struct rt_error *err)
-{
-	/* what every container gets, as runc: null zero full tty random urandom,
-	 * the pty multiplexer and the ptys */
-	static const char *const defaults[] = {"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 5:0 rwm",
-					       "c 1:8 rwm", "c 1:9 rwm", "c 5:2 rwm", "c 136:* rwm"};
-	char rule[64], field[64];
-
-	for (size_t i = 0; i < r->ndevices; i++) {
-		const struct res_device_rule *x = &r->devices[i];
-		char maj[16] = "*", min[16] = "*";
-
-		if (x->major >= 0)
-			snprintf(maj, sizeof(maj), "%" PRId64, x->major);
-		if (x->minor >= 0)
-			snprintf(min, sizeof(min), "%" PRId64, x->minor);
-		if (x->type == 'a')
-			snprintf(rule, sizeof(rule), "a");
-		else
-			snprintf(rule, sizeof(rule), "%c %s:%s %s", x->type, maj, min, x->access);
-		snprintf(field, sizeof(field), F "devices[%zu]", i);
-		if (write_rule(f, x->allow, rule, field, err) < 0)
-			return -EINVAL;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
-		if (write_rule(f, true, defaults[i], F "devices", err) < 0)
-			return -EINVAL;
-	return 0;
-}
-
-static int apply_devices(const struct cg_set *set, const struct resources *r,
-			 struct rt_error *err)
-{
-	struct rule_files f = {.d = cg_find(set, "devices", "devices.allow"), .fd = {-1, -1}};
-	int ret;
-
-	if (!r->ndevices)
-		return 0;
-	if (!f.d || f.d->v2)
-		return 0; /* v2 needs an eBPF program: not enforced (see README) */
-	ret = write_rules(&f, r, err);
-	for (int i = 0; i < 2; i++)
-		if (f.fd[i] >= 0)
-			close(f.fd[i]);
-	return ret;
-}
-
 static int apply_other(const struct cg_set *set, const struct resources *r, struct rt_error *err)
 {
 	char b[64], file[96], field[64];
@@ -292,7 +224,7 @@ static int apply_other(const struct cg_set *set, const struct resources *r, stru
 int cg_apply_resources(const struct cg_set *set, const struct resources *r, struct rt_error *err)
 {
 	if (apply_memory(set, r, err) < 0 || apply_cpu(set, r, err) < 0 ||
-	    apply_devices(set, r, err) < 0 || cg_apply_blkio(set, r, err) < 0 ||
+	    cg_apply_blkio(set, r, err) < 0 ||
 	    apply_other(set, r, err) < 0)
 		return -EINVAL;
 	return 0;
@@ -308,7 +240,9 @@ int cgroups_update(const char *record, const struct resources *res, struct rt_er
 	 * own back the next time it touches the unit */
 	if (set.n == 1 && *set.d[0].unit && cg_systemd_update(&set.d[0], res, err) < 0)
 		return -EINVAL;
-	return cg_apply_resources(&set, res, err);
+	if (cg_apply_resources(&set, res, err) < 0 || cg_apply_devices(&set, NULL, res, err) < 0)
+		return -EINVAL;
+	return 0;
 }
 
 static long long read_num(const struct cg_set *set, const char *v1_name, const char *v1_file,
