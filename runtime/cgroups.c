@@ -493,7 +493,8 @@ int cgroups_place(const char *record, pid_t pid, const struct spec *spec, const 
 	return 0;
 }
 
-int cgroups_open_join(const char *record, struct cg_join *j, struct rt_error *err)
+int cgroups_open_join(const char *record, bool for_init, struct cg_join *j,
+		      struct rt_error *err)
 {
 	struct cg_set set;
 
@@ -503,7 +504,9 @@ int cgroups_open_join(const char *record, struct cg_join *j, struct rt_error *er
 	if (cg_parse_record(record, &set) < 0)
 		return rt_fail(err, EINVAL, "corrupt cgroup record");
 	for (size_t i = 0; i < set.n; i++) {
-		if (*set.d[i].unit) {
+		/* a scope systemd has yet to make: the init waits to be put in
+		 * it; an exec'd process joins the scope's cgroup as any other */
+		if (*set.d[i].unit && for_init) {
 			j->placed_by_parent = true;
 			continue;
 		}

@@ -39,8 +39,10 @@ int cgroups_create(const struct spec *spec, const char *id, const struct resourc
 int cgroups_place(const char *record, pid_t pid, const struct spec *spec, const char *id,
 		  const struct resources *res, struct rt_error *err);
 /* Parent, before the clone: fills *j for the record (NULL: no cgroup),
- * opening the v2 directory; cgroups_close_join closes it. */
-int cgroups_open_join(const char *record, struct cg_join *j, struct rt_error *err);
+ * opening the v2 directory; cgroups_close_join closes it. for_init: the
+ * container's init (which systemd's driver places itself), not an exec. */
+int cgroups_open_join(const char *record, bool for_init, struct cg_join *j,
+		      struct rt_error *err);
 /* Child, first thing: joins the v1 hierarchies (the v2 one it joined at
  * clone3). The files it opens, close-on-exec, are left to the child's
  * close_fds_except. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "apparmor.h"
 #include "cgroups.h"
 #include "container.h"
 #include "exec_fifo.h"
@@ -52,10 +53,12 @@ static int check_mems(const struct spec *spec, const struct resources *res, stru
 
 static int validate(struct spec *spec, const struct create_opts *o,
 		    struct seccomp_filter **ret_filter, struct resources **ret_res,
-		    struct rt_error *err)
+		    bool *ret_apparmor, struct rt_error *err)
 {
 	if (!spec->process && o->for_run)
 		return rt_fail(err, EINVAL, "process: run needs a process to start");
+	if (apparmor_check(spec->process, "process.apparmorProfile", ret_apparmor, err) < 0)
+		return -EINVAL;
 	if (!spec->ns[NS_UTS].enabled) {
 		if (spec->hostname && *spec->hostname)
 			return rt_fail(err, EINVAL, "hostname: needs a private UTS namespace");
@@ -305,7 +308,7 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	args.spec = c->spec;
 	args.new_userns = c->spec->ns[NS_USER].enabled && !c->spec->ns[NS_USER].path;
 	args.new_cgroupns = c->spec->ns[NS_CGROUP].enabled && !c->spec->ns[NS_CGROUP].path;
-	if (validate(c->spec, o, &filter, &res, err) < 0) {
+	if (validate(c->spec, o, &filter, &res, &args.apparmor, err) < 0) {
 		seccomp_filter_free(filter);
 		resources_free(res);
 		container_release(c);
@@ -334,7 +337,7 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	 * the nodes against and remap them from when the init moves
 	 * (integration/numa: cpuset-refused-kernel, numa-balancing on 6.1) */
 	if (r == 0)
-		r = cgroups_open_join(c->state.cgroup_json, &args.cgroups, err);
+		r = cgroups_open_join(c->state.cgroup_json, true, &args.cgroups, err);
 	if (r == 0)
 		r = spawn(c, o, &args, res, err);
 	resources_free(res);

@@ -82,6 +82,7 @@ struct exec_request {
 	char **env; /* -e K=V, appended to process.env */
 	size_t nenv;
 	const char *cwd; /* NULL: process.cwd */
+	const char *apparmor; /* --apparmor: NULL for process.apparmorProfile */
 	bool has_uid, has_gid;
 	uid_t uid;
 	gid_t gid;

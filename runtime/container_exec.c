@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apparmor.h"
 #include "caps.h"
 #include "container.h"
 #include "exec.h"
@@ -55,8 +56,19 @@ static int build_process(const struct exec_request *q, struct spec *spec,
 {
 	struct spec_process *p;
 
-	if (q->process_file)
-		return spec_load_process(q->process_file, ret, err);
+	if (q->process_file) {
+		if (spec_load_process(q->process_file, ret, err) < 0)
+			return -EINVAL;
+		p = *ret;
+		if (q->apparmor) {
+			free(p->apparmor_profile);
+			if (!(p->apparmor_profile = strdup(q->apparmor))) {
+				*ret = NULL;
+				goto oom;
+			}
+		}
+		return 0;
+	}
 	if (!spec->process)
 		return rt_fail(err, EINVAL, "exec: config.json has no process to start from");
 	p = steal_ptr(&spec->process);
@@ -66,6 +78,11 @@ static int build_process(const struct exec_request *q, struct spec *spec,
 	if (q->cwd) {
 		free(p->cwd);
 		if (!(p->cwd = strdup(q->cwd)))
+			goto oom;
+	}
+	if (q->apparmor) {
+		free(p->apparmor_profile);
+		if (!(p->apparmor_profile = strdup(q->apparmor)))
 			goto oom;
 	}
 	if (q->has_uid)
@@ -85,6 +102,7 @@ int container_exec(const char *root, const char *id, const struct exec_request *
 {
 	struct container c;
 	struct spec_process *p = NULL;
+	bool apparmor = false;
 	int r;
 
 	if (container_load(root, id, STATE_MASK(STATUS_CREATED) | STATE_MASK(STATUS_RUNNING),
@@ -93,12 +111,16 @@ int container_exec(const char *root, const char *id, const struct exec_request *
 	r = build_process(q, c.spec, &p, err);
 	if (r == 0 && p->has_caps)
 		r = caps_parse(p, "process", err);
+	if (r == 0)
+		r = apparmor_check(p, q->apparmor ? "exec --apparmor" : "process.apparmorProfile",
+				   &apparmor, err);
 	if (r == 0 && p->terminal && q->detach && !q->console_socket)
 		r = rt_fail(err, EINVAL, "exec: --detach with a terminal needs --console-socket");
 	if (r == 0) {
 		struct exec_opts o = {.state = &c.state,
 				      .spec = c.spec,
 				      .process = p,
+				      .apparmor = apparmor,
 				      .pid_file = q->pid_file,
 				      .console_socket = q->console_socket,
 				      .preserve_fds = q->preserve_fds};

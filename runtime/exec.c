@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "apparmor.h"
 #include "cgroups.h"
 #include "container.h"
 #include "exec.h"
@@ -84,7 +85,7 @@ __attribute__((noreturn)) static void child_main(const struct exec_child *c)
 	const struct spec_process *p = c->o->process;
 	struct rt_error err = {0};
 	char program[PATH_MAX];
-	int rootfd, procfd = -1;
+	int rootfd, procfd = -1, apparmor_fd = -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (cgroups_join_self(&c->cgroups, &err) < 0)
@@ -97,8 +98,9 @@ __attribute__((noreturn)) static void child_main(const struct exec_child *c)
 	}
 	/* oom_score_adj before joining: after it, /proc would be the
 	 * container's, which it can have overmounted to redirect the write */
-	if (p->has_oom_score_adj &&
-	    (procfs_open(&procfd, &err) < 0 || process_set_oom_score(procfd, p, &err) < 0))
+	if ((p->has_oom_score_adj || c->o->apparmor) &&
+	    (procfs_open(&procfd, &err) < 0 || process_set_oom_score(procfd, p, &err) < 0 ||
+	     (c->o->apparmor && apparmor_open_exec_attr(procfd, &apparmor_fd, &err) < 0)))
 		child_fail(c->sync_fd, &err);
 	if (procfd >= 0)
 		close(procfd);
@@ -119,6 +121,9 @@ __attribute__((noreturn)) static void child_main(const struct exec_child *c)
 	    sync_expect(c->sync_fd, SYNC_START, "waiting for start", NULL, &err) < 0)
 		_exit(127);
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	/* before no_new_privs, as the init does */
+	if (apparmor_fd >= 0 && apparmor_apply(apparmor_fd, p->apparmor_profile, &err) < 0)
+		child_fail(c->sync_fd, &err);
 	if (process_drop_privileges(p, c->filter, &err) < 0)
 		child_fail(c->sync_fd, &err);
 	/* success closes the close-on-exec sync socket: the parent sees EOF */
@@ -175,7 +180,7 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 		c.sync_fd = sv[1];
 	}
 	if (r == 0)
-		r = cgroups_open_join(o->state->cgroup_json, &c.cgroups, err);
+		r = cgroups_open_join(o->state->cgroup_json, false, &c.cgroups, err);
 	/* the pid and time namespaces apply to children: join them here, and
 	 * take our own back after the fork (nothing else we fork, such as a
 	 * sanitizer's helper thread, belongs in the container) */

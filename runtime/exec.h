@@ -15,6 +15,7 @@ struct exec_opts {
 	const struct state *state;	  /* the container's */
 	const struct spec *spec;	  /* its config.json: seccomp, memory policy */
 	struct spec_process *process;	  /* what to run; caps parsed by the caller */
+	bool apparmor;			  /* apply process->apparmor_profile */
 	const char *pid_file;		  /* NULL for none */
 	const char *console_socket;	  /* NULL: with a terminal, we relay it */
 	int preserve_fds;

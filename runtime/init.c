@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "apparmor.h"
 #include "hooks.h"
 #include "init.h"
 #include "mounts.h"
@@ -191,9 +192,11 @@ int init_enter_cwd(const char *cwd, struct rt_error *err)
 	return 0;
 }
 
-static bool needs_procfs(const struct spec *spec)
+static bool needs_procfs(const struct init_args *a)
 {
-	return spec->nsysctl || (spec->process && spec->process->has_oom_score_adj);
+	const struct spec *spec = a->spec;
+
+	return spec->nsysctl || a->apparmor || (spec->process && spec->process->has_oom_score_adj);
 }
 
 void init_main(const struct init_args *a)
@@ -203,7 +206,7 @@ void init_main(const struct init_args *a)
 	struct sync_msg ready = {.type = SYNC_READY};
 	struct rt_error err = {0};
 	cleanup_free char *state_json = NULL;
-	cleanup_close int procfd = -1;
+	cleanup_close int procfd = -1, apparmor_fd = -1;
 	char program[PATH_MAX] = "";
 
 	/* die with the runtime while it sets us up; cleared before READY */
@@ -221,7 +224,8 @@ void init_main(const struct init_args *a)
 	}
 	/* the procfs handle, while our mount namespace is still a copy of the
 	 * runtime's: nothing the container controls is joined or mounted yet */
-	if (needs_procfs(spec) && procfs_open(&procfd, &err) < 0)
+	if (needs_procfs(a) && (procfs_open(&procfd, &err) < 0 ||
+				(a->apparmor && apparmor_open_exec_attr(procfd, &apparmor_fd, &err) < 0)))
 		fail(a, &err);
 	if (wait_for_parent(a, &err) < 0 || enter_namespaces(a, &err) < 0)
 		fail(a, &err);
@@ -250,6 +254,10 @@ void init_main(const struct init_args *a)
 	if (sync_send(a->sync_fd, &ready) < 0)
 		_exit(1);
 	if (wait_for_start(a, &err) < 0)
+		fail_late(&err);
+	/* the profile for our execve (and a startContainer hook's), before
+	 * no_new_privs, which would restrict the transition */
+	if (apparmor_fd >= 0 && apparmor_apply(steal_fd(&apparmor_fd), p->apparmor_profile, &err) < 0)
 		fail_late(&err);
 	if (!p || process_drop_privileges(p, a->seccomp, &err) < 0)
 		fail_late(&err);

@@ -20,6 +20,7 @@ struct init_args {
 	bool no_pivot;
 	bool new_userns;    /* wait for the parent to write the id maps */
 	bool new_cgroupns;  /* unshare it once in the cgroup */
+	bool apparmor;	    /* apply process.apparmorProfile (loaded, enabled) */
 	struct cg_join cgroups; /* joined first: see container_create */
 	struct seccomp_filter *seccomp; /* built by the parent; NULL for none */
 };

@@ -121,6 +121,7 @@ struct spec_process {
 	struct spec_rlimit *rlimits;
 	size_t nrlimits;
 	bool no_new_privileges;
+	char *apparmor_profile; /* NULL when absent */
 	bool has_oom_score_adj;
 	int oom_score_adj;
 	bool has_ioprio;

@@ -238,6 +238,7 @@ int spec_parse_process(json_t *obj, const char *path, struct spec_process *p, st
 	    sj_string(obj, "cwd", path, false, &p->cwd, err) < 0 ||
 	    parse_caps(obj, path, p, err) < 0 || parse_rlimits(obj, path, p, err) < 0 ||
 	    sj_bool(obj, "noNewPrivileges", path, &p->no_new_privileges, err) < 0 ||
+	    sj_string(obj, "apparmorProfile", path, false, &p->apparmor_profile, err) < 0 ||
 	    sj_int(obj, "oomScoreAdj", path, -1000, 1000, &p->has_oom_score_adj, &oom, err) < 0 ||
 	    parse_io_priority(obj, path, p, err) < 0 || parse_scheduler(obj, path, p, err) < 0)
 		return -EINVAL;
@@ -262,6 +263,7 @@ void spec_process_free(struct spec_process *p)
 	strv_free(p->args);
 	strv_free(p->env);
 	free(p->cwd);
+	free(p->apparmor_profile);
 	for (int s = 0; s < CAP_SET_COUNT; s++)
 		strv_free(p->caps[s]);
 	free(p->rlimits);

@@ -16,7 +16,7 @@
 #include "util.h"
 
 struct exec_cli {
-	const char *process_file, *pid_file, *console_socket, *cwd, *user;
+	const char *process_file, *pid_file, *console_socket, *cwd, *user, *apparmor;
 	bool detach, tty;
 	int preserve_fds;
 	char **env; /* -e K=V, NULL-terminated */
@@ -35,6 +35,7 @@ static int parse(int argc, char **argv, struct exec_cli *c, struct rt_error *err
 		{"env", required_argument, NULL, 'e'},
 		{"user", required_argument, NULL, 'u'},
 		{"preserve-fds", required_argument, NULL, 'f'},
+		{"apparmor", required_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
 	int o;
@@ -51,6 +52,7 @@ static int parse(int argc, char **argv, struct exec_cli *c, struct rt_error *err
 		case 't': c->tty = true; break;
 		case 'w': c->cwd = optarg; break;
 		case 'u': c->user = optarg; break;
+		case 'a': c->apparmor = optarg; break;
 		case 'e':
 			c->env = realloc(c->env, (c->nenv + 2) * sizeof(char *));
 			if (!c->env)
@@ -126,6 +128,7 @@ static int to_request(const struct exec_cli *c, char **cmd, size_t ncmd,
 				   .env = c->env,
 				   .nenv = c->nenv,
 				   .cwd = c->cwd,
+				   .apparmor = c->apparmor,
 				   .tty = c->tty,
 				   .detach = c->detach,
 				   .pid_file = c->pid_file,

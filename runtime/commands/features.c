@@ -60,7 +60,9 @@ int cmd_features(int argc, char **argv, const struct global_opts *g, struct rt_e
 	print_list(archs);
 	printf("], \"supportedFlags\": [");
 	print_list(seccomp_flags);
-	printf("]},\n    \"apparmor\": {\"enabled\": false},\n    \"selinux\": {\"enabled\": "
+	/* AppArmor is applied where the host runs it, and ignored (with a
+	 * warning) where it does not, as runc */
+	printf("]},\n    \"apparmor\": {\"enabled\": true},\n    \"selinux\": {\"enabled\": "
 	       "false},\n    \"intelRdt\": {\"enabled\": false},\n");
 	printf("    \"mountExtensions\": {\"idmap\": {\"enabled\": false}},\n");
 	printf("    \"memoryPolicy\": {\"modes\": [");
