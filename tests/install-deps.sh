@@ -4,7 +4,7 @@
 set -eu
 PKGS="gcc make pkg-config libc6-dev libjansson-dev libcap-dev libseccomp-dev libdbus-1-dev check
       busybox-static bats jq strace util-linux iproute2 procps
-      qemu-system-x86 cpio
+      qemu-system-x86 cpio apparmor
       containerd python3 python3-grpcio python3-protobuf protobuf-compiler"
 missing=""
 for p in $PKGS; do

@@ -38,7 +38,8 @@ cri() {
 # The config.toml: `version = 2`, every path under $CTRD, no CNI (the
 # tests' pods use the host network), and two CRI runtime classes: runc
 # (the default) and mini (mini-runtime behind the runc v2 shim), each with
-# its own state root. restrict_oom_score_adj: root here lacks
+# its own state root, and mini-systemd (mini-runtime with the systemd cgroup
+# driver, kubeadm's default: SystemdCgroup = true). restrict_oom_score_adj: root here lacks
 # CAP_SYS_RESOURCE, so CRI must not ask for a score below its own.
 ctrd_config() {
 	local cri='plugins."io.containerd.grpc.v1.cri"'
@@ -84,6 +85,12 @@ ctrd_config() {
 		      [$cri.containerd.runtimes.mini.options]
 		        BinaryName = "$CTRD_BINARY"
 		        Root = "$MINI_ROOT"
+		    [$cri.containerd.runtimes.mini-systemd]
+		      runtime_type = "io.containerd.runc.v2"
+		      [$cri.containerd.runtimes.mini-systemd.options]
+		        BinaryName = "$CTRD_BINARY"
+		        Root = "$MINI_ROOT"
+		        SystemdCgroup = true
 	EOF
 }
 
