@@ -37,6 +37,8 @@ suites=()
 for f in "$@"; do
 	f=$(realpath "$f") || exit 1
 	[[ $f != *[[:space:]]* ]] || { echo "node: no blanks in suite paths: $f" >&2; exit 2; }
+	# the guest mounts a fresh tmpfs on /tmp
+	[[ $f != /tmp/* ]] || { echo "node: the guest cannot see /tmp of the host: $f" >&2; exit 2; }
 	suites+=("$f")
 done
 
