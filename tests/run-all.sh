@@ -5,7 +5,7 @@
 # cgroup2 only), their TAP names led by "node: ". Ends with one line
 # "N passed, N failed, N skipped". Exit 0 only if nothing failed.
 #   tests/run-all.sh BUILD RUNTIME [BATS_FILE...]
-# NODE_GUEST=0 leaves the guest out (it takes about 2.5 min on 2 cores);
+# NODE_GUEST=0 leaves the guest out (about 2 min of a run on 2 cores);
 # NODE_GUEST=1 runs it even when BATS_FILEs are given (by default it runs
 # only with the full list). It needs root and qemu (else one skip).
 set -u
