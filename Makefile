@@ -4,6 +4,7 @@
 #   make asan       the same tests against an ASan+UBSan build
 #   make fuzz       libFuzzer on the config and memory-policy parsers (FUZZ_SECONDS=60)
 #   make test-numa  memory policy placement in emulated NUMA guests (QEMU)
+#   make test-node  the node guest's suites (systemd, cgroup2 only; QEMU)
 #   make demo       build, make a busybox bundle from config.json.example, run it
 #   make install    PREFIX=/usr/local
 
@@ -36,7 +37,7 @@ RUNTIME_SRC := $(wildcard runtime/*.c runtime/commands/*.c)
 RUNTIME_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(RUNTIME_SRC) $(POLICY_SRC))
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/check_*.c))
 
-.PHONY: all test unit integration asan demo install deps clean format compdb bench test-numa \
+.PHONY: all test unit integration asan demo install deps clean format compdb bench test-numa test-node \
 	fuzz fuzz-targets
 
 all: mini-runtime
@@ -76,6 +77,10 @@ test: deps
 # NUMA placement in emulated multi-node QEMU guests (integration/numa/README.md)
 test-numa: all
 	@integration/numa/run.sh ./mini-runtime
+
+# the suites tests/run-all.sh runs in the node guest (integration/node/README.md)
+test-node: all
+	@integration/node/run.sh ./mini-runtime $$(sed -n 's/^NODE_SUITES="\(.*\)"$$/\1/p' tests/run-all.sh)
 
 asan:
 	$(MAKE) BUILD=build-asan LDSTATIC= CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \

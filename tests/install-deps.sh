@@ -1,10 +1,15 @@
 #!/bin/sh
 # Installs the Debian packages mini-runtime needs to build and test, calling
 # apt-get only for what is missing (so a second run costs nothing).
+# The node guest (integration/node) boots this machine's own / over 9p, so
+# what runs in it is installed here: systemd (its PID 1; a minbase chroot
+# lacks it), dbus (the bus its D-Bus API answers on, for the systemd
+# cgroup driver), apparmor (apparmor_parser), bats, jq, busybox-static,
+# containerd.
 set -eu
 PKGS="gcc make pkg-config libc6-dev libjansson-dev libcap-dev libseccomp-dev libdbus-1-dev check
       busybox-static bats jq strace util-linux iproute2 procps
-      qemu-system-x86 cpio apparmor
+      qemu-system-x86 cpio systemd dbus apparmor
       containerd python3 python3-grpcio python3-protobuf protobuf-compiler"
 missing=""
 for p in $PKGS; do

@@ -11,6 +11,13 @@
 # installed, and only vmlinuz is kept. Both kernels build in NUMA, cgroups,
 # namespaces, devtmpfs and the 8250 console, so the initramfs needs no
 # modules. Needs: $cache (the cache directory).
+#
+# A caller that needs modules (integration/node) sets kernel_modules to
+# their paths under lib/modules/VERSION/kernel/ (e.g. fs/9p/9p.ko.xz); they
+# are kept, flat, in the directory "$KERNEL.modules" beside the bzImage,
+# with the kernel release in "$KERNEL.release". Such a caller uses a cache
+# directory of its own: a cached bzImage without its modules is fetched
+# again.
 : "${cache:?}"
 
 numa_kernel() {
@@ -50,18 +57,22 @@ debian_mirror() {
 kernel_from_suite() { # SUITE
 	local suite=$1
 	local k=$cache/vmlinuz-$suite
-	if [ -s "$k" ]; then
+	if kernel_cached "$k"; then
 		echo "$k"
 		return 0
 	fi
 	local lock
 	exec {lock}>"$cache/.kernel.lock"
 	flock "$lock"
-	if [ ! -s "$k" ]; then
+	if ! kernel_cached "$k"; then
 		fetch_vmlinuz "$suite" "$k" || { exec {lock}>&-; return 1; }
 	fi
 	exec {lock}>&-
 	echo "$k"
+}
+
+kernel_cached() { # KERNEL
+	[ -s "$1" ] && { [ -z "${kernel_modules:-}" ] || [ -d "$1.modules" ]; }
 }
 
 fetch_vmlinuz() { # SUITE DEST
@@ -104,7 +115,34 @@ fetch_vmlinuz() { # SUITE DEST
 		rm -f "$dest.tmp"
 		return 1
 	fi
+	if [ -n "${kernel_modules:-}" ]; then
+		keep_modules "$dir"/dl/*.deb "$dest" 2>>"$log" || { rm -f "$dest.tmp"; return 1; }
+	fi
 	mv "$dest.tmp" "$dest"
 	echo "$pkg" >"$dest.package"
 	rm -rf "$dir"
+}
+
+# keep_modules DEB DEST: the modules named in $kernel_modules into DEST.modules,
+# the kernel release (the lib/modules/VERSION directory's name) into DEST.release.
+# (The package puts them under /lib or /usr/lib, depending on its usrmerge.)
+keep_modules() {
+	local deb=$1 dest=$2 m f x=$dest.x
+	local -a want=()
+	for m in $kernel_modules; do want+=("*/modules/*/kernel/$m"); done
+	rm -rf "$x" "$dest.modules"
+	mkdir -p "$x" "$dest.modules"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$x" --wildcards "${want[@]}"
+	for m in $kernel_modules; do
+		f=$(find "$x" -path "*/modules/*/kernel/$m" | head -n 1)
+		if [ -z "$f" ]; then
+			echo "no module $m in $deb"
+			rm -rf "$x" "$dest.modules"
+			return 1
+		fi
+		cp "$f" "$dest.modules/"
+	done
+	f=${f%/kernel/"$m"}
+	echo "${f##*/}" >"$dest.release"
+	rm -rf "$x"
 }
