@@ -511,11 +511,19 @@ remove_pod_parent() {
 	! echo "$output" | grep -q mini-runtime
 }
 
-@test "--systemd-cgroup is refused with a clear error" {
+@test "--systemd-cgroup on a host that is not pure cgroup v2 is refused, naming why" {
+	[ ! -f /sys/fs/cgroup/cgroup.controllers ] || skip "pure cgroup v2 here: integration/systemd.bats"
 	make_bundle true
+	cfg '.linux.cgroupsPath = "mini-it.slice:mini-it:c1"'
 	run "$MINI_RUNTIME" --root "$ROOT" --systemd-cgroup run --bundle "$BUNDLE" c1
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"systemd"* ]]
+	[[ "$output" == *"--systemd-cgroup: needs a pure cgroup v2 host"* ]]
+	assert_nothing_left c1
+	# and a path that is not the driver's "slice:prefix:name" is named
+	cfg '.linux.cgroupsPath = "/mini-it/c1"'
+	run "$MINI_RUNTIME" --root "$ROOT" --systemd-cgroup run --bundle "$BUNDLE" c1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'linux.cgroupsPath: "/mini-it/c1" is not "slice:prefix:name"'* ]]
 	assert_nothing_left c1
 }
 

@@ -5,9 +5,11 @@
 # each test skips, saying so; `make test` runs them in the guest.
 
 load lib/common
+load lib/containerd
 
 setup() { common_setup; }
 teardown() {
+	ctrd_stop
 	common_teardown
 	# a failed test's scopes and profiles
 	systemctl stop 'mini-it-*.scope' >/dev/null 2>&1 || true
@@ -61,9 +63,9 @@ prop() {
 	[ "$(cat "$dir/pids.max")" = 50 ]
 	systemctl status "$unit" | grep -q "$pid"
 	# update goes to systemd and to the files
-	rts update --memory 100000000 --pids-limit 60 c1
-	[ "$(prop "$unit" MemoryMax)" = 100000000 ]
-	[ "$(cat "$dir/memory.max")" = 100000000 ]
+	rts update --memory 104857600 --pids-limit 60 c1
+	[ "$(prop "$unit" MemoryMax)" = 104857600 ]
+	[ "$(cat "$dir/memory.max")" = 104857600 ]
 	[ "$(prop "$unit" TasksMax)" = 60 ]
 	rts start c1
 	# an exec'd process joins the scope
@@ -117,7 +119,7 @@ prop() {
 	assert_nothing_left c1
 	# killed while a prestart hook runs: delete --force cleans up
 	cfg ".linux.cgroupsPath = \"mini-it.slice:mini-it:k$$\"
-		| .hooks = {\"prestart\": [{\"path\": \"/bin/sleep\", \"args\": [\"sleep\", \"30\"]}]}"
+		| .hooks = {\"prestart\": [{\"path\": \"/bin/sleep\", \"args\": [\"sleep\", \"31\"]}]}"
 	rts create --bundle "$BUNDLE" c2 &
 	create=$!
 	for i in $(seq 100); do
@@ -132,8 +134,45 @@ prop() {
 		sleep 0.1
 	done
 	! systemctl is-active -q "mini-it-k$$.scope"
-	pkill -f "sleep 30" || true
+	# the hook (bats' own timer is a "sleep 300": match exactly)
+	pkill -xf "sleep 31" || true
 	assert_nothing_left c2
+}
+
+@test "systemd: containerd with SystemdCgroup = true runs a pod through the CRI (kubeadm's default)" {
+	need_systemd
+	build_images
+	ctrd_start
+	ctrd_import_images
+	ctrd_cri_ready
+	mkdir -p "$CTRD/logs"
+	# the kubelet's systemd driver names the pod's cgroup as a slice
+	jq -n --arg logs "$CTRD/logs" '{metadata: {name: "p1", uid: "uid-sd", namespace: "mini-it"},
+		log_directory: $logs, linux: {cgroup_parent: "mini-it-pod.slice",
+		security_context: {namespace_options: {network: "NODE"}}}}' >"$CTRD/pod.json"
+	jq -n --arg img "$CTRD_BUSYBOX_IMAGE" '{metadata: {name: "c1"}, image: {image: $img},
+		command: ["sleep", "300"], log_path: "c1.log",
+		linux: {resources: {memory_limit_in_bytes: 67108864}}}' >"$CTRD/ctr.json"
+	sid=$(cri RunPodSandbox "$CTRD/pod.json" mini-systemd)
+	cid=$(cri CreateContainer "$sid" "$CTRD/ctr.json" "$CTRD/pod.json")
+	cri StartContainer "$cid"
+	[ "$(cri ContainerStatus "$cid" | jq -r .status.state)" = CONTAINER_RUNNING ]
+	# containerd's "slice:cri-containerd:id": one scope each, in the pod's slice
+	for id in "$sid" "$cid"; do
+		unit=cri-containerd-$id.scope
+		[ "$(systemctl is-active "$unit")" = active ]
+		[ "$(prop "$unit" Slice)" = mini-it-pod.slice ]
+		pid=$("$MINI_RUNTIME" --root "$MINI_ROOT/k8s.io" state "$id" | jq .pid)
+		grep -qx "$pid" "/sys/fs/cgroup/mini.slice/mini-it.slice/mini-it-pod.slice/$unit/cgroup.procs"
+	done
+	[ "$(prop "cri-containerd-$cid.scope" MemoryMax)" = 67108864 ]
+	cri StopContainer "$cid" 10
+	cri RemoveContainer "$cid"
+	cri StopPodSandbox "$sid"
+	cri RemovePodSandbox "$sid"
+	! systemctl is-active -q "cri-containerd-$cid.scope"
+	! systemctl is-active -q "cri-containerd-$sid.scope"
+	[ -z "$(ls "$MINI_ROOT/k8s.io")" ]
 }
 
 @test "apparmor: a loaded profile is in force inside the container; exec too" {
@@ -143,6 +182,7 @@ prop() {
 profile $profile flags=(attach_disconnected,mediate_deleted) {
   file,
   capability,
+  signal,
   deny /etc/hostname r,
 }
 EOF
