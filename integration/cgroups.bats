@@ -9,7 +9,11 @@ load lib/common
 IT_CGROUP_PARENT=mini-cg
 
 setup() { common_setup; }
-teardown() { common_teardown; }
+teardown() {
+	common_teardown
+	# a failed contract test's pod (the kubelet's, which delete leaves)
+	remove_pod_parent "mini-it-pod-$$" 2>/dev/null || true
+}
 
 pure_v2() { [ -f /sys/fs/cgroup/cgroup.controllers ]; }
 
@@ -591,4 +595,20 @@ remove_pod_parent() {
 	[[ "$output" == *"can't open '/node': No such device or address"* ]]
 	rt delete --force c1
 	assert_nothing_left c1
+}
+
+# Last in the file: every test above removed what it made, in every
+# hierarchy: no container's cgroup under the suite's parent, no pod, no
+# pre-made cgroup. The parent itself stays when two containers overlapped
+# and the one that made it went first (it is not the other's to remove, as
+# a kubelet's pod cgroup is not): the suite removes it here.
+@test "nothing of this suite is left in any cgroup hierarchy" {
+	left=$(for m in $(cgroup_mounts); do
+		find "$m" -maxdepth 3 -mindepth 1 -type d \( -name 'mini-it*' -o -path "$m/$IT_CGROUP_PARENT/*" \) 2>/dev/null
+	done)
+	echo "left: $left"
+	[ -z "$left" ]
+	for m in $(cgroup_mounts); do
+		[ ! -d "$m/$IT_CGROUP_PARENT" ] || rmdir "$m/$IT_CGROUP_PARENT"
+	done
 }
