@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -242,6 +243,25 @@ static int make_readonly(int fd, struct rt_error *err)
 	return 0;
 }
 
+/* The read-only mount went onto the directory the path named when it was
+ * opened; if a parent was swapped since (a racer on a shared bind), the
+ * path now names something else, which must not be left writable. */
+static int still_readonly(int rootfd, const char *path, struct rt_error *err)
+{
+	cleanup_close int fd = -1;
+	struct statvfs vfs;
+
+	if (path_open_in_root(rootfd, path, PATH_NO_CREATE, &fd, err) < 0)
+		return -EIO;
+	if (fstatvfs(fd, &vfs) < 0)
+		return rt_fail_errno(err, errno, "%s: statvfs", path);
+	if (!(vfs.f_flag & ST_RDONLY))
+		return rt_fail(err, EAGAIN,
+			       "%s changed while it was made read-only (a parent was replaced)",
+			       path);
+	return 0;
+}
+
 /* Opens each path of list in the root, skipping those the rootfs lacks,
  * and applies fn (a mask or a read-only bind) to it. */
 static int protect_each(char **list, int rootfd, const char *field, struct masker *mk,
@@ -258,9 +278,13 @@ static int protect_each(char **list, int rootfd, const char *field, struct maske
 			*err = missing;
 			return rt_wrap(err, "%s", field);
 		}
+		if (!mk)
+			test_pause("readonly");
 		r = mk ? mask_one(mk, fd, err) : make_readonly(fd, err);
 		if (r < 0)
 			return rt_wrap(err, "%s: %s %s", field, mk ? "mask" : "make read-only", *p);
+		if (!mk && still_readonly(rootfd, *p, err) < 0)
+			return rt_wrap(err, "%s", field);
 	}
 	return 0;
 }
