@@ -18,6 +18,7 @@
 #include "container.h"
 #include "exec_fifo.h"
 #include "hooks.h"
+#include "idmap.h"
 #include "init.h"
 #include "namespaces.h"
 #include "seccomp_profile.h"
@@ -142,13 +143,17 @@ static int serve_init(struct container *c, const struct init_args *args,
 {
 	struct sync_msg msg;
 
+	bool tell = args->new_userns || args->cgroups.placed_by_parent || idmap_count(c->spec);
+
 	if (args->new_userns && ns_write_id_maps(c->state.pid, c->spec, err) < 0)
+		return -EINVAL;
+	/* after the maps: a mount without mappings of its own takes them */
+	if (idmap_send_mounts(c->sync_fd, c->spec, c->state.pid, err) < 0)
 		return -EINVAL;
 	if (args->cgroups.placed_by_parent &&
 	    cgroups_place(c->state.cgroup_json, c->state.pid, c->spec, c->state.id, res, err) < 0)
 		return -EINVAL;
-	if ((args->new_userns || args->cgroups.placed_by_parent) &&
-	    sync_send_type(c->sync_fd, SYNC_PLACED) < 0)
+	if (tell && sync_send_type(c->sync_fd, SYNC_PLACED) < 0)
 		return rt_fail(err, EPIPE, "the container's init exited during set-up");
 	for (;;) {
 		int r = sync_recv(c->sync_fd, &msg);

@@ -124,21 +124,32 @@ static int write_map(pid_t pid, const char *file, const struct spec_idmap *maps,
 		int w = snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", maps[i].container_id,
 				 maps[i].host_id, maps[i].size);
 		if (w < 0 || (size_t)w >= sizeof(buf) - len)
-			return rt_fail(err, E2BIG, "linux.%s: too many mappings", field);
+			return rt_fail(err, E2BIG, "%s: too many mappings", field);
 		len += (size_t)w;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	if (write_file(path, buf, len, err) < 0)
-		return rt_wrap(err, "linux.%s", field);
+		return rt_wrap(err, "%s", field);
 	return 0;
+}
+
+int ns_write_maps(pid_t pid, const struct spec_idmap *uid, size_t nuid,
+		  const struct spec_idmap *gid, size_t ngid, const char *path,
+		  struct rt_error *err)
+{
+	char field[96];
+
+	snprintf(field, sizeof(field), "%s.uidMappings", path);
+	if (write_map(pid, "uid_map", uid, nuid, field, err) < 0)
+		return -EINVAL;
+	snprintf(field, sizeof(field), "%s.gidMappings", path);
+	return write_map(pid, "gid_map", gid, ngid, field, err) < 0 ? -EINVAL : 0;
 }
 
 int ns_write_id_maps(pid_t pid, const struct spec *spec, struct rt_error *err)
 {
-	if (write_map(pid, "uid_map", spec->uid_maps, spec->n_uid_maps, "uidMappings", err) < 0 ||
-	    write_map(pid, "gid_map", spec->gid_maps, spec->n_gid_maps, "gidMappings", err) < 0)
-		return -EINVAL;
-	return 0;
+	return ns_write_maps(pid, spec->uid_maps, spec->n_uid_maps, spec->gid_maps,
+			     spec->n_gid_maps, "linux", err);
 }
 
 int ns_join_process(pid_t pid, bool children_only, struct rt_error *err)

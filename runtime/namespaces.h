@@ -23,6 +23,11 @@ int ns_restore_parent(struct rt_error *err);
 int ns_join_paths(const struct spec *spec, struct rt_error *err);
 /* In the parent: write linux.uidMappings / gidMappings for pid. */
 int ns_write_id_maps(pid_t pid, const struct spec *spec, struct rt_error *err);
+/* The same for any mappings; `path` names them ("mounts[3]" for
+ * mounts[3].uidMappings). */
+int ns_write_maps(pid_t pid, const struct spec_idmap *uid, size_t nuid,
+		  const struct spec_idmap *gid, size_t ngid, const char *path,
+		  struct rt_error *err);
 /* For exec: join every namespace of `pid` that differs from ours; the pid
  * and time namespaces apply to the children of the caller. */
 int ns_join_process(pid_t pid, bool children_only, struct rt_error *err);
