@@ -218,8 +218,10 @@ void init_main(const struct init_args *a)
 
 	/* die with the runtime while it sets us up; cleared before READY */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* into our cgroups before anything is set up (and charged) */
-	if (cgroups_join_self(&a->cgroups, &err) < 0)
+	/* into our cgroups before anything is set up (and charged); with a
+	 * user namespace joined by path, the child that cloned us did, as
+	 * host root (ns_clone_in_user) */
+	if (!spec->ns[NS_USER].path && cgroups_join_self(&a->cgroups, &err) < 0)
 		fail(a, &err);
 	/* first, before any path the config controls is resolved: nothing the
 	 * caller left open (close-on-exec is not enough before execve), nor
