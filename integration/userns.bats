@@ -293,3 +293,100 @@ fails_with() {
 	cfg '.mounts += [{"destination": "/x", "type": "no-such-fs", "source": "none"}]'
 	fails_with "mounts[$((n + 1))]"
 }
+
+# sandbox: a running container "pod" with a user namespace (the pod's
+# sandbox), $PODPID its init; then a fresh $BUNDLE for the next one.
+sandbox() {
+	userns_bundle sleep 60
+	cfg '.hostname = "pod-it4"'
+	rt run --detach --bundle "$BUNDLE" pod
+	PODPID=$(rt state pod | jq .pid)
+	mv "$BUNDLE" "$TEST_TMP/pod"
+}
+
+# join_pod KINDS...: the bundle joins the sandbox's namespaces of KINDS by
+# path (the user namespace always), as a pod's containers join theirs.
+join_pod() {
+	local k
+	cfg "del(.hostname) | .linux.namespaces |= map(select(.type != \"user\")) | .linux.namespaces += [{\"type\": \"user\", \"path\": \"/proc/$PODPID/ns/user\"}]"
+	for k in "$@"; do
+		cfg ".linux.namespaces |= map(if .type == \"$k\" then .path = \"/proc/$PODPID/ns/$([ "$k" = network ] && echo net || echo "$k")\" else . end)"
+	done
+}
+
+@test "pod: a container joins the sandbox's user, network, ipc and uts namespaces by path" {
+	sandbox
+	host_dir vol
+	userns_bundle sh -c 'for n in user net pid; do readlink /proc/self/ns/$n; done; cat /proc/self/uid_map /proc/self/gid_map; id -u; id -g; hostname; echo "pid=$$"; stat -c "%u:%g" /data/f; touch /data/made'
+	join_pod network ipc uts
+	bind_mount /data "$TEST_TMP/vol" '["rbind", "idmap"]'
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(readlink /proc/$PODPID/ns/user)" ]
+	[ "${lines[1]}" = "$(readlink /proc/$PODPID/ns/net)" ]
+	# its own pid namespace, owned by the pod's user namespace: proc mounts
+	[ "${lines[2]}" != "$(readlink /proc/$PODPID/ns/pid)" ]
+	[ "$(echo "${lines[3]}" | tr -s ' ' | sed 's/^ //')" = "0 100000 65536" ]
+	[ "$(echo "${lines[4]}" | tr -s ' ' | sed 's/^ //')" = "0 100000 65536" ]
+	[ "${lines[5]}" = 0 ]
+	[ "${lines[6]}" = 0 ]
+	[ "${lines[7]}" = pod-it4 ]
+	[ "${lines[8]}" = pid=1 ]
+	# idmapped with the namespace joined
+	[ "${lines[9]}" = 0:0 ]
+	[ "$(stat -c %u:%g "$TEST_TMP/vol/made")" = 0:0 ]
+	assert_clean c1
+	[ "$(status_of pod)" = running ]
+}
+
+@test "pod: the config's mappings are checked against the namespace joined, nothing left" {
+	sandbox
+	userns_bundle true
+	join_pod
+	run rt run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	cfg '.linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+	fails_with 'linux.uidMappings: not the mappings of the user namespace joined (linux.namespaces path), which has "         0     100000      65536"'
+	cfg ".linux.uidMappings = $MAP | .linux.gidMappings += [{\"containerID\": 70000, \"hostID\": 300000, \"size\": 1}]"
+	fails_with 'linux.gidMappings: not the mappings of the user namespace joined (linux.namespaces path), which has "fewer ranges"'
+	# and no mappings at all: the namespace's own are the container's
+	cfg 'del(.linux.uidMappings) | del(.linux.gidMappings)'
+	run rt run --bundle "$BUNDLE" c1
+	[ "$status" -eq 0 ]
+	[ "$(status_of pod)" = running ]
+}
+
+@test "pod: exec into a container that joined the pod's user namespace; the memory policy applies" {
+	sandbox
+	userns_bundle sleep 30
+	join_pod network
+	cfg '.linux.memoryPolicy = {"mode": "MPOL_LOCAL"}'
+	rt run --detach --bundle "$BUNDLE" c1
+	pid=$(rt state c1 | jq .pid)
+	[ "$(readlink /proc/$pid/ns/user)" = "$(readlink /proc/$PODPID/ns/user)" ]
+	[ "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" = 100000 ]
+	run rt exec c1 sh -c 'readlink /proc/self/ns/user; id -u; probe mempolicy; echo "ppid=$PPID"'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(readlink /proc/$PODPID/ns/user)" ]
+	[ "${lines[1]}" = 0 ]
+	rt delete --force c1
+	assert_clean c1
+	# the init's policy, read back, in state and in the process
+	cfg '.process.args = ["probe", "mempolicy"]'
+	run rt run --bundle "$BUNDLE" c2
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "mode=4 flags=0x0 nodes=" ]
+	assert_clean c2
+	[ "$(status_of pod)" = running ]
+}
+
+@test "pod: joining a user namespace that does not exist fails naming it, nothing left" {
+	userns_bundle true
+	cfg '.linux.namespaces |= map(if .type == "user" then .path = "/proc/999999999/ns/user" else . end)'
+	fails_with "linux.namespaces: open user namespace /proc/999999999/ns/user: No such file or directory"
+	cfg '.linux.namespaces |= map(if .type == "user" then .path = "/proc/self/ns/net" else . end)'
+	fails_with "linux.namespaces: join user namespace /proc/self/ns/net: Invalid argument"
+}
