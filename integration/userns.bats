@@ -390,3 +390,32 @@ join_pod() {
 	cfg '.linux.namespaces |= map(if .type == "user" then .path = "/proc/self/ns/net" else . end)'
 	fails_with "linux.namespaces: join user namespace /proc/self/ns/net: Invalid argument"
 }
+
+@test "spec --rootless: runc's rootless template for the calling user" {
+	mkdir -p "$TEST_TMP/rl" "$TEST_TMP/def"
+	chmod 755 "$TEST_TMP"
+	chown 65534:65534 "$TEST_TMP/rl"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$MINI_RUNTIME" spec --rootless --bundle "$TEST_TMP/rl"
+	[ "$status" -eq 0 ]
+	rt spec --bundle "$TEST_TMP/def"
+	c=$TEST_TMP/rl/config.json
+	[ "$(jq -c '[.linux.namespaces[].type]' "$c")" = '["pid","ipc","uts","mount","user"]' ]
+	[ "$(jq -c '.linux.uidMappings' "$c")" = '[{"containerID":0,"hostID":65534,"size":1}]' ]
+	[ "$(jq -c '.linux.gidMappings' "$c")" = '[{"containerID":0,"hostID":65534,"size":1}]' ]
+	[ "$(jq -c '.mounts[] | select(.destination == "/sys")' "$c")" = '{"destination":"/sys","type":"none","source":"/sys","options":["rbind","nosuid","noexec","nodev","ro"]}' ]
+	[ "$(jq '[.mounts[].options[]? | select(startswith("gid=") or startswith("uid="))] | length' "$c")" = 0 ]
+	[ "$(jq '.linux.resources' "$c")" = null ]
+	# the rest is the default template's
+	[ "$(jq -c 'del(.linux, .mounts)' "$c")" = "$(jq -c 'del(.linux, .mounts)' "$TEST_TMP/def/config.json")" ]
+	# and it runs (here as root, the mapping then being root's own)
+	BUNDLE=$TEST_TMP/rl
+	cp -a "$CACHE_DIR/rootfs" "$BUNDLE/rootfs"
+	cfg ".process.terminal = false | .process.args = [\"sh\", \"-c\", \"id -u; cat /proc/self/uid_map\"]
+	     | .linux.uidMappings[0].hostID = $(id -u) | .linux.gidMappings[0].hostID = $(id -g)"
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ]
+	[ "$(echo "${lines[1]}" | tr -s ' ' | sed 's/^ //')" = "0 0 1" ]
+	assert_nothing_left c1
+}
