@@ -159,7 +159,6 @@ static int serve_init(struct container *c, const struct init_args *args,
 		      const struct resources *res, struct rt_error *err)
 {
 	struct sync_msg msg;
-
 	bool tell = args->new_userns || args->cgroups.placed_by_parent || idmap_count(c->spec);
 
 	if (args->new_userns && ns_write_id_maps(c->state.pid, c->spec, err) < 0)

@@ -54,7 +54,9 @@ static int wait_for_parent(const struct init_args *a, struct idmap_mounts *idmap
 	if (idmap_receive_mounts(a->sync_fd, a->spec, idmapped, err) < 0)
 		return -EIO;
 	if (sync_expect(a->sync_fd, SYNC_PLACED,
-			a->new_userns ? "writing the id maps" : "placing us in the systemd scope",
+			a->new_userns		      ? "writing the id maps"
+			: a->cgroups.placed_by_parent ? "placing us in the systemd scope"
+						      : "making the idmapped mounts",
 			NULL, err) < 0)
 		return -EIO;
 	return 0;
