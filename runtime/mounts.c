@@ -43,7 +43,7 @@ int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_erro
  * to repeat them, and in a user namespace could not drop the locked ones).
  * "rw" on a bind of a read-only mount in a user namespace keeps it
  * read-only: that flag is locked there. */
-static struct mount_attr bind_attr(const struct spec_mount *m, bool in_userns)
+struct mount_attr mounts_bind_attr(const struct spec_mount *m, bool in_userns)
 {
 	unsigned long set = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 
@@ -66,7 +66,7 @@ static int mount_bind(const struct spec_mount *m, int rootfd, bool in_userns,
 			      err) < 0)
 		return rt_wrap(err, "mount %s", m->destination);
 	if (mnt_clone(AT_FDCWD, m->source, m->flags & MS_REC, &tree, err) < 0 ||
-	    mnt_set_attr(tree, bind_attr(m, in_userns), false, err) < 0 ||
+	    mnt_set_attr(tree, mounts_bind_attr(m, in_userns), false, err) < 0 ||
 	    mnt_move(tree, fd, "", err) < 0 ||
 	    (m->propagation && mnt_set_propagation(tree, m->propagation, err) < 0))
 		return rt_wrap(err, "mount %s: bind %s", m->destination, m->source);
@@ -158,12 +158,13 @@ static int mount_fs(const struct spec_mount *m, int rootfd, const char *cgroup_r
 }
 
 int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, const char *cgroup_record,
-		 struct rt_error *err)
+		 struct idmap_mounts *idmapped, struct rt_error *err)
 {
 	for (size_t i = 0; i < spec->nmounts; i++) {
 		const struct spec_mount *m = &spec->mounts[i];
-		int r = m->bind ? mount_bind(m, rootfd, in_userns, err)
-				: mount_fs(m, rootfd, cgroup_record, err);
+		int r = m->idmap  ? idmap_attach_next(idmapped, m, rootfd, err)
+			: m->bind ? mount_bind(m, rootfd, in_userns, err)
+				  : mount_fs(m, rootfd, cgroup_record, err);
 
 		if (r < 0)
 			return rt_wrap(err, "mounts[%zu]", i);
