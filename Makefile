@@ -46,9 +46,12 @@ all: mini-runtime
 mini-runtime: $(BUILD)/mini-runtime
 	cp $< $@.tmp && mv -f $@.tmp $@
 
-# the entry point re-executes before glibc starts (runtime/selfexe_early.c)
+# the entry point re-executes before glibc starts (runtime/selfexe_early.c:
+# x86-64 and aarch64; other targets start at glibc's _start)
+comma := ,
+ENTRY := $(if $(filter x86_64-% aarch64-%,$(shell $(CC) -dumpmachine)),-Wl$(comma)-e$(comma)selfexe_entry)
 $(BUILD)/mini-runtime: $(RUNTIME_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(LDSTATIC) -Wl,-e,selfexe_entry -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LDSTATIC) $(ENTRY) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c $(wildcard policy/*.h runtime/*.h runtime/commands/*.h)
 	@mkdir -p $(dir $@)

@@ -12,7 +12,11 @@
  *
  * Nothing here may need glibc initialised: no libc calls (some are
  * resolved only at start-up), no stack protector, no sanitizer, and no
- * loop the compiler could turn into a memcpy call. */
+ * loop the compiler could turn into a memcpy call.
+ *
+ * x86-64 and aarch64 have an entry point here (the Makefile links it
+ * where the compiler targets one of them); elsewhere this file is empty
+ * and main's selfexe_protect alone makes the re-exec. */
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <stdbool.h>
@@ -26,8 +30,11 @@
 #define EARLY                                                                                      \
 	__attribute__((no_stack_protector, no_sanitize("address", "undefined"), used))
 
-/* At entry the stack holds argc, argv, envp; rdx is the loader's fini
- * function (0 when static), which _start passes on. */
+#if defined(__x86_64__) || defined(__aarch64__)
+/* At entry the stack holds argc, argv, envp; the loader's fini function
+ * (0 when static), which _start passes on, is in rdx (x86-64) or x0
+ * (aarch64): kept in a callee-saved register around the call. */
+#if defined(__x86_64__)
 __asm__(".text\n"
 	".globl selfexe_entry\n"
 	".type selfexe_entry, @function\n"
@@ -52,6 +59,30 @@ EARLY static long raw(long nr, long a, long b, long c, long d, long e)
 			 : "rcx", "r11", "memory");
 	return ret;
 }
+#else
+/* the kernel starts us with sp 16-byte aligned, as a call needs */
+__asm__(".text\n"
+	".globl selfexe_entry\n"
+	".type selfexe_entry, %function\n"
+	"selfexe_entry:\n"
+	"	mov x19, x0\n"
+	"	mov x0, sp\n"
+	"	bl selfexe_early\n"
+	"	mov x0, x19\n"
+	"	b _start\n");
+
+EARLY static long raw(long nr, long a, long b, long c, long d, long e)
+{
+	register long x8 __asm__("x8") = nr, x0 __asm__("x0") = a, x1 __asm__("x1") = b;
+	register long x2 __asm__("x2") = c, x3 __asm__("x3") = d, x4 __asm__("x4") = e;
+
+	__asm__ volatile("svc #0"
+			 : "+r"(x0)
+			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4)
+			 : "memory");
+	return x0;
+}
+#endif
 
 EARLY static bool same(const char *a, const char *b)
 {
@@ -128,3 +159,4 @@ EARLY void selfexe_early(long *sp)
 	}
 	raw(SYS_close, fd, 0, 0, 0, 0);
 }
+#endif /* __x86_64__ || __aarch64__ */
