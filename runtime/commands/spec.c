@@ -9,10 +9,11 @@
 
 #include "commands.h"
 #include "util.h"
+#include "version.h"
 
 static const char default_config[] =
 	"{\n"
-	"  \"ociVersion\": \"1.2.0\",\n"
+	"  \"ociVersion\": \"" MINI_SPEC_VERSION "\",\n"
 	"  \"process\": {\n"
 	"    \"terminal\": true,\n"
 	"    \"user\": {\"uid\": 0, \"gid\": 0},\n"
@@ -61,6 +62,7 @@ static const char default_config[] =
 int cmd_spec(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
 {
 	static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
+					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *bundle = ".";
 	char path[4096];
@@ -70,11 +72,15 @@ int cmd_spec(int argc, char **argv, const struct global_opts *g, struct rt_error
 	(void)g;
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
+		if (o == 'h')
+			return cli_help(argv[0]) > 0 ? 0 : -EINVAL;
 		if (o != 'b')
 			return rt_fail(err, EINVAL, "spec: unknown option \"%s\"", argv[optind - 1]);
 		bundle = optarg;
 	}
+	if (optind < argc)
+		return rt_fail(err, EINVAL, "spec: unexpected argument \"%s\"", argv[optind]);
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
