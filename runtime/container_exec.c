@@ -161,15 +161,17 @@ int container_exec(const char *root, const char *id, const struct exec_request *
 	bool apparmor = false;
 	int r;
 
-	unsigned allowed = STATE_MASK(STATUS_CREATED) | STATE_MASK(STATUS_RUNNING);
-
-	/* as runc: a paused container's new process would hang frozen */
-	if (q->ignore_paused)
-		allowed |= STATE_MASK(STATUS_PAUSED);
-	if (container_load(root, id, allowed,
-			   q->ignore_paused ? "exec in it" : "exec in it (--ignore-paused for a paused one)",
-			   &c, NULL, err) < 0)
+	if (container_load(root, id,
+			   STATE_MASK(STATUS_CREATED) | STATE_MASK(STATUS_RUNNING) |
+				   STATE_MASK(STATUS_PAUSED),
+			   "exec in it", &c, NULL, err) < 0)
 		return -EINVAL;
+	/* as runc: the new process would sit frozen until `resume` */
+	if (c.status == STATUS_PAUSED && !q->ignore_paused) {
+		container_release(&c);
+		return rt_fail(err, EBUSY, "container %s is paused: cannot exec in it "
+					   "(--ignore-paused to exec all the same)", id);
+	}
 	r = build_process(q, c.spec, &p, err);
 	if (r == 0 && p->has_caps && (r = caps_parse(p, "process", err)) == 0)
 		add_caps(q, p);
