@@ -12,7 +12,14 @@ setup() {
 	common_setup
 	make_bundle sleep 60
 }
-teardown() { common_teardown; }
+teardown() {
+	common_teardown
+	# the suite's parent cgroup, once no container of it is left (the
+	# container that made it is not always the last to go)
+	for m in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+		rmdir "$m$IT_CGROUP_PARENT" 2>/dev/null || true
+	done
+}
 
 start_c1() {
 	rt run -d --bundle "$BUNDLE" c1 </dev/null >/dev/null 2>&1

@@ -68,9 +68,11 @@ static const struct {
 	 "  --memory SIZE           memory limit (-1: unlimited)\n"
 	 "  --memory-reservation SIZE   soft limit\n"
 	 "  --memory-swap SIZE      memory + swap limit (-1: unlimited)\n"
-	 "  --kernel-memory SIZE, --kernel-memory-tcp SIZE   ignored with a warning, as runc\n"
+	 "  --kernel-memory SIZE    kernel memory limit (cgroup v1, where the kernel has it)\n"
+	 "  --kernel-memory-tcp SIZE   TCP buffer limit (cgroup v1)\n"
 	 "  --cpu-period N          CFS period (us)\n"
 	 "  --cpu-quota N           CFS quota (us, -1: unlimited)\n"
+	 "  --cpu-burst N           CFS burst (us), at most the quota\n"
 	 "  --cpu-share N           CPU shares\n"
 	 "  --cpu-rt-period N       realtime period (us)\n"
 	 "  --cpu-rt-runtime N      realtime runtime (us)\n"
@@ -80,8 +82,8 @@ static const struct {
 	 "  --pids-limit N          maximum number of pids\n"
 	 "  --blkio-weight N        block I/O weight, 10 to 1000\n",
 	 "SIZE: bytes, or with a unit as runc takes it: 512k, 128m, 1.5g, 64KiB, 2MB (x1024)\n"
-	 "--resources excludes the other flags. --cpu-burst, --l3-cache-schema and\n"
-	 "--mem-bw-schema are refused: not supported.\n"},
+	 "--resources excludes the other flags. --l3-cache-schema and --mem-bw-schema\n"
+	 "are refused: Intel RDT is not supported.\n"},
 	{"events", "print resource usage", "--stats <container-id>",
 	 "  --stats                 print the container's stats once, then exit\n", NULL},
 	{"help", "show the commands, or one command's usage", "[COMMAND]", NULL, NULL},

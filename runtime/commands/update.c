@@ -22,12 +22,13 @@ enum kind {
 	UINT,	 /* a decimal unsigned integer */
 	INT,	 /* a decimal integer, -1 for unlimited where the cgroup takes it */
 	LIST,	 /* a cpu or node list: 0-3,5 */
-	IGNORED, /* a size runc too parses and then ignores, with a warning */
 	REFUSED, /* what this runtime does not have */
 };
 
 /* runc's update flags: which key of which linux.resources object each
- * sets (REFUSED: key is why). */
+ * sets (REFUSED: key is why). runc 1.5 parses --kernel-memory and
+ * --kernel-memory-tcp and ignores them with a warning; here they are
+ * applied as memory.kernel and kernelTCP are (cgroups_extra.c), or fail. */
 static const struct flag {
 	const char *name;
 	enum kind kind;
@@ -36,10 +37,11 @@ static const struct flag {
 	{"memory", SIZE, "memory", "limit"},
 	{"memory-reservation", SIZE, "memory", "reservation"},
 	{"memory-swap", SIZE, "memory", "swap"},
-	{"kernel-memory", IGNORED, "memory", "kernel"},
-	{"kernel-memory-tcp", IGNORED, "memory", "kernelTCP"},
+	{"kernel-memory", SIZE, "memory", "kernel"},
+	{"kernel-memory-tcp", SIZE, "memory", "kernelTCP"},
 	{"cpu-period", UINT, "cpu", "period"},
 	{"cpu-quota", INT, "cpu", "quota"},
+	{"cpu-burst", UINT, "cpu", "burst"},
 	{"cpu-share", UINT, "cpu", "shares"},
 	{"cpu-rt-period", UINT, "cpu", "realtimePeriod"},
 	{"cpu-rt-runtime", INT, "cpu", "realtimeRuntime"},
@@ -48,7 +50,6 @@ static const struct flag {
 	{"cpuset-mems", LIST, "cpu", "mems"},
 	{"pids-limit", INT, "pids", "limit"},
 	{"blkio-weight", UINT, "blockIO", "weight"},
-	{"cpu-burst", REFUSED, "cpu", "cpu.max.burst is not supported"},
 	{"l3-cache-schema", REFUSED, NULL, "Intel RDT is not supported"},
 	{"mem-bw-schema", REFUSED, NULL, "Intel RDT is not supported"},
 };
@@ -84,8 +85,7 @@ static int flags_to_json(char *values[NFLAGS], char **ret_json)
 		for (size_t k = 0; k < NFLAGS; k++) {
 			const char *q = flags[k].kind == LIST ? "\"" : "";
 
-			if (!values[k] || flags[k].kind == IGNORED ||
-			    strcmp(flags[k].object, objects[o]))
+			if (!values[k] || strcmp(flags[k].object, objects[o]))
 				continue;
 			append(buf, sizeof(buf), &off, first ? "%s\"%s\":{" : ",",
 			       off > 1 ? "," : "", objects[o]);
@@ -142,7 +142,6 @@ static int value(const struct flag *f, const char *text, char **ret, struct rt_e
 {
 	switch (f->kind) {
 	case SIZE:
-	case IGNORED:
 		return size(f->name, text, ret, err);
 	case UINT:
 		return integer(f->name, text, false, ret, err);
@@ -207,11 +206,6 @@ static int update_json(struct update_cli *c, char **ret_json, struct rt_error *e
 	if (c->file)
 		return read_file(strcmp(c->file, "-") == 0 ? "/dev/stdin" : c->file, ret_json, NULL,
 				 err);
-	for (size_t k = 0; k < NFLAGS; k++)
-		if (c->values[k] && flags[k].kind == IGNORED)
-			log_warn("update --%s: kernel memory settings are ignored (as runc: the "
-				 "kernel deprecated them)",
-				 flags[k].name);
 	if (flags_to_json(c->values, ret_json) < 0)
 		return rt_fail(err, E2BIG, "update: the values given are too long");
 	return 0;
