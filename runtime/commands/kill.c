@@ -19,7 +19,7 @@ int cmd_kill(int argc, char **argv, const struct global_opts *g, struct rt_error
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "+ah", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
 		if (o == 'h')
 			return cli_help(argv[0]) > 0 ? 0 : -EINVAL;
 		if (o != 'a')
