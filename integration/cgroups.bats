@@ -601,12 +601,14 @@ remove_pod_parent() {
 
 # Last in the file: every test above removed what it made, in every
 # hierarchy: no container's cgroup under the suite's parent, no pod, no
-# pre-made cgroup. The parent itself stays when two containers overlapped
+# pre-made cgroup (this suite's own names only: other suites may run on the
+# machine at the same time). The parent itself stays when two containers overlapped
 # and the one that made it went first (it is not the other's to remove, as
 # a kubelet's pod cgroup is not): the suite removes it here.
 @test "nothing of this suite is left in any cgroup hierarchy" {
 	left=$(for m in $(cgroup_mounts); do
-		find "$m" -maxdepth 3 -mindepth 1 -type d \( -name 'mini-it*' -o -path "$m/$IT_CGROUP_PARENT/*" \) 2>/dev/null
+		find "$m" -maxdepth 3 -mindepth 1 -type d \( -name "mini-it-pod-$$" -o \
+			-name "mini-it-pre-$$" -o -path "$m/$IT_CGROUP_PARENT/*" \) 2>/dev/null
 	done)
 	echo "left: $left"
 	[ -z "$left" ]

@@ -1083,3 +1083,28 @@ ro_went_with_src() {
 	ro_went_with_src
 	assert_nothing_left c1
 }
+
+@test "CVE-2025-52881 class: exec's oomScoreAdj is not written through the container's /proc (a tmpfs with a symlink)" {
+	make_bundle sh -c 'mount -t tmpfs none /proc && mkdir -p /proc/self && echo 0 >/decoy &&
+		ln -s /decoy /proc/self/oom_score_adj && echo ready && sleep 60'
+	cfg '.root.readonly = false'
+	caps "$ALL_CAPS"
+	rt create --bundle "$BUNDLE" c1
+	rt start c1
+	# the container's /proc is a mount of its own: look through the init
+	pid=$(rt state c1 | jq .pid)
+	for i in $(seq 50); do
+		[ -L "/proc/$pid/root/proc/self/oom_score_adj" ] && break
+		sleep 0.1
+	done
+	[ -L "/proc/$pid/root/proc/self/oom_score_adj" ]
+	jq -n '{args: ["sleep", "60"], cwd: "/", oomScoreAdj: 500,
+		capabilities: {bounding: [], effective: [], permitted: []}}' >"$TEST_TMP/p.json"
+	rt exec -d --pid-file "$TEST_TMP/exec.pid" --process "$TEST_TMP/p.json" c1
+	exec_pid=$(cat "$TEST_TMP/exec.pid")
+	# the kernel's knob got it; the container's decoy did not
+	[ "$(cat "/proc/$exec_pid/oom_score_adj")" = 500 ]
+	[ "$(cat "/proc/$pid/root/decoy")" = 0 ]
+	rt delete --force c1
+	assert_nothing_left c1
+}

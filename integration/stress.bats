@@ -236,3 +236,35 @@ pause_create() {
 	[[ "$output" == *"does not exist"* ]]
 	assert_nothing_left c1
 }
+
+@test "a readonlyPath whose parent is replaced between its open and its read-only mount: create fails naming it" {
+	share=$TEST_TMP/share
+	mkdir -p "$share/a/b"
+	make_bundle true
+	cfg ".mounts += [{\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"$share\", \"options\": [\"rbind\", \"rw\"]}]
+		| .linux.readonlyPaths = [\"/data/a/b\"]"
+	# the init stops with /data/a/b opened, before the read-only mount
+	MINI_RUNTIME_TEST_PAUSE=readonly "$HOOKS_RUNTIME" --root "$ROOT" create --bundle "$BUNDLE" c1 \
+		</dev/null >"$TEST_TMP/out" 2>&1 &
+	create=$!
+	for i in $(seq 100); do
+		paused=$(pgrep -P "$create" | head -1)
+		[ "$(cat "/proc/${paused:-0}/comm" 2>/dev/null)" = test-paused ] && break
+		sleep 0.05
+	done
+	[ "$(cat "/proc/${paused:-0}/comm")" = test-paused ]
+	# a racer on the shared source swaps the parent for a fresh one
+	mv "$share/a" "$share/a.old"
+	mkdir -p "$share/a/b"
+	kill -CONT "$paused"
+	code=0
+	wait "$create" || code=$?
+	cat "$TEST_TMP/out"
+	[ "$code" -eq 1 ]
+	grep -q "linux.readonlyPaths: /data/a/b changed while it was made read-only" "$TEST_TMP/out"
+	assert_nothing_left c1
+	# unraced, the same config makes it read-only
+	cfg '.process.args = ["sh", "-c", "touch /data/a/b/x 2>&1; true"]'
+	run rt run --bundle "$BUNDLE" c2
+	[[ "$output" == *"Read-only file system"* ]]
+}

@@ -61,6 +61,9 @@ int cg_apply_devices(const struct cg_set *set, const struct spec *spec,
  * exists; refuses a host that is not pure cgroup v2. */
 int cg_systemd_record(const char *cgroups_path, const char *id, char **ret_record,
 		      struct rt_error *err);
+/* The scope's unit name and cgroup directory for a cgroupsPath (pure). */
+int cg_systemd_scope(const char *cgroups_path, const char *id, char *dir, size_t dir_len,
+		     char *unit, size_t unit_len, struct rt_error *err);
 /* The unit properties the config asks for are ones systemd can be given
  * (before anything is created). */
 int cg_systemd_check(const struct spec *spec, const struct resources *res,

@@ -54,13 +54,12 @@ static void expand_slice(const char *slice, char *buf, size_t len)
 			off += (size_t)snprintf(buf + off, len - off, "/%.*s.slice", (int)i, slice);
 }
 
-int cg_systemd_record(const char *cgroups_path, const char *id, char **ret_record,
-		      struct rt_error *err)
+int cg_systemd_scope(const char *cgroups_path, const char *id, char *dir, size_t dir_len,
+		     char *unit, size_t unit_len, struct rt_error *err)
 {
-	char path[PATH_MAX], slice[256], prefix[256], name[256], unit[512], dir[PATH_MAX];
+	char path[PATH_MAX], slice[256], prefix[256], name[256];
 	const char *p = cgroups_path && *cgroups_path ? cgroups_path : "";
 	const char *c1 = strchr(p, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-	struct statfs fs;
 
 	if (!*p) { /* runc's default, with our prefix */
 		snprintf(slice, sizeof(slice), "system.slice");
@@ -85,15 +84,26 @@ int cg_systemd_record(const char *cgroups_path, const char *id, char **ret_recor
 		return rt_fail(err, EINVAL,
 			       F ": \"%s\": the name must be a scope's (no \"/\", not a slice)", p);
 	if (ends_with(name, ".scope"))
-		snprintf(unit, sizeof(unit), "%s", name);
+		snprintf(unit, unit_len, "%s", name);
 	else
-		snprintf(unit, sizeof(unit), "%s%s%s.scope", prefix, *prefix ? "-" : "", name);
+		snprintf(unit, unit_len, "%s%s%s.scope", prefix, *prefix ? "-" : "", name);
+	expand_slice(slice, path, sizeof(path));
+	snprintf(dir, dir_len, "/sys/fs/cgroup%s/%s", path, unit);
+	return 0;
+}
+
+int cg_systemd_record(const char *cgroups_path, const char *id, char **ret_record,
+		      struct rt_error *err)
+{
+	char dir[PATH_MAX], unit[512];
+	struct statfs fs;
+
+	if (cg_systemd_scope(cgroups_path, id, dir, sizeof(dir), unit, sizeof(unit), err) < 0)
+		return -EINVAL;
 	if (statfs("/sys/fs/cgroup", &fs) < 0 || fs.f_type != CGROUP2_SUPER_MAGIC)
 		return rt_fail(err, ENOTSUP,
 			       "--systemd-cgroup: needs a pure cgroup v2 host (/sys/fs/cgroup is "
 			       "not cgroup2 here)");
-	expand_slice(slice, path, sizeof(path));
-	snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s/%s", path, unit);
 	/* the directory is systemd's to make and remove: no "top" */
 	if (asprintf(ret_record, "unified\t%s\t\t1\t%s\n", dir, unit) < 0)
 		return rt_fail(err, ENOMEM, "out of memory");

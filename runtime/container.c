@@ -18,6 +18,7 @@
 #include "container.h"
 #include "exec_fifo.h"
 #include "hooks.h"
+#include "idmap.h"
 #include "init.h"
 #include "log.h"
 #include "namespaces.h"
@@ -110,16 +111,33 @@ static int validate(struct spec *spec, const struct create_opts *o,
 	return 0;
 }
 
+static long fork_into(void *cgroups)
+{
+	return cgroups_clone_into(0, cgroups);
+}
+
+static int join_cgroups(void *cgroups, struct rt_error *err)
+{
+	return cgroups_join_self(cgroups, err);
+}
+
 static int clone_init(struct init_args *args, pid_t *ret_pid, struct rt_error *err)
 {
 	/* a raw clone is fork() with namespaces: the child runs on a copy of
 	 * our stack and never returns from init_main */
 	/* a new cgroup namespace is made by the init once it is in its cgroup */
 	unsigned long flags = (unsigned long)ns_clone_flags(args->spec) & ~(unsigned long)CLONE_NEWCGROUP;
-	long pid = cgroups_clone_into(flags, &args->cgroups);
+	/* a user namespace joined by path: by a child inside it, which joins
+	 * the cgroups for the init (namespaces.h, init_main) */
+	struct ns_spawner joiner = {fork_into, join_cgroups, &args->cgroups};
+	long pid = args->spec->ns[NS_USER].path
+			   ? ns_clone_in_user(args->spec, flags, &joiner, err)
+			   : cgroups_clone_into(flags, &args->cgroups);
 
 	if (pid < 0)
-		return rt_fail_errno(err, errno, "linux.namespaces: clone");
+		return args->spec->ns[NS_USER].path
+			       ? -EINVAL
+			       : rt_fail_errno(err, errno, "linux.namespaces: clone");
 	/* the child closes our fds first thing (init_main): the locked state
 	 * directory must not outlive us, `start` takes the lock while it waits */
 	if (pid == 0)
@@ -142,14 +160,17 @@ static int serve_init(struct container *c, const struct init_args *args,
 		      const struct resources *res, struct rt_error *err)
 {
 	struct sync_msg msg;
+	bool tell = args->new_userns || args->cgroups.placed_by_parent || idmap_count(c->spec);
 
 	if (args->new_userns && ns_write_id_maps(c->state.pid, c->spec, err) < 0)
+		return -EINVAL;
+	/* after the maps: a mount without mappings of its own takes them */
+	if (idmap_send_mounts(c->sync_fd, c->spec, c->state.pid, err) < 0)
 		return -EINVAL;
 	if (args->cgroups.placed_by_parent &&
 	    cgroups_place(c->state.cgroup_json, c->state.pid, c->spec, c->state.id, res, err) < 0)
 		return -EINVAL;
-	if ((args->new_userns || args->cgroups.placed_by_parent) &&
-	    sync_send_type(c->sync_fd, SYNC_PLACED) < 0)
+	if (tell && sync_send_type(c->sync_fd, SYNC_PLACED) < 0)
 		return rt_fail(err, EPIPE, "the container's init exited during set-up");
 	for (;;) {
 		int r = sync_recv(c->sync_fd, &msg);
@@ -250,8 +271,9 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 		return rt_fail_errno(err, errno, "socketpair");
 	c->sync_fd = sv[0];
 	args->sync_fd = sv[1];
-	if (ns_prepare_parent(c->spec, err) < 0 || clone_init(args, &c->state.pid, err) < 0 ||
-	    ns_restore_parent(err) < 0) {
+	/* with a user namespace joined, the child that clones does it */
+	if ((!c->spec->ns[NS_USER].path && ns_prepare_parent(c->spec, err) < 0) ||
+	    clone_init(args, &c->state.pid, err) < 0 || ns_restore_parent(err) < 0) {
 		close(sv[1]);
 		return -EINVAL;
 	}

@@ -15,6 +15,7 @@
 
 #include "apparmor.h"
 #include "hooks.h"
+#include "idmap.h"
 #include "init.h"
 #include "mounts.h"
 #include "namespaces.h"
@@ -43,14 +44,19 @@ __attribute__((noreturn)) static void fail_late(const struct rt_error *err)
 	_exit(127);
 }
 
-/* The parent has written our id maps and had systemd put us in our
- * scope, where those are its jobs. */
-static int wait_for_parent(const struct init_args *a, struct rt_error *err)
+/* The parent has written our id maps, made our idmapped mounts and had
+ * systemd put us in our scope, where those are its jobs. */
+static int wait_for_parent(const struct init_args *a, struct idmap_mounts *idmapped,
+			   struct rt_error *err)
 {
-	if (!a->new_userns && !a->cgroups.placed_by_parent)
+	if (!a->new_userns && !a->cgroups.placed_by_parent && !idmap_count(a->spec))
 		return 0;
+	if (idmap_receive_mounts(a->sync_fd, a->spec, idmapped, err) < 0)
+		return -EIO;
 	if (sync_expect(a->sync_fd, SYNC_PLACED,
-			a->new_userns ? "writing the id maps" : "placing us in the systemd scope",
+			a->new_userns		      ? "writing the id maps"
+			: a->cgroups.placed_by_parent ? "placing us in the systemd scope"
+						      : "making the idmapped mounts",
 			NULL, err) < 0)
 		return -EIO;
 	return 0;
@@ -114,7 +120,8 @@ static int run_create_hooks(const struct init_args *a, char **ret_state, struct 
 	return hooks_run(spec, HOOK_CREATE_CONTAINER, *ret_state, err);
 }
 
-static int setup_rootfs(const struct init_args *a, char **ret_state, struct rt_error *err)
+static int setup_rootfs(const struct init_args *a, struct idmap_mounts *idmapped,
+			char **ret_state, struct rt_error *err)
 {
 	const struct spec *spec = a->spec;
 	cleanup_close int rootfd = -1;
@@ -128,7 +135,8 @@ static int setup_rootfs(const struct init_args *a, char **ret_state, struct rt_e
 		return 0;
 	}
 	if (mounts_prepare_root(spec, &rootfd, err) < 0 ||
-	    mounts_apply(spec, rootfd, spec->ns[NS_USER].enabled, a->cgroups.record, err) < 0 ||
+	    mounts_apply(spec, rootfd, spec->ns[NS_USER].enabled, a->cgroups.record, idmapped,
+			 err) < 0 ||
 	    devices_create(spec, rootfd, spec->ns[NS_USER].enabled, err) < 0 ||
 	    mounts_protect_paths(spec, rootfd, err) < 0 || run_create_hooks(a, ret_state, err) < 0 ||
 	    mounts_enter_root(rootfd, a->no_pivot, err) < 0 || mounts_finish(spec, err) < 0)
@@ -205,14 +213,17 @@ void init_main(const struct init_args *a)
 	const struct spec_process *p = spec->process;
 	struct sync_msg ready = {.type = SYNC_READY};
 	struct rt_error err = {0};
+	struct idmap_mounts idmapped = {0};
 	cleanup_free char *state_json = NULL;
 	cleanup_close int procfd = -1, apparmor_fd = -1;
 	char program[PATH_MAX] = "";
 
 	/* die with the runtime while it sets us up; cleared before READY */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* into our cgroups before anything is set up (and charged) */
-	if (cgroups_join_self(&a->cgroups, &err) < 0)
+	/* into our cgroups before anything is set up (and charged); with a
+	 * user namespace joined by path, the child that cloned us did, as
+	 * host root (ns_clone_in_user) */
+	if (!spec->ns[NS_USER].path && cgroups_join_self(&a->cgroups, &err) < 0)
 		fail(a, &err);
 	/* first, before any path the config controls is resolved: nothing the
 	 * caller left open (close-on-exec is not enough before execve), nor
@@ -227,14 +238,15 @@ void init_main(const struct init_args *a)
 	if (needs_procfs(a) && (procfs_open(&procfd, &err) < 0 ||
 				(a->apparmor && apparmor_open_exec_attr(procfd, &apparmor_fd, &err) < 0)))
 		fail(a, &err);
-	if (wait_for_parent(a, &err) < 0 || enter_namespaces(a, &err) < 0)
+	if (wait_for_parent(a, &idmapped, &err) < 0 || enter_namespaces(a, &err) < 0)
 		fail(a, &err);
 	/* sysctls before the rootfs: a namespaced knob is the opener's
 	 * namespace's, so they follow the joins */
 	if (process_set_oom_score(procfd, p, &err) < 0 || ns_join_paths(spec, &err) < 0 ||
 	    set_names(spec, &err) < 0 || sysctl_write_all(procfd, spec, &err) < 0 ||
-	    setup_rootfs(a, &state_json, &err) < 0)
+	    setup_rootfs(a, &idmapped, &state_json, &err) < 0)
 		fail(a, &err);
+	idmap_mounts_close(&idmapped);
 	if (procfd >= 0)
 		close(steal_fd(&procfd));
 	if (p && p->terminal && a->console_fd >= 0 &&

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -42,7 +43,7 @@ int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_erro
  * to repeat them, and in a user namespace could not drop the locked ones).
  * "rw" on a bind of a read-only mount in a user namespace keeps it
  * read-only: that flag is locked there. */
-static struct mount_attr bind_attr(const struct spec_mount *m, bool in_userns)
+struct mount_attr mounts_bind_attr(const struct spec_mount *m, bool in_userns)
 {
 	unsigned long set = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 
@@ -65,7 +66,7 @@ static int mount_bind(const struct spec_mount *m, int rootfd, bool in_userns,
 			      err) < 0)
 		return rt_wrap(err, "mount %s", m->destination);
 	if (mnt_clone(AT_FDCWD, m->source, m->flags & MS_REC, &tree, err) < 0 ||
-	    mnt_set_attr(tree, bind_attr(m, in_userns), false, err) < 0 ||
+	    mnt_set_attr(tree, mounts_bind_attr(m, in_userns), false, err) < 0 ||
 	    mnt_move(tree, fd, "", err) < 0 ||
 	    (m->propagation && mnt_set_propagation(tree, m->propagation, err) < 0))
 		return rt_wrap(err, "mount %s: bind %s", m->destination, m->source);
@@ -157,12 +158,13 @@ static int mount_fs(const struct spec_mount *m, int rootfd, const char *cgroup_r
 }
 
 int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, const char *cgroup_record,
-		 struct rt_error *err)
+		 struct idmap_mounts *idmapped, struct rt_error *err)
 {
 	for (size_t i = 0; i < spec->nmounts; i++) {
 		const struct spec_mount *m = &spec->mounts[i];
-		int r = m->bind ? mount_bind(m, rootfd, in_userns, err)
-				: mount_fs(m, rootfd, cgroup_record, err);
+		int r = m->idmap  ? idmap_attach_next(idmapped, m, rootfd, err)
+			: m->bind ? mount_bind(m, rootfd, in_userns, err)
+				  : mount_fs(m, rootfd, cgroup_record, err);
 
 		if (r < 0)
 			return rt_wrap(err, "mounts[%zu]", i);
@@ -242,6 +244,25 @@ static int make_readonly(int fd, struct rt_error *err)
 	return 0;
 }
 
+/* The read-only mount went onto the directory the path named when it was
+ * opened; if a parent was swapped since (a racer on a shared bind), the
+ * path now names something else, which must not be left writable. */
+static int still_readonly(int rootfd, const char *path, struct rt_error *err)
+{
+	cleanup_close int fd = -1;
+	struct statvfs vfs;
+
+	if (path_open_in_root(rootfd, path, PATH_NO_CREATE, &fd, err) < 0)
+		return -EIO;
+	if (fstatvfs(fd, &vfs) < 0)
+		return rt_fail_errno(err, errno, "%s: statvfs", path);
+	if (!(vfs.f_flag & ST_RDONLY))
+		return rt_fail(err, EAGAIN,
+			       "%s changed while it was made read-only (a parent was replaced)",
+			       path);
+	return 0;
+}
+
 /* Opens each path of list in the root, skipping those the rootfs lacks,
  * and applies fn (a mask or a read-only bind) to it. */
 static int protect_each(char **list, int rootfd, const char *field, struct masker *mk,
@@ -258,9 +279,13 @@ static int protect_each(char **list, int rootfd, const char *field, struct maske
 			*err = missing;
 			return rt_wrap(err, "%s", field);
 		}
+		if (!mk)
+			test_pause("readonly");
 		r = mk ? mask_one(mk, fd, err) : make_readonly(fd, err);
 		if (r < 0)
 			return rt_wrap(err, "%s: %s %s", field, mk ? "mask" : "make read-only", *p);
+		if (!mk && still_readonly(rootfd, *p, err) < 0)
+			return rt_wrap(err, "%s", field);
 	}
 	return 0;
 }

@@ -8,17 +8,22 @@
 #define MINI_MOUNTS_H
 
 #include <stdbool.h>
+#include <sys/mount.h>
 
 #include "error.h"
+#include "idmap.h"
 #include "spec.h"
 
 /* Sets the propagation of "/" and bind-mounts the rootfs onto itself (so it
  * is a mount point pivot_root accepts). Returns an O_PATH fd of the root. */
 int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_error *err);
 /* config.json "mounts", in order. A cgroup mount shows the directories of
- * cgroup_record (the container's own, cgroups.h). */
+ * cgroup_record (the container's own, cgroups.h); an idmapped one is the
+ * next of `idmapped`, made by the parent (idmap.h). */
 int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, const char *cgroup_record,
-		 struct rt_error *err);
+		 struct idmap_mounts *idmapped, struct rt_error *err);
+/* The mount_setattr a bind's options ask for (see mounts.c). */
+struct mount_attr mounts_bind_attr(const struct spec_mount *m, bool in_userns);
 /* The default devices, /dev symlinks and linux.devices. */
 int devices_create(const struct spec *spec, int rootfd, bool in_userns, struct rt_error *err);
 /* linux.maskedPaths and linux.readonlyPaths. */

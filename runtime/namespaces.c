@@ -1,9 +1,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,6 +102,17 @@ int ns_prepare_parent(const struct spec *spec, struct rt_error *err)
 	return write_time_offsets(spec, err);
 }
 
+/* Whether path names the user namespace we are in: the init of a
+ * container joining one was cloned inside it (ns_clone_in_user), and
+ * setns into our own user namespace fails with EINVAL. */
+static bool in_user_ns(const char *path)
+{
+	struct stat a, b;
+
+	return stat(path, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
+	       a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
 int ns_join_paths(const struct spec *spec, struct rt_error *err)
 {
 	static const enum spec_ns_type order[] = {NS_USER, NS_NET, NS_IPC, NS_UTS,
@@ -107,11 +121,120 @@ int ns_join_paths(const struct spec *spec, struct rt_error *err)
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
 		enum spec_ns_type t = order[i];
 
-		if (spec->ns[t].path && join_path(spec->ns[t].path, spec_ns_clone_flag(t),
-						  spec_ns_name(t), err) < 0)
+		if (!spec->ns[t].path || (t == NS_USER && in_user_ns(spec->ns[t].path)))
+			continue;
+		if (join_path(spec->ns[t].path, spec_ns_clone_flag(t), spec_ns_name(t), err) < 0)
 			return -EINVAL;
 	}
 	return 0;
+}
+
+/* The maps config.json gives for a user namespace it joins must be the
+ * namespace's own (/proc/self/uid_map once in it): they cannot be written
+ * again, and a container whose ids are not what its config says would
+ * chown, check and idmap by the wrong ones. */
+static int check_map(const char *file, const struct spec_idmap *maps, size_t n,
+		     const char *field, struct rt_error *err)
+{
+	cleanup_free char *text = NULL;
+	size_t len = 0, i = 0;
+	char *line, *save = NULL;
+
+	if (!n)
+		return 0;
+	if (read_file(file, &text, &len, err) < 0)
+		return rt_wrap(err, "%s", field);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), i++) {
+		unsigned c, h, sz;
+
+		if (sscanf(line, "%u %u %u", &c, &h, &sz) != 3 || i >= n ||
+		    maps[i].container_id != c || maps[i].host_id != h || maps[i].size != sz)
+			break;
+	}
+	if (line || i != n)
+		return rt_fail(err, EINVAL,
+			       "%s: not the mappings of the user namespace joined (linux.namespaces "
+			       "path), which has \"%s\"",
+			       field, line ? line : "fewer ranges");
+	return 0;
+}
+
+/* In the child that joins: into the namespace, root there (uid 0 and gid
+ * 0 of it, whatever host ids they are), the config's maps checked. */
+static int join_user(const struct spec *spec, struct rt_error *err)
+{
+	if (join_path(spec->ns[NS_USER].path, CLONE_NEWUSER, "user", err) < 0)
+		return -EINVAL;
+	if (check_map("/proc/self/uid_map", spec->uid_maps, spec->n_uid_maps,
+		      "linux.uidMappings", err) < 0 ||
+	    check_map("/proc/self/gid_map", spec->gid_maps, spec->n_gid_maps,
+		      "linux.gidMappings", err) < 0)
+		return -EINVAL;
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return rt_fail_errno(err, errno,
+				     "linux.namespaces: become root in the user namespace %s (is 0 "
+				     "mapped?)",
+				     spec->ns[NS_USER].path);
+	return 0;
+}
+
+struct join_report {
+	pid_t pid;
+	struct rt_error err;
+};
+
+long ns_clone_in_user(const struct spec *spec, unsigned long flags, const struct ns_spawner *s,
+		      struct rt_error *err)
+{
+	struct join_report rep = {0};
+	cleanup_close int rd = -1, wr = -1;
+	int p[2];
+	pid_t mid;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return rt_fail_errno(err, errno, "linux.namespaces: pipe");
+	rd = p[0];
+	wr = p[1];
+	mid = (pid_t)s->fork(s->ctx);
+	if (mid < 0)
+		return rt_fail_errno(err, errno, "linux.namespaces: fork");
+	if (mid == 0) {
+		long pid = -1;
+
+		close(steal_fd(&rd));
+		/* the pid and time namespaces too: owned by the joined one */
+		if (s->host_setup(s->ctx, &rep.err) == 0 && join_user(spec, &rep.err) == 0 &&
+		    ns_prepare_parent(spec, &rep.err) == 0) {
+			/* our parent's child, not ours: `run` waits for it, and
+			 * its death signal is tied to the runtime. clone3 takes
+			 * CLONE_PARENT only without an exit signal: plain clone,
+			 * in the cgroup s->fork put us in */
+			pid = syscall(SYS_clone, flags | CLONE_PARENT | SIGCHLD, NULL, NULL, NULL,
+				      NULL);
+			if (pid == 0) {
+				close(steal_fd(&wr));
+				return 0;
+			}
+			if (pid < 0)
+				rt_fail_errno(&rep.err, errno, "linux.namespaces: clone");
+		}
+		rep.pid = (pid_t)pid;
+		_exit(write_all(wr, &rep, sizeof(rep)) < 0);
+	}
+	close(steal_fd(&wr));
+	while ((n = read(rd, &rep, sizeof(rep))) < 0 && errno == EINTR)
+		;
+	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(rep))
+		return rt_fail(err, EPIPE, "linux.namespaces: the child joining %s died",
+			       spec->ns[NS_USER].path);
+	if (rep.pid <= 0) {
+		*err = rep.err;
+		return -EINVAL;
+	}
+	return rep.pid;
 }
 
 static int write_map(pid_t pid, const char *file, const struct spec_idmap *maps, size_t n,
@@ -124,21 +247,32 @@ static int write_map(pid_t pid, const char *file, const struct spec_idmap *maps,
 		int w = snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", maps[i].container_id,
 				 maps[i].host_id, maps[i].size);
 		if (w < 0 || (size_t)w >= sizeof(buf) - len)
-			return rt_fail(err, E2BIG, "linux.%s: too many mappings", field);
+			return rt_fail(err, E2BIG, "%s: too many mappings", field);
 		len += (size_t)w;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	if (write_file(path, buf, len, err) < 0)
-		return rt_wrap(err, "linux.%s", field);
+		return rt_wrap(err, "%s", field);
 	return 0;
+}
+
+int ns_write_maps(pid_t pid, const struct spec_idmap *uid, size_t nuid,
+		  const struct spec_idmap *gid, size_t ngid, const char *path,
+		  struct rt_error *err)
+{
+	char field[96];
+
+	snprintf(field, sizeof(field), "%s.uidMappings", path);
+	if (write_map(pid, "uid_map", uid, nuid, field, err) < 0)
+		return -EINVAL;
+	snprintf(field, sizeof(field), "%s.gidMappings", path);
+	return write_map(pid, "gid_map", gid, ngid, field, err) < 0 ? -EINVAL : 0;
 }
 
 int ns_write_id_maps(pid_t pid, const struct spec *spec, struct rt_error *err)
 {
-	if (write_map(pid, "uid_map", spec->uid_maps, spec->n_uid_maps, "uidMappings", err) < 0 ||
-	    write_map(pid, "gid_map", spec->gid_maps, spec->n_gid_maps, "gidMappings", err) < 0)
-		return -EINVAL;
-	return 0;
+	return ns_write_maps(pid, spec->uid_maps, spec->n_uid_maps, spec->gid_maps,
+			     spec->n_gid_maps, "linux", err);
 }
 
 int ns_join_process(pid_t pid, bool children_only, struct rt_error *err)

@@ -1,6 +1,6 @@
-/* spec.c - config.json -> struct spec: the top level, root, mounts, hooks,
- * annotations (the process object is in spec_process.c, linux in
- * spec_linux.c). */
+/* spec.c - config.json -> struct spec: the top level, root, hooks,
+ * annotations (mounts are in spec_mount.c, the process object in
+ * spec_process.c, linux in spec_linux.c). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,145 +14,6 @@
 static const char *const hook_keys[HOOK_KIND_COUNT] = {
 	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
 };
-
-static const struct {
-	const char *name;
-	unsigned long set, clear, propagation;
-} mount_options[] = {
-	{"defaults", 0, 0, 0},
-	{"ro", MS_RDONLY, 0, 0},
-	{"rw", 0, MS_RDONLY, 0},
-	{"nosuid", MS_NOSUID, 0, 0},
-	{"suid", 0, MS_NOSUID, 0},
-	{"nodev", MS_NODEV, 0, 0},
-	{"dev", 0, MS_NODEV, 0},
-	{"noexec", MS_NOEXEC, 0, 0},
-	{"exec", 0, MS_NOEXEC, 0},
-	{"sync", MS_SYNCHRONOUS, 0, 0},
-	{"async", 0, MS_SYNCHRONOUS, 0},
-	{"dirsync", MS_DIRSYNC, 0, 0},
-	{"remount", MS_REMOUNT, 0, 0},
-	{"mand", MS_MANDLOCK, 0, 0},
-	{"nomand", 0, MS_MANDLOCK, 0},
-	{"noatime", MS_NOATIME, 0, 0},
-	{"atime", 0, MS_NOATIME, 0},
-	{"nodiratime", MS_NODIRATIME, 0, 0},
-	{"diratime", 0, MS_NODIRATIME, 0},
-	{"relatime", MS_RELATIME, 0, 0},
-	{"norelatime", 0, MS_RELATIME, 0},
-	{"strictatime", MS_STRICTATIME, 0, 0},
-	{"nostrictatime", 0, MS_STRICTATIME, 0},
-	{"lazytime", MS_LAZYTIME, 0, 0},
-	{"nolazytime", 0, MS_LAZYTIME, 0},
-	{"silent", MS_SILENT, 0, 0},
-	{"loud", 0, MS_SILENT, 0},
-	{"bind", MS_BIND, 0, 0},
-	{"rbind", MS_BIND | MS_REC, 0, 0},
-	{"private", 0, 0, MS_PRIVATE},
-	{"rprivate", 0, 0, MS_PRIVATE | MS_REC},
-	{"shared", 0, 0, MS_SHARED},
-	{"rshared", 0, 0, MS_SHARED | MS_REC},
-	{"slave", 0, 0, MS_SLAVE},
-	{"rslave", 0, 0, MS_SLAVE | MS_REC},
-	{"unbindable", 0, 0, MS_UNBINDABLE},
-	{"runbindable", 0, 0, MS_UNBINDABLE | MS_REC},
-};
-
-static int append_data(char **data, const char *opt, struct rt_error *err)
-{
-	size_t old = *data ? strlen(*data) : 0;
-	char *n = realloc(*data, old + strlen(opt) + 2);
-
-	if (!n)
-		return rt_fail(err, ENOMEM, "out of memory");
-	if (old)
-		n[old++] = ',';
-	strcpy(n + old, opt);
-	*data = n;
-	return 0;
-}
-
-static int parse_mount_options(json_t *item, const char *path, struct spec_mount *m,
-			       struct rt_error *err)
-{
-	char **opts = NULL;
-	int r = 0;
-
-	if (sj_strv(item, "options", path, &opts, err) < 0)
-		return -EINVAL;
-	for (char **o = opts; o && *o && r == 0; o++) {
-		size_t k;
-
-		for (k = 0; k < ARRAY_SIZE(mount_options); k++)
-			if (strcmp(*o, mount_options[k].name) == 0)
-				break;
-		if (k == ARRAY_SIZE(mount_options)) {
-			if (strcmp(*o, "idmap") == 0 || strcmp(*o, "ridmap") == 0)
-				r = rt_fail(err, EINVAL, "%s.options: \"%s\" is not supported",
-					    path, *o);
-			else
-				r = append_data(&m->data, *o, err);
-			continue;
-		}
-		m->flags = (m->flags | mount_options[k].set) & ~mount_options[k].clear;
-		m->clear = (m->clear | mount_options[k].clear) & ~mount_options[k].set;
-		if (mount_options[k].propagation)
-			m->propagation = mount_options[k].propagation;
-	}
-	strv_free(opts);
-	if (m->flags & MS_BIND)
-		m->bind = true;
-	return r;
-}
-
-int spec_parse_mounts(json_t *root, struct spec *spec, struct rt_error *err)
-{
-	json_t *arr = NULL, *item;
-	char path[64];
-	size_t i;
-
-	if (sj_array(root, "mounts", "", &arr, err) < 0)
-		return -EINVAL;
-	if (!arr || json_array_size(arr) == 0)
-		return 0;
-	spec->mounts = calloc(json_array_size(arr), sizeof(*spec->mounts));
-	if (!spec->mounts)
-		return rt_fail(err, ENOMEM, "out of memory");
-	json_array_foreach(arr, i, item)
-	{
-		struct spec_mount *m = &spec->mounts[spec->nmounts++];
-
-		snprintf(path, sizeof(path), "mounts[%zu]", i);
-		if (!json_is_object(item))
-			return rt_fail(err, EINVAL, "%s: expected an object", path);
-		if (sj_string(item, "destination", path, true, &m->destination, err) < 0 ||
-		    sj_string(item, "type", path, false, &m->type, err) < 0 ||
-		    sj_string(item, "source", path, false, &m->source, err) < 0 ||
-		    parse_mount_options(item, path, m, err) < 0)
-			return -EINVAL;
-		if (m->destination[0] != '/')
-			return rt_fail(err, EINVAL, "%s.destination: \"%s\" is not an absolute path",
-				       path, m->destination);
-		if (m->type && strcmp(m->type, "bind") == 0)
-			m->bind = true;
-		if (m->bind && !m->source)
-			return rt_fail(err, EINVAL, "%s.source: a bind mount needs a source", path);
-		if (!m->bind && !m->type)
-			return rt_fail(err, EINVAL, "%s.type: is required (or a bind option)", path);
-	}
-	return 0;
-}
-
-void spec_mounts_free(struct spec *spec)
-{
-	for (size_t i = 0; i < spec->nmounts; i++) {
-		free(spec->mounts[i].destination);
-		free(spec->mounts[i].type);
-		free(spec->mounts[i].source);
-		free(spec->mounts[i].data);
-	}
-	free(spec->mounts);
-}
 
 static int parse_hook_list(json_t *arr, const char *path, struct spec_hook_list *list,
 			   struct rt_error *err)
@@ -293,7 +154,7 @@ static int parse_top(json_t *root, struct spec *spec, struct rt_error *err)
 	}
 	if (lx && spec_parse_linux(lx, spec, err) < 0)
 		return -EINVAL;
-	return 0;
+	return spec_check_idmapped_mounts(spec, err);
 }
 
 int spec_parse(const char *text, size_t len, const char *name, const char *bundle,

@@ -17,6 +17,10 @@
 #include "error.h"
 #include "mempolicy.h"
 
+struct spec_idmap {
+	uint32_t container_id, host_id, size;
+};
+
 struct spec_mount {
 	char *destination, *type, *source;
 	unsigned long flags;	   /* MS_* set by options */
@@ -24,10 +28,11 @@ struct spec_mount {
 	unsigned long propagation; /* MS_SHARED/SLAVE/PRIVATE/UNBINDABLE (|MS_REC) */
 	bool bind;		   /* bind or rbind; recursive is MS_REC in flags */
 	char *data;		   /* the other options, comma-joined, for mount(2) */
-};
-
-struct spec_idmap {
-	uint32_t container_id, host_id, size;
+	/* "idmap" or "ridmap" (recursive: every submount of an rbind too),
+	 * with the mount's own mappings, or none: the container's (idmap.h) */
+	bool idmap, idmap_recursive;
+	struct spec_idmap *uid_maps, *gid_maps;
+	size_t n_uid_maps, n_gid_maps;
 };
 
 enum spec_ns_type { NS_PID, NS_NET, NS_MNT, NS_IPC, NS_UTS, NS_USER, NS_CGROUP, NS_TIME, NS_COUNT };

@@ -12,5 +12,13 @@ void spec_linux_free(struct spec *spec);
 int spec_parse_seccomp(json_t *lx, struct spec *spec, struct rt_error *err);
 void spec_seccomp_free(struct spec_seccomp *seccomp);
 void spec_mounts_free(struct spec *spec);
+/* After linux: an idmapped mount needs a mount namespace, and a user
+ * namespace unless it brings its own mappings. */
+int spec_check_idmapped_mounts(const struct spec *spec, struct rt_error *err);
+/* obj[key], an array of {containerID, hostID, size}, as `path`.key[i] in
+ * messages; checked as the kernel would (no overflow, no overlap, at most
+ * 340 ranges) so that the error names the entry. */
+int spec_parse_idmaps(json_t *obj, const char *key, const char *path, struct spec_idmap **ret,
+		      size_t *ret_n, struct rt_error *err);
 
 #endif

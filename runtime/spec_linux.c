@@ -68,17 +68,53 @@ static int parse_namespaces(json_t *lx, struct spec *spec, struct rt_error *err)
 	return 0;
 }
 
-static int parse_idmaps(json_t *lx, const char *key, struct spec_idmap **ret, size_t *ret_n,
-			struct rt_error *err)
+/* The kernel's rules for a uid_map (user_namespaces(7)), checked here so
+ * that the message names the entry instead of "write uid_map: Invalid
+ * argument": at most 340 ranges, none past 2^32 - 1, none overlapping
+ * another on either side. */
+#define IDMAP_MAX_RANGES 340
+
+static bool overlap(uint32_t a, uint32_t b, uint32_t size_a, uint32_t size_b)
+{
+	return (uint64_t)a < (uint64_t)b + size_b && (uint64_t)b < (uint64_t)a + size_a;
+}
+
+static int check_idmap(const struct spec_idmap *maps, size_t i, const char *path,
+		       const char *key, struct rt_error *err)
+{
+	const struct spec_idmap *m = &maps[i];
+
+	if ((uint64_t)m->container_id + m->size > (uint64_t)UINT32_MAX + 1)
+		return rt_fail(err, ERANGE, "%s.%s[%zu].size: containerID + size is past 4294967295",
+			       path, key, i);
+	if ((uint64_t)m->host_id + m->size > (uint64_t)UINT32_MAX + 1)
+		return rt_fail(err, ERANGE, "%s.%s[%zu].size: hostID + size is past 4294967295",
+			       path, key, i);
+	for (size_t j = 0; j < i; j++) {
+		if (overlap(m->container_id, maps[j].container_id, m->size, maps[j].size))
+			return rt_fail(err, EINVAL, "%s.%s[%zu].containerID: overlaps %s[%zu]",
+				       path, key, i, key, j);
+		if (overlap(m->host_id, maps[j].host_id, m->size, maps[j].size))
+			return rt_fail(err, EINVAL, "%s.%s[%zu].hostID: overlaps %s[%zu]", path,
+				       key, i, key, j);
+	}
+	return 0;
+}
+
+int spec_parse_idmaps(json_t *obj, const char *key, const char *path, struct spec_idmap **ret,
+		      size_t *ret_n, struct rt_error *err)
 {
 	json_t *arr = NULL, *item;
-	char path[64];
+	char sub[96];
 	size_t i;
 
-	if (sj_array(lx, key, "linux", &arr, err) < 0)
+	if (sj_array(obj, key, path, &arr, err) < 0)
 		return -EINVAL;
 	if (!arr || json_array_size(arr) == 0)
 		return 0;
+	if (json_array_size(arr) > IDMAP_MAX_RANGES)
+		return rt_fail(err, E2BIG, "%s.%s: %zu ranges, the kernel takes at most %d", path,
+			       key, json_array_size(arr), IDMAP_MAX_RANGES);
 	*ret = calloc(json_array_size(arr), sizeof(**ret));
 	if (!*ret)
 		return rt_fail(err, ENOMEM, "out of memory");
@@ -86,15 +122,17 @@ static int parse_idmaps(json_t *lx, const char *key, struct spec_idmap **ret, si
 	{
 		long long c = 0, h = 0, s = 0;
 
-		snprintf(path, sizeof(path), "linux.%s[%zu]", key, i);
+		snprintf(sub, sizeof(sub), "%s.%s[%zu]", path, key, i);
 		if (!json_is_object(item))
-			return rt_fail(err, EINVAL, "%s: expected an object", path);
-		if (sj_int(item, "containerID", path, 0, UINT32_MAX, NULL, &c, err) < 0 ||
-		    sj_int(item, "hostID", path, 0, UINT32_MAX, NULL, &h, err) < 0 ||
-		    sj_int(item, "size", path, 1, UINT32_MAX, NULL, &s, err) < 0)
+			return rt_fail(err, EINVAL, "%s: expected an object", sub);
+		if (sj_int(item, "containerID", sub, 0, UINT32_MAX, NULL, &c, err) < 0 ||
+		    sj_int(item, "hostID", sub, 0, UINT32_MAX, NULL, &h, err) < 0 ||
+		    sj_int(item, "size", sub, 1, UINT32_MAX, NULL, &s, err) < 0)
 			return -EINVAL;
 		(*ret)[i] = (struct spec_idmap){(uint32_t)c, (uint32_t)h, (uint32_t)s};
 		*ret_n = i + 1;
+		if (check_idmap(*ret, i, path, key, err) < 0)
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -304,8 +342,10 @@ int spec_parse_linux(json_t *lx, struct spec *spec, struct rt_error *err)
 	json_t *resources = NULL;
 
 	if (parse_namespaces(lx, spec, err) < 0 ||
-	    parse_idmaps(lx, "uidMappings", &spec->uid_maps, &spec->n_uid_maps, err) < 0 ||
-	    parse_idmaps(lx, "gidMappings", &spec->gid_maps, &spec->n_gid_maps, err) < 0 ||
+	    spec_parse_idmaps(lx, "uidMappings", "linux", &spec->uid_maps, &spec->n_uid_maps,
+			      err) < 0 ||
+	    spec_parse_idmaps(lx, "gidMappings", "linux", &spec->gid_maps, &spec->n_gid_maps,
+			      err) < 0 ||
 	    parse_sysctl(lx, spec, err) < 0 || parse_devices(lx, spec, err) < 0 ||
 	    sj_strv(lx, "maskedPaths", "linux", &spec->masked_paths, err) < 0 ||
 	    sj_strv(lx, "readonlyPaths", "linux", &spec->readonly_paths, err) < 0 ||

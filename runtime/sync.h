@@ -1,6 +1,9 @@
 /* sync.h - the runtime <-> init protocol over a SOCK_SEQPACKET pair (one
  * message per packet, close-on-exec on both ends).
  *
+ *   parent -> init   SYNC_IDMAP       one idmapped mount, in config order,
+ *                                     its fd attached (SCM_RIGHTS); before
+ *                                     SYNC_PLACED
  *   parent -> init   SYNC_PLACED      uid/gid maps written (user ns only) and
  *                                     the init put in its systemd scope
  *                                     (--systemd-cgroup only)
@@ -26,6 +29,7 @@ enum sync_type {
 	SYNC_READY,
 	SYNC_START,
 	SYNC_ERROR,
+	SYNC_IDMAP,
 };
 
 struct sync_msg {
@@ -38,8 +42,13 @@ struct sync_msg {
 };
 
 int sync_send(int fd, const struct sync_msg *msg);
-/* Returns -EPIPE when the peer is gone. */
+/* Returns -EPIPE when the peer is gone. An fd that came along is closed. */
 int sync_recv(int fd, struct sync_msg *msg);
+/* A bare message of one type with `passfd` attached. */
+int sync_send_fd(int fd, enum sync_type type, int passfd);
+/* As sync_recv; *ret_fd is the fd that came along (close-on-exec, yours
+ * now) or -1. */
+int sync_recv_fd(int fd, struct sync_msg *msg, int *ret_fd);
 /* Sends a bare message of one type. */
 int sync_send_type(int fd, enum sync_type type);
 /* Receives and checks the type; an SYNC_ERROR from the peer is copied into

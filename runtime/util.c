@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/close_range.h>
@@ -191,14 +192,26 @@ int close_fds_except(int first, const int *keep, size_t nkeep)
 
 /* Not SIGSTOP: a pid namespace's init cannot stop itself that way. The
  * name tells the test where we are; SIGKILL ends the wait. */
+static volatile sig_atomic_t test_resumed;
+
+static void test_resume(int sig)
+{
+	(void)sig;
+	test_resumed = 1;
+}
+
 void test_pause(const char *stage)
 {
 	const char *want = getenv("MINI_RUNTIME_TEST_PAUSE");
 
 	if (!want || strcmp(want, stage) != 0)
 		return;
+	/* waits for the test's SIGCONT (or SIGKILL); a handler, not SIGSTOP:
+	 * a pid namespace's init ignores a SIGSTOP of its own */
+	signal(SIGCONT, test_resume);
 	prctl(PR_SET_NAME, "test-paused", 0, 0, 0);
-	for (;;)
+	while (!test_resumed)
 		pause();
+	signal(SIGCONT, SIG_DFL);
 }
 #endif

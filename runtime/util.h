@@ -61,9 +61,9 @@ int parse_ulong(const char *s, unsigned long *ret);
 int close_fds_except(int first, const int *keep, size_t nkeep);
 
 /* Test builds only (make TEST_HOOKS=1): when MINI_RUNTIME_TEST_PAUSE names
- * `stage`, the process renames itself "test-paused" and waits there for
- * good, so a test can kill it at that exact point. Normal builds compile it
- * to nothing. */
+ * `stage`, the process renames itself "test-paused" and waits there, so a
+ * test can kill it at that exact point, or change the world and let it go
+ * on (SIGCONT). Normal builds compile it to nothing. */
 #ifdef MINI_TEST_HOOKS
 void test_pause(const char *stage);
 #else

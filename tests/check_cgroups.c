@@ -152,6 +152,40 @@ START_TEST(blockio_devices_parse_and_bad_ones_name_the_field)
 }
 END_TEST
 
+static const char *scope_dir(const char *path, char *unit, struct rt_error *err)
+{
+	static char dir[PATH_MAX];
+
+	return cg_systemd_scope(path, "ctr1", dir, sizeof(dir), unit, 512, err) == 0 ? dir : NULL;
+}
+
+/* systemd's names: a-b-c.slice nests in a.slice/a-b.slice, "-.slice" is
+ * the root, the unit is prefix-name.scope; runc's default when empty. */
+START_TEST(systemd_paths_expand_as_systemd_names_slices)
+{
+	struct rt_error err = {0};
+	char unit[512];
+
+	ck_assert_str_eq(scope_dir("kubepods-burstable-pod12.slice:cri-containerd:abc", unit, &err),
+			 "/sys/fs/cgroup/kubepods.slice/kubepods-burstable.slice/"
+			 "kubepods-burstable-pod12.slice/cri-containerd-abc.scope");
+	ck_assert_str_eq(unit, "cri-containerd-abc.scope");
+	ck_assert_str_eq(scope_dir("-.slice::x", unit, &err), "/sys/fs/cgroup/x.scope");
+	ck_assert_str_eq(scope_dir("", unit, &err),
+			 "/sys/fs/cgroup/system.slice/mini-runtime-ctr1.scope");
+	ck_assert_str_eq(scope_dir(":p:n", unit, &err), "/sys/fs/cgroup/system.slice/p-n.scope");
+	ck_assert_ptr_null(scope_dir("a.slice:b", unit, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "is not \"slice:prefix:name\""));
+	ck_assert_ptr_null(scope_dir("a--b.slice:p:n", unit, &err));
+	ck_assert_ptr_null(scope_dir("-a.slice:p:n", unit, &err));
+	ck_assert_ptr_null(scope_dir("a-.slice:p:n", unit, &err));
+	ck_assert_ptr_null(scope_dir("a:p:n", unit, &err));
+	ck_assert_str_eq(err.msg, "linux.cgroupsPath: \"a\" is not a systemd slice name");
+	ck_assert_ptr_null(scope_dir("a.slice:p:n/x", unit, &err));
+	ck_assert_ptr_null(scope_dir("a.slice:p:n.slice", unit, &err));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cgroups");
@@ -166,6 +200,7 @@ int main(void)
 	tcase_add_test(tc, a_record_with_an_empty_top_reads_back);
 	tcase_add_test(tc, shares_map_to_weight_on_the_kubernetes_curve);
 	tcase_add_test(tc, blockio_devices_parse_and_bad_ones_name_the_field);
+	tcase_add_test(tc, systemd_paths_expand_as_systemd_names_slices);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -19,10 +19,10 @@ int cmd_features(int argc, char **argv, const struct global_opts *g, struct rt_e
 						 "pid",	   "user", "uts",   "time", NULL};
 	static const char *const mount_options[] = {
 		"async",      "atime",	 "bind",       "defaults",   "dev",	"diratime",
-		"dirsync",    "exec",	 "lazytime",   "mand",	     "noatime", "nodev",
+		"dirsync",    "exec",	 "idmap",      "lazytime",   "mand",	     "noatime", "nodev",
 		"nodiratime", "noexec",	 "nolazytime", "nomand",     "norelatime",
 		"nostrictatime", "nosuid", "private",  "rbind",	     "relatime", "remount",
-		"ro",	      "rprivate", "rshared",   "rslave",     "runbindable", "rw",
+		"ridmap",     "ro",	      "rprivate", "rshared",   "rslave",     "runbindable", "rw",
 		"shared",     "silent",	 "slave",      "strictatime", "suid",	"sync",
 		"unbindable", NULL};
 	static const char *const hooks[] = {"prestart",	      "createRuntime", "createContainer",
@@ -70,7 +70,9 @@ int cmd_features(int argc, char **argv, const struct global_opts *g, struct rt_e
 	 * warning) where it does not, as runc */
 	printf("]},\n    \"apparmor\": {\"enabled\": true},\n    \"selinux\": {\"enabled\": "
 	       "false},\n    \"intelRdt\": {\"enabled\": false},\n");
-	printf("    \"mountExtensions\": {\"idmap\": {\"enabled\": false}},\n");
+	/* binds and tmpfs (idmap.h); whether the kernel and the filesystem
+	 * can is known only when the mount is made */
+	printf("    \"mountExtensions\": {\"idmap\": {\"enabled\": true}},\n");
 	printf("    \"memoryPolicy\": {\"modes\": [");
 	print_list(mpol_mode_names);
 	printf("], \"flags\": [");

@@ -39,7 +39,9 @@ static const struct {
 	 "  -q, --quiet             container ids only\n", NULL},
 	{"features", "print the features this runtime supports", "", NULL, NULL},
 	{"spec", "write a default config.json", "[OPTIONS]",
-	 "  -b, --bundle DIR        where to write it (default: the current directory)\n", NULL},
+	 "  -b, --bundle DIR        where to write it (default: the current directory)\n"
+	 "  --rootless              for a rootless container of the calling user (as runc)\n",
+	 NULL},
 	{"exec", "run another process in a container",
 	 "[OPTIONS] <container-id> COMMAND [ARGS...]  |  exec --process FILE <container-id>",
 	 "  -p, --process FILE      the process object (JSON) to run\n"

@@ -1,5 +1,6 @@
 /* spec.c - `spec`: writes a default config.json (busybox-friendly: sh,
- * the usual mounts, runc's default capabilities and masked paths). */
+ * the usual mounts, runc's default capabilities and masked paths), or with
+ * --rootless runc's rootless variant of it for the calling user. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -11,7 +12,9 @@
 #include "util.h"
 #include "version.h"
 
-static const char default_config[] =
+/* The template in parts: what both share, and what rootless mode changes
+ * (as runc's `spec --rootless`, libcontainer/specconv ToRootless). */
+static const char head[] =
 	"{\n"
 	"  \"ociVersion\": \"" MINI_SPEC_VERSION "\",\n"
 	"  \"process\": {\n"
@@ -34,15 +37,26 @@ static const char default_config[] =
 	"  \"mounts\": [\n"
 	"    {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},\n"
 	"    {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", "
-	"\"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},\n"
-	"    {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\", "
+	"\"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},\n";
+
+static const char devpts[] =
+"    {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\", "
 	"\"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", "
-	"\"mode=0620\", \"gid=5\"]},\n"
-	"    {\"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\", "
+	"\"mode=0620\", \"gid=5\"]},\n";
+
+static const char devpts_rootless[] =
+"    {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\", "
+	"\"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", "
+	"\"mode=0620\"]},\n";
+
+static const char shm_mqueue[] =
+"    {\"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\", "
 	"\"options\": [\"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=65536k\"]},\n"
 	"    {\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\", "
-	"\"options\": [\"nosuid\", \"noexec\", \"nodev\"]},\n"
-	"    {\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\", "
+	"\"options\": [\"nosuid\", \"noexec\", \"nodev\"]},\n";
+
+static const char tail[] =
+"    {\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\", "
 	"\"options\": [\"nosuid\", \"noexec\", \"nodev\", \"ro\"]}\n"
 	"  ],\n"
 	"  \"linux\": {\n"
@@ -59,13 +73,36 @@ static const char default_config[] =
 	"  }\n"
 	"}\n";
 
+static const char tail_rootless[] =
+	/* a sysfs of its own needs a network namespace of its own, which an
+	 * unprivileged user has no way to wire up: the host's, read-only */
+	"    {\"destination\": \"/sys\", \"type\": \"none\", \"source\": \"/sys\", "
+	"\"options\": [\"rbind\", \"nosuid\", \"noexec\", \"nodev\", \"ro\"]}\n"
+	"  ],\n"
+	"  \"linux\": {\n"
+	/* no network namespace, a user namespace mapping the caller's own
+	 * ids (%u, %u), no resources: no cgroup to write them to */
+	"    \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, "
+	"{\"type\": \"mount\"}, {\"type\": \"user\"}],\n"
+	"    \"uidMappings\": [{\"containerID\": 0, \"hostID\": %u, \"size\": 1}],\n"
+	"    \"gidMappings\": [{\"containerID\": 0, \"hostID\": %u, \"size\": 1}],\n"
+	"    \"maskedPaths\": [\"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\", "
+	"\"/proc/latency_stats\", \"/proc/timer_list\", \"/proc/timer_stats\", "
+	"\"/proc/sched_debug\", \"/sys/firmware\", \"/proc/scsi\"],\n"
+	"    \"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\", "
+	"\"/proc/sysrq-trigger\"]\n"
+	"  }\n"
+	"}\n";
+
 int cmd_spec(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
 {
 	static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
+					     {"rootless", no_argument, NULL, 'r'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *bundle = ".";
-	char path[4096];
+	char path[4096], rootless[sizeof(tail_rootless) + 32];
+	const char *dev = devpts, *end = tail;
 	cleanup_close int fd = -1;
 	int o;
 
@@ -75,6 +112,13 @@ int cmd_spec(int argc, char **argv, const struct global_opts *g, struct rt_error
 	while ((o = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
 		if (o == 'h')
 			return cli_help(argv[0]) > 0 ? 0 : -EINVAL;
+		if (o == 'r') {
+			snprintf(rootless, sizeof(rootless), tail_rootless, (unsigned)geteuid(),
+				 (unsigned)getegid());
+			dev = devpts_rootless;
+			end = rootless;
+			continue;
+		}
 		if (o != 'b')
 			return rt_fail(err, EINVAL, "spec: unknown option \"%s\"", argv[optind - 1]);
 		bundle = optarg;
@@ -85,7 +129,8 @@ int cmd_spec(int argc, char **argv, const struct global_opts *g, struct rt_error
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return rt_fail_errno(err, errno, "spec: create %s", path);
-	if (write_all(fd, default_config, sizeof(default_config) - 1) < 0)
+	if (write_all(fd, head, strlen(head)) < 0 || write_all(fd, dev, strlen(dev)) < 0 ||
+	    write_all(fd, shm_mqueue, strlen(shm_mqueue)) < 0 || write_all(fd, end, strlen(end)) < 0)
 		return rt_fail_errno(err, errno, "spec: write %s", path);
 	return 0;
 }

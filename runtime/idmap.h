@@ -1,0 +1,58 @@
+/* idmap.h - idmapped mounts (runtime-spec 1.2: the "idmap" and "ridmap"
+ * options, a mount's own uidMappings and gidMappings).
+ *
+ * The kernel idmaps a mount only for a caller privileged over the
+ * filesystem's own user namespace (fs/namespace.c, can_idmap_mount:
+ * CAP_SYS_ADMIN in the superblock's, the host's for a host path), and only
+ * while the mount is detached. The init, root in the container's user
+ * namespace alone, cannot; so the runtime makes each idmapped mount on the
+ * host's side, after it wrote the container's id maps and before
+ * SYNC_PLACED:
+ *
+ *   the source cloned (open_tree OPEN_TREE_CLONE [| AT_RECURSIVE]) or a
+ *   tmpfs made (fsopen, fsmount), both detached; the options' flags set
+ *   with mount_setattr ("rw" in a user namespace keeps a read-only source
+ *   read-only, as a bind made inside would); made a slave, so nothing the
+ *   container mounts below it reaches the host; MOUNT_ATTR_IDMAP with a user
+ *   namespace that carries the mapping (AT_RECURSIVE for "ridmap").
+ *
+ * The user namespace is the container's own (/proc/PID/ns/user, its maps
+ * just written) or the one it joins (linux.namespaces path) when the mount
+ * brings no mappings or the container's; any other mapping gets a user
+ * namespace of its own, made once per distinct mapping by a short-lived
+ * child, kept by fd only while the mounts are made. Each mount's fd goes
+ * to the init over the sync socket (SYNC_IDMAP, in config order); the init
+ * moves it onto the destination resolved once in the rootfs (path.h) and
+ * closes it. */
+#ifndef MINI_IDMAP_H
+#define MINI_IDMAP_H
+
+#include <sys/types.h>
+
+#include "error.h"
+#include "spec.h"
+
+/* The init's idmapped mounts, received in config order. */
+struct idmap_mounts {
+	int *fds; /* -1 once attached */
+	size_t n, next;
+};
+
+/* How many of spec->mounts are idmapped. */
+size_t idmap_count(const struct spec *spec);
+/* Host side: makes every idmapped mount of spec and sends each to the init
+ * `pid` over sync_fd; closes them all, and every user namespace it made,
+ * before returning. Errors name the mount (mounts[N]). */
+int idmap_send_mounts(int sync_fd, const struct spec *spec, pid_t pid, struct rt_error *err);
+/* Init side: receives the idmap_count(spec) mounts. */
+int idmap_receive_mounts(int sync_fd, const struct spec *spec, struct idmap_mounts *ret,
+			 struct rt_error *err);
+/* Init side: attaches the next received mount on m's destination in the
+ * root (created as a directory or a file, as the mount's root is) and
+ * applies m's propagation through the mount's fd. */
+int idmap_attach_next(struct idmap_mounts *set, const struct spec_mount *m, int rootfd,
+		      struct rt_error *err);
+/* Closes what is left: nothing of it may reach the container's process. */
+void idmap_mounts_close(struct idmap_mounts *set);
+
+#endif
