@@ -10,15 +10,26 @@
 static const char *const set_keys[CAP_SET_COUNT] = {"bounding", "effective", "inheritable",
 						    "permitted", "ambient"};
 
+int caps_from_name(const char *name, int *ret_bit)
+{
+	cap_value_t cap;
+
+	/* libcap also takes bare numbers and names without CAP_ */
+	if (strncasecmp(name, "CAP_", 4) != 0 || cap_from_name(name, &cap) < 0 || cap < 0 ||
+	    cap > 63)
+		return -EINVAL;
+	*ret_bit = cap;
+	return 0;
+}
+
 int caps_parse(struct spec_process *p, const char *path, struct rt_error *err)
 {
 	for (int s = 0; s < CAP_SET_COUNT; s++) {
 		p->cap_masks[s] = 0;
 		for (size_t i = 0; p->caps[s] && p->caps[s][i]; i++) {
-			cap_value_t cap;
+			int cap;
 
-			if (cap_from_name(p->caps[s][i], &cap) < 0 || cap < 0 || cap > 63 ||
-			    strncasecmp(p->caps[s][i], "CAP_", 4) != 0)
+			if (caps_from_name(p->caps[s][i], &cap) < 0)
 				return rt_fail(err, EINVAL,
 					       "%s.capabilities.%s[%zu]: unknown capability \"%s\"",
 					       path, set_keys[s], i, p->caps[s][i]);

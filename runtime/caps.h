@@ -15,6 +15,9 @@ int caps_parse(struct spec_process *process, const char *path, struct rt_error *
  * otherwise MUST be logged as a warning" and runtimes "SHOULD NOT fail".
  * Without this, capset failed in the init after `start` had returned. */
 uint64_t caps_leave_out_ungrantable(struct spec_process *process);
+/* A capability's number from its name ("CAP_KILL", any case): 0, or
+ * -EINVAL for a name that is not one. */
+int caps_from_name(const char *name, int *ret_bit);
 /* "cap_a, cap_b" for a mask, truncated to len. */
 void caps_format(uint64_t mask, char *buf, size_t len);
 /* Child side, as root: drop the bounding set (needs CAP_SETPCAP, so before

@@ -381,10 +381,12 @@ static bool controller_needed(const char *c, const struct resources *r)
 		return false;
 	if (strcmp(c, "memory") == 0)
 		return r->mem_limit.set || r->mem_reservation.set || r->mem_swap.set ||
-		       r->mem_swappiness.set || r->mem_disable_oom_killer;
+		       r->mem_swappiness.set || r->mem_disable_oom_killer || r->mem_kernel.set ||
+		       r->mem_kernel_tcp.set || r->mem_use_hierarchy.set;
 	if (strcmp(c, "cpu") == 0)
 		return r->cpu_shares.set || r->cpu_quota.set || r->cpu_period.set ||
-		       r->cpu_rt_runtime.set || r->cpu_rt_period.set || r->cpu_idle.set;
+		       r->cpu_rt_runtime.set || r->cpu_rt_period.set || r->cpu_idle.set ||
+		       r->cpu_burst.set;
 	if (strcmp(c, "cpuset") == 0)
 		return (r->cpu_cpus && *r->cpu_cpus) || (r->cpu_mems && *r->cpu_mems);
 	if (strcmp(c, "pids") == 0)
@@ -397,6 +399,10 @@ static bool controller_needed(const char *c, const struct resources *r)
 		return r->ndevices > 0;
 	if (strcmp(c, "hugetlb") == 0)
 		return r->nhugepages > 0;
+	if (strcmp(c, "net_cls") == 0)
+		return r->net_class_id.set;
+	if (strcmp(c, "net_prio") == 0)
+		return r->nnet_prios > 0;
 	return false;
 }
 

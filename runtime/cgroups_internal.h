@@ -42,6 +42,12 @@ int cg_read(const char *dir, const char *file, char *buf, size_t len);
 bool cg_blkio_needed(const struct resources *r);
 int cg_apply_blkio(const struct cg_set *set, const struct resources *r, struct rt_error *err);
 int64_t cg_shares_to_weight(int64_t shares);
+/* memory.kernel, kernelTCP, useHierarchy, cpu.burst, network
+ * (cgroups_extra.c), after the others; and checkBeforeUpdate's check of
+ * the usage against a new memory limit, before them. */
+int cg_apply_extra(const struct cg_set *set, const struct resources *r, struct rt_error *err);
+int cg_check_memory_usage(const struct cg_set *set, const struct resources *r,
+			  struct rt_error *err);
 /* Every resource but the device rules. */
 int cg_apply_resources(const struct cg_set *set, const struct resources *res,
 		       struct rt_error *err);

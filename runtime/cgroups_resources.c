@@ -223,9 +223,9 @@ static int apply_other(const struct cg_set *set, const struct resources *r, stru
 
 int cg_apply_resources(const struct cg_set *set, const struct resources *r, struct rt_error *err)
 {
-	if (apply_memory(set, r, err) < 0 || apply_cpu(set, r, err) < 0 ||
-	    cg_apply_blkio(set, r, err) < 0 ||
-	    apply_other(set, r, err) < 0)
+	if (cg_check_memory_usage(set, r, err) < 0 || apply_memory(set, r, err) < 0 ||
+	    apply_cpu(set, r, err) < 0 || cg_apply_blkio(set, r, err) < 0 ||
+	    apply_other(set, r, err) < 0 || cg_apply_extra(set, r, err) < 0)
 		return -EINVAL;
 	return 0;
 }

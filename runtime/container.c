@@ -20,6 +20,7 @@
 #include "hooks.h"
 #include "idmap.h"
 #include "init.h"
+#include "log.h"
 #include "namespaces.h"
 #include "seccomp_profile.h"
 #include "sysctl.h"
@@ -183,6 +184,7 @@ static int serve_init(struct container *c, const struct init_args *args,
 		if (msg.type != SYNC_HOOKS)
 			return rt_fail(err, EPROTO, "sync: unexpected message %u", msg.type);
 		cleanup_free char *json = hook_state_json(c);
+		log_debug("create %s: prestart and createRuntime hooks", c->state.id);
 		if (!json || hooks_run(c->spec, HOOK_PRESTART, json, err) < 0 ||
 		    hooks_run(c->spec, HOOK_CREATE_RUNTIME, json, err) < 0)
 			return json ? -ECANCELED : rt_fail(err, ENOMEM, "out of memory");
@@ -190,6 +192,7 @@ static int serve_init(struct container *c, const struct init_args *args,
 		if (sync_send(c->sync_fd, &msg) < 0)
 			return rt_fail(err, EPIPE, "the container's init exited during set-up");
 	}
+	log_debug("create %s: the init is set up (namespaces, rootfs, process)", c->state.id);
 	c->state.has_memory_policy = msg.has_policy;
 	c->state.memory_policy = msg.policy;
 	return 0;
@@ -253,6 +256,7 @@ static int record(struct container *c, const char *stage, struct rt_error *err)
 {
 	if (state_write(c->dirfd, &c->state, err) < 0)
 		return -EIO;
+	log_debug("create %s: %s made, recorded in state.json", c->state.id, stage);
 	test_pause(stage);
 	return 0;
 }
@@ -276,6 +280,7 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 	close(sv[1]);
 	if (proc_stat(c->state.pid, &c->state.start_time, NULL) < 0)
 		return rt_fail(err, ESRCH, "the container's init exited during set-up");
+	log_debug("create %s: init cloned, pid %d", c->state.id, (int)c->state.pid);
 	/* the pid is not recorded yet: until READY the init dies with us
 	 * (PR_SET_PDEATHSIG), and one that got past READY before we were
 	 * killed is found by `delete --force` in the cgroup recorded before */
@@ -337,6 +342,7 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 		return -EINVAL;
 	}
 	args.seccomp = filter;
+	log_debug("create %s: %s/config.json parsed and validated", o->id, c->spec->bundle);
 	r = state_create_dir(o->root, o->id, &c->dirfd, err);
 	/* the bytes validated above, before state.json: whoever finds a
 	 * state.json finds the config too */

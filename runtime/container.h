@@ -28,6 +28,7 @@ struct create_opts {
 	bool no_pivot;
 	bool for_run; /* started over the sync socket, no exec fifo */
 	bool detach;  /* run --detach */
+	bool keep;    /* run --keep: the stopped container stays, for delete */
 	bool systemd_cgroup; /* --systemd-cgroup: the cgroup is a systemd scope */
 	int preserve_fds;
 };
@@ -83,6 +84,12 @@ struct exec_request {
 	size_t nenv;
 	const char *cwd; /* NULL: process.cwd */
 	const char *apparmor; /* --apparmor: NULL for process.apparmorProfile */
+	char **caps;	      /* --cap: added to bounding, effective, permitted */
+	size_t ncaps;
+	gid_t *gids; /* --additional-gids: added to process.user.additionalGids */
+	size_t ngids;
+	bool no_new_privs;  /* --no-new-privs */
+	bool ignore_paused; /* --ignore-paused: a paused container too */
 	bool has_uid, has_gid;
 	uid_t uid;
 	gid_t gid;

@@ -7,6 +7,7 @@
 #include "container.h"
 #include "exec_fifo.h"
 #include "hooks.h"
+#include "log.h"
 #include "sync.h"
 #include "util.h"
 
@@ -21,6 +22,7 @@ static int run_poststart(const struct container *c, struct rt_error *warn, struc
 	json = state_to_json(&c->state, STATUS_RUNNING);
 	if (!json)
 		return rt_fail(err, ENOMEM, "out of memory");
+	log_debug("start %s: poststart hooks", c->state.id);
 	hooks_run(c->spec, HOOK_POSTSTART, json, warn);
 	return 0;
 }
@@ -31,6 +33,7 @@ int container_start_now(struct container *c, struct rt_error *warn, struct rt_er
 
 	if (sync_send_type(c->sync_fd, SYNC_START) < 0)
 		return rt_fail(err, EPIPE, "the container's init exited before start");
+	log_debug("start %s: init released (sync socket)", c->state.id);
 	if (state_write(c->dirfd, &c->state, err) < 0)
 		return -EINVAL;
 	/* the init's end closes at its execve (close-on-exec) or exit */
@@ -54,6 +57,8 @@ int container_start(const char *root, const char *id, struct rt_error *warn,
 			    id);
 	else
 		r = exec_fifo_release(c.dirfd, err);
+	if (r == 0)
+		log_debug("start %s: init released (exec fifo), its program runs", id);
 	if (r == 0)
 		r = run_poststart(&c, warn, err);
 	container_release(&c);

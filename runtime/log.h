@@ -1,7 +1,9 @@
 /* log.h - where messages go: stderr, or --log FILE; text or, with
  * --log-format json, one {"level","msg","time"} object a line, which is
- * what containerd's shim reads back; errors also go to stderr then. Called from main and the commands'
- * top level only. */
+ * what containerd's shim reads back; errors also go to stderr then. Errors
+ * are printed from main and the commands' top level only; debug lines
+ * (--debug) also come from the lifecycle's steps (container*.c), always
+ * in the runtime's own process, never in a container's. */
 #ifndef MINI_LOG_H
 #define MINI_LOG_H
 

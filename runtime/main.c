@@ -15,32 +15,16 @@ static const struct command {
 	const char *name;
 	command_fn fn;
 	bool protect_exe; /* starts a process in a container: see selfexe.h */
-	const char *help;
 } commands[] = {
-	{"create", cmd_create, true, "create a container from a bundle"},
-	{"start", cmd_start, false, "start a created container"},
-	{"run", cmd_run, true, "create, start and wait for a container"},
-	{"state", cmd_state, false, "print the state of a container"},
-	{"kill", cmd_kill, false, "send a signal to a container's init"},
-	{"delete", cmd_delete, false, "delete a container"},
-	{"list", cmd_list, false, "list containers"},
-	{"features", cmd_features, false, "print the features this runtime supports"},
-	{"spec", cmd_spec, false, "write a default config.json"},
-	{"exec", cmd_exec, true, "run another process in a container"},
-	{"ps", cmd_ps, false, "list the processes of a container"},
-	{"pause", cmd_pause, false, "freeze a container's processes"},
-	{"resume", cmd_resume, false, "thaw a paused container"},
-	{"update", cmd_update, false, "change a container's resource limits"},
-	{"events", cmd_events, false, "print resource usage (--stats)"},
+	{"create", cmd_create, true},	 {"start", cmd_start, false},
+	{"run", cmd_run, true},		 {"state", cmd_state, false},
+	{"kill", cmd_kill, false},	 {"delete", cmd_delete, false},
+	{"list", cmd_list, false},	 {"features", cmd_features, false},
+	{"spec", cmd_spec, false},	 {"exec", cmd_exec, true},
+	{"ps", cmd_ps, false},		 {"pause", cmd_pause, false},
+	{"resume", cmd_resume, false},	 {"update", cmd_update, false},
+	{"events", cmd_events, false},	 {"help", cmd_help, false},
 };
-
-static void usage(FILE *out)
-{
-	fprintf(out, "usage: mini-runtime [--root DIR] [--log FILE] [--log-format text|json] "
-		     "[--debug] COMMAND [ARGS]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
-}
 
 /* jansson seeds its hash tables from /dev/urandom (open, read, close) on
  * first use. The only JSON we parse is the caller's config and our own
@@ -97,7 +81,7 @@ int main(int argc, char **argv)
 		case 'C':
 			break; /* runc's; accepted and ignored */
 		case 'h':
-			usage(stdout);
+			cli_usage(stdout);
 			return 0;
 		case 'v':
 			printf("mini-runtime version %s\nspec: %s\n", MINI_VERSION,
@@ -115,7 +99,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		cli_usage(stderr);
 		return 1;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
@@ -135,6 +119,6 @@ int main(int argc, char **argv)
 	}
 	snprintf(err.msg, sizeof(err.msg), "unknown command \"%s\"", argv[optind]);
 	log_error(err.msg);
-	usage(stderr);
+	cli_usage(stderr);
 	return 1;
 }

@@ -47,10 +47,22 @@ struct res_rdma {
 	struct opt_i64 hca_handles, hca_objects;
 };
 
+/* One linux.resources.network.priorities entry. */
+struct res_net_prio {
+	char *name;
+	uint32_t priority;
+};
+
 struct resources {
 	struct opt_i64 mem_limit, mem_reservation, mem_swap, mem_swappiness;
-	bool mem_disable_oom_killer;
+	struct opt_i64 mem_kernel, mem_kernel_tcp;
+	struct opt_i64 mem_use_hierarchy; /* 0 or 1 */
+	bool mem_disable_oom_killer, mem_check_before_update;
 	struct opt_i64 cpu_shares, cpu_quota, cpu_period, cpu_rt_runtime, cpu_rt_period, cpu_idle;
+	struct opt_i64 cpu_burst;
+	struct opt_i64 net_class_id;
+	struct res_net_prio *net_prios;
+	size_t nnet_prios;
 	char *cpu_cpus, *cpu_mems;
 	struct opt_i64 pids_limit;
 	struct opt_i64 blkio_weight, blkio_leaf_weight;

@@ -36,8 +36,18 @@ static int parse_memory(json_t *res, const char *path, struct resources *r, stru
 	    opt(m, "reservation", sub, -1, INT64_MAX, &r->mem_reservation, err) < 0 ||
 	    opt(m, "swap", sub, -1, INT64_MAX, &r->mem_swap, err) < 0 ||
 	    opt(m, "swappiness", sub, 0, INT64_MAX, &r->mem_swappiness, err) < 0 ||
-	    sj_bool(m, "disableOOMKiller", sub, &r->mem_disable_oom_killer, err) < 0)
+	    opt(m, "kernel", sub, -1, INT64_MAX, &r->mem_kernel, err) < 0 ||
+	    opt(m, "kernelTCP", sub, -1, INT64_MAX, &r->mem_kernel_tcp, err) < 0 ||
+	    sj_bool(m, "disableOOMKiller", sub, &r->mem_disable_oom_killer, err) < 0 ||
+	    sj_bool(m, "checkBeforeUpdate", sub, &r->mem_check_before_update, err) < 0)
 		return -EINVAL;
+	if (json_object_get(m, "useHierarchy")) {
+		bool on = false;
+
+		if (sj_bool(m, "useHierarchy", sub, &on, err) < 0)
+			return -EINVAL;
+		r->mem_use_hierarchy = (struct opt_i64){true, on};
+	}
 	if (r->mem_swappiness.set && r->mem_swappiness.v > 100)
 		return rt_fail(err, EINVAL, "%s.swappiness: %lld is above 100", sub,
 			       (long long)r->mem_swappiness.v);
@@ -65,9 +75,15 @@ static int parse_cpu(json_t *res, const char *path, struct resources *r, struct 
 	    opt(c, "realtimeRuntime", sub, -1, INT64_MAX, &r->cpu_rt_runtime, err) < 0 ||
 	    opt(c, "realtimePeriod", sub, 0, INT64_MAX, &r->cpu_rt_period, err) < 0 ||
 	    opt(c, "idle", sub, 0, INT64_MAX, &r->cpu_idle, err) < 0 ||
+	    opt(c, "burst", sub, 0, INT64_MAX, &r->cpu_burst, err) < 0 ||
 	    sj_string(c, "cpus", sub, false, &r->cpu_cpus, err) < 0 ||
 	    sj_string(c, "mems", sub, false, &r->cpu_mems, err) < 0)
 		return -EINVAL;
+	/* the spec: burst "MUST be no larger than any positive quota" */
+	if (r->cpu_burst.set && r->cpu_quota.set && r->cpu_quota.v > 0 &&
+	    r->cpu_burst.v > r->cpu_quota.v)
+		return rt_fail(err, EINVAL, "%s.burst: %lld is above quota (%lld)", sub,
+			       (long long)r->cpu_burst.v, (long long)r->cpu_quota.v);
 	return 0;
 }
 
@@ -255,6 +271,50 @@ static int parse_blkio(json_t *res, const char *path, struct resources *r, struc
 	return 0;
 }
 
+/* linux.resources.network: {"classID": N, "priorities": [{"name", "priority"}]} */
+static int parse_network(json_t *res, const char *path, struct resources *r,
+			 struct rt_error *err)
+{
+	json_t *net = NULL, *arr = NULL, *item;
+	char sub[96], at[128];
+	size_t i;
+
+	snprintf(sub, sizeof(sub), "%s.network", path);
+	if (sj_object(res, "network", path, &net, err) < 0)
+		return -EINVAL;
+	if (!net)
+		return 0;
+	if (opt(net, "classID", sub, 0, UINT32_MAX, &r->net_class_id, err) < 0 ||
+	    sj_array(net, "priorities", sub, &arr, err) < 0)
+		return -EINVAL;
+	if (!arr || !json_array_size(arr))
+		return 0;
+	r->net_prios = calloc(json_array_size(arr), sizeof(*r->net_prios));
+	if (!r->net_prios)
+		return rt_fail(err, ENOMEM, "out of memory");
+	json_array_foreach(arr, i, item)
+	{
+		long long prio = 0;
+		bool has = false;
+
+		snprintf(at, sizeof(at), "%s.priorities[%zu]", sub, i);
+		r->nnet_prios = i + 1;
+		if (!json_is_object(item))
+			return rt_fail(err, EINVAL, "%s: expected an object", at);
+		if (sj_string(item, "name", at, true, &r->net_prios[i].name, err) < 0 ||
+		    sj_int(item, "priority", at, 0, UINT32_MAX, &has, &prio, err) < 0)
+			return -EINVAL;
+		if (!has)
+			return rt_fail(err, EINVAL, "%s.priority: is required", at);
+		/* one "NAME PRIORITY" line of net_prio.ifpriomap */
+		if (!*r->net_prios[i].name || strpbrk(r->net_prios[i].name, " \n/"))
+			return rt_fail(err, EINVAL, "%s.name: invalid interface name \"%s\"", at,
+				       r->net_prios[i].name);
+		r->net_prios[i].priority = (uint32_t)prio;
+	}
+	return 0;
+}
+
 /* linux.resources.rdma: {"mlx5_1": {"hcaHandles": 3, "hcaObjects": 10000}} */
 static int parse_rdma(json_t *res, const char *path, struct resources *r, struct rt_error *err)
 {
@@ -313,7 +373,8 @@ int resources_parse(const char *json, const char *path, struct resources **ret,
 	    parse_unified(res, path, r, err) < 0 || sj_object(res, "pids", path, &pids, err) < 0 ||
 	    (pids && opt(pids, "limit", sub, -1, INT64_MAX, &r->pids_limit, err) < 0))
 		goto out;
-	if (parse_blkio(res, path, r, err) < 0 || parse_rdma(res, path, r, err) < 0)
+	if (parse_blkio(res, path, r, err) < 0 || parse_rdma(res, path, r, err) < 0 ||
+	    parse_network(res, path, r, err) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -339,6 +400,9 @@ void resources_free(struct resources *r)
 	free(r->blkio_weight_devices);
 	for (int t = 0; t < THROTTLE_N; t++)
 		free(r->blkio_throttle[t]);
+	for (size_t i = 0; i < r->nnet_prios; i++)
+		free(r->net_prios[i].name);
+	free(r->net_prios);
 	for (size_t i = 0; i < r->nrdma; i++)
 		free(r->rdma[i].device);
 	free(r->rdma);

@@ -14,6 +14,7 @@
 #include "cgroups.h"
 #include "state.h"
 #include "util.h"
+#include "version.h"
 
 static const char *const status_names[] = {"creating", "created", "running", "stopped",
 					   "paused"};
@@ -229,7 +230,7 @@ static json_t *annotations_to_json(const struct state *st)
 
 char *state_to_json(const struct state *st, enum state_status status)
 {
-	json_t *obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "ociVersion", "1.2.0", "id",
+	json_t *obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "ociVersion", MINI_SPEC_VERSION, "id",
 				st->id, "status", state_status_name(status), "bundle",
 				st->bundle ? st->bundle : "", "rootfs", st->rootfs ? st->rootfs : "",
 				"created", st->created, "annotations", annotations_to_json(st));

@@ -5,6 +5,7 @@
 #define MINI_COMMANDS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "container.h"
 #include "error.h"
@@ -32,6 +33,27 @@ int cmd_pause(int argc, char **argv, const struct global_opts *g, struct rt_erro
 int cmd_resume(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
 int cmd_update(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
 int cmd_events(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+int cmd_help(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
+
+/* Locks and reads the container (state_load), which must have a cgroup;
+ * *ret_dirfd is the locked state directory, for the caller to close. */
+struct state;
+int cli_load_cgroup(const struct global_opts *g, const char *id, unsigned allowed,
+		    const char *op, int *ret_dirfd, struct state *st, struct rt_error *err);
+#define CLI_LIVE                                                                              \
+	(STATE_MASK(STATUS_CREATED) | STATE_MASK(STATUS_RUNNING) | STATE_MASK(STATUS_PAUSED))
+
+/* A helper that has done the command's whole job (printed its --help)
+ * returns CLI_DONE; the command then returns 0. */
+#define CLI_DONE 1
+/* The global usage: options and the list of commands. */
+void cli_usage(FILE *out);
+/* Prints `name`'s usage and options to stdout: CLI_DONE, or -ENOENT for
+ * no such command. */
+int cli_help(const char *name);
+/* A command whose only operand is the id (start, state, pause, resume):
+ * -h/--help (CLI_DONE), an optional `--`, then exactly the id. */
+int cli_id_only(int argc, char **argv, const char **ret_id, struct rt_error *err);
 
 /* Parses create/run options (`run` also takes `run BUNDLE_DIR`), seals
  * the inherited fds (cli_seal_fds) and fills *ret for container_create. */

@@ -27,12 +27,25 @@ int cli_one_id(int argc, char **argv, int first, const char **ret_id, struct rt_
 
 int cli_seal_fds(int preserve_fds, struct rt_error *err)
 {
-	/* a gap would be filled by one of our own fds (the locked state
-	 * directory, say), handed to the container as "preserved" */
-	for (int fd = 3; fd < 3 + preserve_fds; fd++)
-		if (fcntl(fd, F_GETFD) < 0)
-			return rt_fail(err, EBADF, "--preserve-fds %d: fd %d is not open",
-				       preserve_fds, fd);
+	cleanup_close int null_fd = -1;
+
+	/* A gap would be filled by one of our own fds (the locked state
+	 * directory, say), handed to the container as "preserved" (runc 1.5
+	 * does so). Skipped, as crun: the gap is held by /dev/null marked
+	 * close-on-exec, which the container's execve closes; the preserved
+	 * fds are the caller's, inherited without that flag. */
+	for (int fd = 3; fd < 3 + preserve_fds; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (null_fd < 0 && (null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+			return rt_fail_errno(err, errno, "--preserve-fds: open /dev/null");
+		/* null_fd itself is the lowest free fd: the first gap */
+		if (null_fd != fd && dup3(null_fd, fd, O_CLOEXEC) < 0)
+			return rt_fail_errno(err, errno, "--preserve-fds: hold fd %d", fd);
+	}
+	/* a gap below it holds it now; one above 3+N-1 it never was */
+	if (null_fd >= 3 && null_fd < 3 + preserve_fds)
+		null_fd = -1;
 	if (syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return rt_fail_errno(err, errno, "close_range");
 	return 0;
@@ -82,6 +95,7 @@ int cli_create_opts(int argc, char **argv, const struct global_opts *g, bool is_
 		{"detach", no_argument, NULL, 'd'},
 		{"keep", no_argument, NULL, 'k'},
 		{"no-subreaper", no_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int o;
@@ -90,8 +104,10 @@ int cli_create_opts(int argc, char **argv, const struct global_opts *g, bool is_
 		.root = g->root, .for_run = is_run, .systemd_cgroup = g->systemd_cgroup};
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "b:d", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "b:dh", opts, NULL)) != -1) {
 		switch (o) {
+		case 'h':
+			return cli_help(argv[0]);
 		case 'b':
 			c->bundle = optarg;
 			break;
@@ -113,8 +129,12 @@ int cli_create_opts(int argc, char **argv, const struct global_opts *g, bool is_
 				return rt_fail(err, EINVAL, "create: unknown option --detach");
 			c->detach = true;
 			break;
-		case 'K':
 		case 'k':
+			if (!is_run)
+				return rt_fail(err, EINVAL, "create: unknown option --keep");
+			c->keep = true;
+			break;
+		case 'K':
 		case 'S':
 			break; /* accepted for runc compatibility; nothing to do */
 		default:
@@ -138,9 +158,11 @@ int cmd_create(int argc, char **argv, const struct global_opts *g, struct rt_err
 {
 	struct container c;
 	struct create_opts opts;
+	int r = cli_create_opts(argc, argv, g, false, &opts, err);
 
-	if (cli_create_opts(argc, argv, g, false, &opts, err) < 0 ||
-	    container_create(&opts, &c, err) < 0)
+	if (r != 0)
+		return r == CLI_DONE ? 0 : r;
+	if (container_create(&opts, &c, err) < 0)
 		return -EINVAL;
 	container_release(&c);
 	return 0;

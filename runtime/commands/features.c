@@ -1,5 +1,7 @@
 /* features.c - `features`: runtime-spec features.json for this build. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "commands.h"
 #include "mempolicy.h"
@@ -38,7 +40,11 @@ int cmd_features(int argc, char **argv, const struct global_opts *g, struct rt_e
 						    "SECCOMP_FILTER_FLAG_LOG",
 						    "SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL};
 
-	(void)argc, (void)argv, (void)g, (void)err;
+	(void)g;
+	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
+		return cli_help(argv[0]) > 0 ? 0 : -EINVAL;
+	if (argc > 1)
+		return rt_fail(err, EINVAL, "features: unexpected argument \"%s\"", argv[1]);
 	printf("{\n  \"ociVersionMin\": \"1.0.0\",\n  \"ociVersionMax\": \"%s\",\n",
 	       MINI_SPEC_VERSION);
 	printf("  \"hooks\": [");

@@ -10,14 +10,18 @@
 
 int cmd_kill(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
 {
-	static const struct option opts[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
 	const char *id;
 	int sig = SIGTERM, o;
 	bool all = false;
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "a", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
+		if (o == 'h')
+			return cli_help(argv[0]) > 0 ? 0 : -EINVAL;
 		if (o != 'a')
 			return rt_fail(err, EINVAL, "kill: unknown option \"%s\"", argv[optind - 1]);
 		all = true;
@@ -34,7 +38,9 @@ int cmd_kill(int argc, char **argv, const struct global_opts *g, struct rt_error
 
 int cmd_delete(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
 {
-	static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
 	struct rt_error warn = {0};
 	bool force = false;
 	const char *id;
@@ -42,7 +48,9 @@ int cmd_delete(int argc, char **argv, const struct global_opts *g, struct rt_err
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+		if (o == 'h')
+			return cli_help(argv[0]) > 0 ? 0 : -EINVAL;
 		if (o != 'f')
 			return rt_fail(err, EINVAL, "delete: unknown option \"%s\"",
 				       argv[optind - 1]);

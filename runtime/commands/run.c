@@ -24,10 +24,11 @@ int cmd_run(int argc, char **argv, const struct global_opts *g, struct rt_error 
 	struct rt_error warn = {0};
 	cleanup_close int master = -1;
 	sigset_t sigs;
-	int code;
+	int code = cli_create_opts(argc, argv, g, true, &opts, err);
 
-	if (cli_create_opts(argc, argv, g, true, &opts, err) < 0 ||
-	    container_create(&opts, &c, err) < 0)
+	if (code != 0)
+		return code == CLI_DONE ? 0 : code;
+	if (container_create(&opts, &c, err) < 0)
 		return -EINVAL;
 	/* a console without --console-socket is ours (never with --detach) */
 	if (c.console_fd >= 0 && terminal_recv_master(c.console_fd, &master, err) < 0)
@@ -51,7 +52,12 @@ int cmd_run(int argc, char **argv, const struct global_opts *g, struct rt_error 
 	} else {
 		code = signals_wait_forwarding(c.state.pid, &sigs);
 	}
-	container_end_run(&c, g->root, &warn, err);
+	/* --keep: stopped, its cgroup and state kept; `delete` ends it (and
+	 * runs the poststop hooks) */
+	if (!opts.keep)
+		container_end_run(&c, g->root, &warn, err);
+	else
+		log_debug("run: container %s stopped, kept (--keep)", opts.id);
 	log_warning(&warn);
 	container_release(&c);
 	return code;

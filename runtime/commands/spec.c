@@ -10,12 +10,13 @@
 
 #include "commands.h"
 #include "util.h"
+#include "version.h"
 
 /* The template in parts: what both share, and what rootless mode changes
  * (as runc's `spec --rootless`, libcontainer/specconv ToRootless). */
 static const char head[] =
 	"{\n"
-	"  \"ociVersion\": \"1.2.0\",\n"
+	"  \"ociVersion\": \"" MINI_SPEC_VERSION "\",\n"
 	"  \"process\": {\n"
 	"    \"terminal\": true,\n"
 	"    \"user\": {\"uid\": 0, \"gid\": 0},\n"
@@ -97,6 +98,7 @@ int cmd_spec(int argc, char **argv, const struct global_opts *g, struct rt_error
 {
 	static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
 					     {"rootless", no_argument, NULL, 'r'},
+					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *bundle = ".";
 	char path[4096], rootless[sizeof(tail_rootless) + 32];
@@ -107,7 +109,9 @@ int cmd_spec(int argc, char **argv, const struct global_opts *g, struct rt_error
 	(void)g;
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
+		if (o == 'h')
+			return cli_help(argv[0]) > 0 ? 0 : -EINVAL;
 		if (o == 'r') {
 			snprintf(rootless, sizeof(rootless), tail_rootless, (unsigned)geteuid(),
 				 (unsigned)getegid());
@@ -119,6 +123,8 @@ int cmd_spec(int argc, char **argv, const struct global_opts *g, struct rt_error
 			return rt_fail(err, EINVAL, "spec: unknown option \"%s\"", argv[optind - 1]);
 		bundle = optarg;
 	}
+	if (optind < argc)
+		return rt_fail(err, EINVAL, "spec: unexpected argument \"%s\"", argv[optind]);
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)

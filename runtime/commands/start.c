@@ -10,9 +10,14 @@ int cmd_start(int argc, char **argv, const struct global_opts *g, struct rt_erro
 {
 	struct rt_error warn = {0};
 	const char *id;
+	int r = cli_id_only(argc, argv, &id, err);
 
-	if (cli_one_id(argc, argv, 1, &id, err) < 0 || container_start(g->root, id, &warn, err) < 0)
+	if (r != 0)
+		return r == CLI_DONE ? 0 : r;
+	log_debug("start: container %s", id);
+	if (container_start(g->root, id, &warn, err) < 0)
 		return -EINVAL;
+	log_debug("start: container %s is running", id);
 	if (warn.msg[0])
 		log_warn("%s", warn.msg);
 	return 0;
