@@ -64,6 +64,15 @@ else
 		echo "integration: bats did not run"; failed=$((failed + 1))
 	fi
 	rm -f "$tap"
+	# the suites' shared parent cgroups (IT_CGROUP_PARENT): each container
+	# removes only what it made, so a parent made by one of two that
+	# overlapped stays; empty now, they are the harness's to remove
+	for parent in $(sed -n 's/^IT_CGROUP_PARENT=\([A-Za-z0-9_-]*\)$/\1/p' "$top"/integration/*.bats | sort -u); do
+		for m in $(awk '$5 ~ "^/sys/fs/cgroup" { split($0, a, " - "); split(a[2], f, " ")
+			if (f[1] == "cgroup" || f[1] == "cgroup2") print $5 }' /proc/self/mountinfo); do
+			[ ! -d "$m/$parent" ] || rmdir "$m/$parent" 2>/dev/null || true
+		done
+	done
 fi
 
 if [ "$node_guest" != 0 ]; then
