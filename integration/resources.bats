@@ -29,8 +29,9 @@ cgpath() {
 	local p
 	p=$(jq -r .linux.cgroupsPath "$BUNDLE/config.json")
 	for d in "/sys/fs/cgroup/$1/$p" "/sys/fs/cgroup/$p"; do
-		[ -e "$d/$2" ] && { echo "$d/$2"; return; }
+		[ -e "$d/$2" ] && { echo "$d/$2"; return 0; }
 	done
+	return 0
 }
 
 # host_has CTRL FILE: the host's top cgroup of CTRL (v1) has FILE.
@@ -102,7 +103,9 @@ fails_naming() {
 	cfg '.linux.resources.network = {"classID": 1048577}'
 	if [ -e /sys/fs/cgroup/net_cls/net_cls.classid ] || [ -e /sys/fs/cgroup/net_cls,net_prio/net_cls.classid ]; then
 		rt run -d --bundle "$BUNDLE" c1 </dev/null
-		[ "$(cat "$(cgpath net_cls net_cls.classid || cgpath net_cls,net_prio net_cls.classid)")" = 1048577 ]
+		f=$(cgpath net_cls net_cls.classid)
+		[ -n "$f" ] || f=$(cgpath net_cls,net_prio net_cls.classid)
+		[ "$(cat "$f")" = 1048577 ]
 		rt delete --force c1
 	else
 		fails_naming "linux.resources.network.classID: this host has no cgroup"
@@ -110,7 +113,9 @@ fails_naming() {
 	cfg '.linux.resources.network = {"priorities": [{"name": "lo", "priority": 5}]}'
 	if [ -e /sys/fs/cgroup/net_prio/net_prio.ifpriomap ] || [ -e /sys/fs/cgroup/net_cls,net_prio/net_prio.ifpriomap ]; then
 		rt run -d --bundle "$BUNDLE" c1 </dev/null
-		grep -qx "lo 5" "$(cgpath net_prio net_prio.ifpriomap || cgpath net_cls,net_prio net_prio.ifpriomap)"
+		f=$(cgpath net_prio net_prio.ifpriomap)
+		[ -n "$f" ] || f=$(cgpath net_cls,net_prio net_prio.ifpriomap)
+		grep -qx "lo 5" "$f"
 	else
 		fails_naming "linux.resources.network.priorities[0]: this host has no cgroup"
 	fi
