@@ -11,7 +11,7 @@
 set -u
 # The suites the node guest runs, relative to the top. TCG makes a suite
 # about 16 times slower than on this host: keep the guest within ~15 min.
-NODE_SUITES="integration/cgroups.bats integration/systemd.bats"
+NODE_SUITES="integration/cgroups.bats integration/systemd.bats integration/resources.bats"
 build=${1:?build dir}
 runtime=$(realpath "${2:?runtime binary}")
 shift 2
