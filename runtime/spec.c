@@ -293,7 +293,7 @@ static int parse_top(json_t *root, struct spec *spec, struct rt_error *err)
 	}
 	if (lx && spec_parse_linux(lx, spec, err) < 0)
 		return -EINVAL;
-	return 0;
+	return spec_resolve_memory_policy(spec, err);
 }
 
 int spec_parse(const char *text, size_t len, const char *name, const char *bundle,
@@ -383,6 +383,8 @@ void spec_free(struct spec *spec)
 		free(spec->annotations[i].value);
 	}
 	free(spec->annotations);
+	free(spec->memory_policy_source);
+	free(spec->memory_policy_overridden);
 	spec_linux_free(spec);
 	free(spec);
 }

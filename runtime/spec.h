@@ -179,6 +179,12 @@ struct spec {
 	size_t ntime_offsets;
 	bool has_memory_policy;
 	struct mpol_policy memory_policy;
+	/* where it came from: "linux.memoryPolicy" or `annotations["KEY"]`
+	 * (spec_mempolicy.c); NULL without a policy */
+	char *memory_policy_source;
+	/* `annotations["KEY"]` whose different (or bad) policy lost to
+	 * linux.memoryPolicy, for create's log; NULL if none */
+	char *memory_policy_overridden;
 	char *resources_json; /* linux.resources, serialized, for cgroups */
 };
 

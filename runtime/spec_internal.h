@@ -12,5 +12,8 @@ void spec_linux_free(struct spec *spec);
 int spec_parse_seccomp(json_t *lx, struct spec *spec, struct rt_error *err);
 void spec_seccomp_free(struct spec_seccomp *seccomp);
 void spec_mounts_free(struct spec *spec);
+/* After the annotations and linux are parsed: the memory policy from a pod
+ * annotation when linux.memoryPolicy has none (spec_mempolicy.c). */
+int spec_resolve_memory_policy(struct spec *spec, struct rt_error *err);
 
 #endif
