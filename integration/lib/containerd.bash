@@ -17,8 +17,15 @@ CTRD_BUSYBOX_IMAGE=localhost/mini-it/busybox:1
 # ctr_ ARGS...: ctr against this test's containerd, in the namespace
 # $CTRD_NS unless ARGS say `-n NS`. The namespace is unique on the host
 # because ctr puts a container in the cgroup /<namespace>/<id>.
+# containerd 2.4's ctr warns on stderr of every call on a cgroup v1 host:
+# that line is dropped, the rest of stderr is kept apart from stdout.
 ctr_() {
-	CONTAINERD_NAMESPACE=$CTRD_NS timeout 30 "${CTRD_BIN:+$CTRD_BIN/}ctr" --address "$CTRD_SOCK" "$@"
+	local rc
+	{ CONTAINERD_NAMESPACE=$CTRD_NS timeout 30 "${CTRD_BIN:+$CTRD_BIN/}ctr" \
+		--address "$CTRD_SOCK" "$@" 2>&1 1>&5 5>&- |
+		{ grep -v 'DEPRECATION: The support for cgroup v1' >&2 || true; }
+	  rc=${PIPESTATUS[0]}; } 5>&1
+	return "$rc"
 }
 
 # ctr_run ARGS...: `ctr run` with mini-runtime (or $RUNC_BINARY) behind the
