@@ -165,6 +165,8 @@ ctrd_config_v3() {
 		  snapshotter = "overlayfs"
 		  [plugins.'io.containerd.cri.v1.images'.pinned_images]
 		    sandbox = "$CTRD_PAUSE_IMAGE"
+		  [plugins.'io.containerd.cri.v1.images'.registry]
+		    config_path = "$CTRD/certs.d"
 		[$rt]
 		  restrict_oom_score_adj = true
 		  disable_apparmor = true
@@ -238,7 +240,9 @@ ctrd_start() {
 	ctrd_config >"$CTRD/config.toml"
 	# fd 3 is bats' own: a background process that holds it stalls bats;
 	# the 2.4 shim is found on PATH
-	PATH=${CTRD_BIN:+$CTRD_BIN:}$PATH "${CTRD_BIN:+$CTRD_BIN/}containerd" \
+	# $CTRD_NETNS: a network namespace to run in (critest's pods' network)
+	PATH=${CTRD_BIN:+$CTRD_BIN:}$PATH ${CTRD_NETNS:+nsenter --net="$CTRD_NETNS"} \
+		"${CTRD_BIN:+$CTRD_BIN/}containerd" \
 		--config "$CTRD/config.toml" >"$CTRD/containerd.log" 2>&1 3>&- &
 	CTRD_PID=$!
 	for i in $(seq 100); do

@@ -7,6 +7,8 @@
 #   critest     cri-tools' critest v1.37.0, a test binary: `go test -c` in the
 #               module integration/go/critest, which pins the version
 #   nri-mpol    the NRI plugin of the tests (integration/go/nri-mpol)
+#   crane       go-containerregistry's crane v0.22.1: critest's local
+#               registry (`crane registry serve`) and its images
 # Go's module and build caches are Go's own ($GOMODCACHE, $GOCACHE). The
 # first build takes minutes (containerd ~2.5 min on 2 cores, critest ~1.5,
 # runc ~0.5); the build log is <dir>.log. Exits 77, saying why, when there
@@ -18,6 +20,7 @@ cache=$top/integration/.cache/go
 CONTAINERD_VERSION=v2.4.2
 RUNC_VERSION=v1.5.3
 CRITEST_VERSION=v1.37.0
+CRANE_VERSION=v0.22.1
 export PATH=$PATH:/usr/local/go/bin GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
 
 go_ok() {
@@ -67,6 +70,10 @@ build_critest() {
 	go test -c -o "$1/bin/critest" sigs.k8s.io/cri-tools/cmd/critest
 }
 
+build_crane() {
+	go install "github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION"
+}
+
 build_nri-mpol() {
 	cd nri-mpol
 	go build -o "$1/bin/nri-mpol" .
@@ -81,6 +88,7 @@ for t in "$@"; do
 	containerd) d=$cache/containerd-$CONTAINERD_VERSION ;;
 	runc) d=$cache/runc-$RUNC_VERSION ;;
 	critest) d=$cache/critest-$CRITEST_VERSION ;;
+	crane) d=$cache/crane-$CRANE_VERSION ;;
 	nri-mpol) d=$cache/nri-mpol-$(cat "$top/integration/go/nri-mpol/"{go.sum,main.go} |
 		sha256sum | cut -c1-12) ;;
 	*) echo "gotools: unknown tool $t" >&2; exit 1 ;;

@@ -1,0 +1,67 @@
+#!/usr/bin/env bats
+# critest v1.37.0, the CRI validation suite of Kubernetes, against
+# containerd 2.4 with runc 1.5.3 (the baseline) and mini-runtime as runtime
+# handlers (integration/lib/critest.bash; docs/containerd.md has the table).
+# The tools are built once (integration/lib/gotools.sh). CRITEST_ARGS adds
+# critest flags (e.g. -ginkgo.focus=REGEX); CRITEST_REPORT=DIR keeps each
+# handler's JSON report and log in DIR/<handler>.
+
+load lib/common
+load lib/containerd
+load lib/critest
+
+setup_file() {
+	local out rc
+	out=$("$INTEGRATION_DIR/lib/gotools.sh" critest crane) && rc=0 || rc=$?
+	[ "$rc" = 77 ] && skip "no Go toolchain to build critest with"
+	[ "$rc" = 0 ]
+	export CRITEST_BIN CRANE_BIN
+	CRITEST_BIN=$(echo "$out" | sed -n 1p)/critest
+	CRANE_BIN=$(echo "$out" | sed -n 2p)/crane
+}
+
+setup() {
+	common_setup
+	# a container in a user namespace of its own must reach its rootfs
+	chmod 0755 "$TEST_TMP"
+	build_images
+	CTRD_VERSION=2.4
+}
+
+teardown() {
+	ctrd_stop
+	[ -z "${CRITEST_REGISTRY_PID:-}" ] || kill "$CRITEST_REGISTRY_PID" 2>/dev/null || true
+	[ -z "${CRITEST_NS_PID:-}" ] || kill "$CRITEST_NS_PID" 2>/dev/null || true
+	common_teardown
+}
+
+# critest_with HANDLER: runs critest with HANDLER on a fresh containerd,
+# leaves the report in $REPORT and the counts in $counts.
+critest_with() {
+	critest_netns
+	CTRD=$TEST_TMP/ctrd
+	critest_cni
+	ctrd_start
+	ctrd_import_images
+	critest_registry "$CRANE_BIN"
+	critest_images "$CRANE_BIN"
+	REPORT=${CRITEST_REPORT:-$TEST_TMP/report}/$1
+	counts=$(critest_run "$1" "$REPORT" "$CRITEST_BIN")
+	echo "critest $1: $counts (passed failed skipped)"
+	tail -30 "$REPORT/log"
+}
+
+@test "critest: mini-runtime passes every spec runc 1.5.3 passes" {
+	critest_with runc15
+	critest_specs "$REPORT" passed >"$TEST_TMP/runc.passed"
+	[ -s "$TEST_TMP/runc.passed" ]
+	ctrd_stop
+	kill "$CRITEST_REGISTRY_PID" "$CRITEST_NS_PID"
+	CRITEST_REGISTRY_PID= CRITEST_NS_PID=
+	critest_with mini
+	critest_specs "$REPORT" passed >"$TEST_TMP/mini.passed"
+	# what runc passes and mini-runtime does not
+	comm -23 "$TEST_TMP/runc.passed" "$TEST_TMP/mini.passed" >"$TEST_TMP/missing"
+	cat "$TEST_TMP/missing"
+	[ ! -s "$TEST_TMP/missing" ]
+}
