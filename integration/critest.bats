@@ -51,17 +51,20 @@ critest_with() {
 	tail -30 "$REPORT/log"
 }
 
-@test "critest: mini-runtime passes every spec runc 1.5.3 passes" {
+@test "critest: runc 1.5.3, the baseline, passes specs" {
 	critest_with runc15
-	critest_specs "$REPORT" passed >"$TEST_TMP/runc.passed"
-	[ -s "$TEST_TMP/runc.passed" ]
-	ctrd_stop
-	kill "$CRITEST_REGISTRY_PID" "$CRITEST_NS_PID"
-	CRITEST_REGISTRY_PID= CRITEST_NS_PID=
+	critest_specs "$REPORT" passed >"$BATS_FILE_TMPDIR/runc.passed"
+	# some pass (critest ran at all): the list is the next test's yardstick
+	[ -s "$BATS_FILE_TMPDIR/runc.passed" ]
+}
+
+@test "critest: mini-runtime passes every spec runc 1.5.3 passes" {
+	[ -s "$BATS_FILE_TMPDIR/runc.passed" ]
 	critest_with mini
 	critest_specs "$REPORT" passed >"$TEST_TMP/mini.passed"
 	# what runc passes and mini-runtime does not
-	comm -23 "$TEST_TMP/runc.passed" "$TEST_TMP/mini.passed" >"$TEST_TMP/missing"
+	comm -23 "$BATS_FILE_TMPDIR/runc.passed" "$TEST_TMP/mini.passed" >"$TEST_TMP/missing"
+	echo "passed by runc, not by mini-runtime:"
 	cat "$TEST_TMP/missing"
 	[ ! -s "$TEST_TMP/missing" ]
 }

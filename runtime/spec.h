@@ -24,6 +24,7 @@ struct spec_mount {
 	unsigned long propagation; /* MS_SHARED/SLAVE/PRIVATE/UNBINDABLE (|MS_REC) */
 	bool bind;		   /* bind or rbind; recursive is MS_REC in flags */
 	char *data;		   /* the other options, comma-joined, for mount(2) */
+	bool recursive_ro;	   /* "rro": read-only with every submount of a bind */
 };
 
 struct spec_idmap {

@@ -77,10 +77,10 @@ push() {
 	shift 3
 	tar=$CTRD/img.tar
 	tar --sort=name --owner=0 --group=0 --numeric-owner -C "$dir" -cf "$tar" .
-	in_netns "$crane" append --insecure --oci-empty-base -f "$tar" -t "$ref" >/dev/null 2>&1 &&
+	in_netns "$crane" append --insecure --oci-empty-base -f "$tar" -t "$ref" >>"$CTRD/crane.log" 2>&1 &&
 		in_netns "$crane" mutate --insecure "$ref" -t "$ref" \
 			--env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-			"$@" >/dev/null
+			"$@" >>"$CTRD/crane.log" 2>&1
 }
 
 # critest_busybox ROOTFS: Debian's dynamic busybox (and the libraries it
@@ -210,7 +210,7 @@ critest_images() {
 	push "$crane" "$b" $cri/test-image-tags:1 --cmd sh -l org.mini-runtime.test=tags || return 1
 	for i in 2 3; do
 		in_netns "$crane" tag --insecure "$CRITEST_REGISTRY/$cri/test-image-tags:1" "$i" \
-			>/dev/null || return 1
+			>>"$CTRD/crane.log" 2>&1 || return 1
 	done
 	cp -a "$b" "$w/pg"
 	echo "default-user:x:1000:1000:Linux User,,,:/home/default-user:/bin/sh" >>"$w/pg/etc/passwd"
