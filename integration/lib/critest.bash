@@ -227,7 +227,7 @@ critest_run() {
 	mkdir -p "$out"
 	in_netns timeout 1500 "$bin" -runtime-endpoint "unix://$CTRD_SOCK" \
 		-image-endpoint "unix://$CTRD_SOCK" -runtime-handler "$handler" \
-		-runtime-service-timeout 90s \
+		-runtime-service-timeout 90s -nri-socket "$CTRD/nri.sock" \
 		-ginkgo.json-report "$out/critest.json" -ginkgo.no-color ${CRITEST_ARGS:-} \
 		>"$out/log" 2>&1 3>&- || true
 	jq -r '[.[0].SpecReports[] | select(.LeafNodeType == "It")] |
@@ -241,4 +241,19 @@ critest_specs() {
 		| select(.State == $s or ($s == "failed" and (.State == "timedout" or .State == "panicked")))
 		| ((.ContainerHierarchyTexts // []) + [.LeafNodeText] | join(" "))' \
 		"$1/critest.json" | sort
+}
+
+# critest_table RUNC_DIR MINI_DIR: the docs' table, every spec that is not
+# passed by both, with each handler's state and critest's first line of why.
+critest_table() {
+	jq -rn --slurpfile r "$1/critest.json" --slurpfile m "$2/critest.json" '
+		def specs(f): [f[0][0].SpecReports[] | select(.LeafNodeType == "It")
+			| {key: ((.ContainerHierarchyTexts // []) + [.LeafNodeText] | join(" ")),
+			   value: {state: .State, why: (.Failure.Message // "" | split("\n")[0])}}]
+			| from_entries;
+		specs($r) as $R | specs($m) as $M
+		| "| spec | runc 1.5.3 | mini-runtime | why |", "|---|---|---|---|",
+		  ([$R, $M | keys[]] | unique[] | select($R[.].state != "passed" or $M[.].state != "passed")
+		   | "| \(.) | \($R[.].state // "-") | \($M[.].state // "-") | \(([$R[.].why, $M[.].why] | map(select(. != null and . != "")) | unique | join("; ") | .[0:160]) as $w
+		     | if $w == "" and test("benchmark") then "a benchmark: critest runs them with -benchmark" else $w end) |")'
 }
