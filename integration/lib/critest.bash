@@ -71,7 +71,9 @@ critest_registry() {
 }
 
 # push CRANE DIR REF [MUTATE-ARGS...]: DIR as a one-layer image REF (a path
-# under the registry), its config set by crane mutate's ARGS.
+# under the registry), its config set by crane mutate's ARGS and a label
+# naming REF: images pushed from the same DIR differ, as critest's real ones
+# do (an image's tags are listed by digest).
 push() {
 	local crane=$1 dir=$2 ref=$CRITEST_REGISTRY/$3 tar
 	shift 3
@@ -80,6 +82,7 @@ push() {
 	in_netns "$crane" append --insecure --oci-empty-base -f "$tar" -t "$ref" >>"$CTRD/crane.log" 2>&1 &&
 		in_netns "$crane" mutate --insecure "$ref" -t "$ref" \
 			--env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+			-l "org.mini-runtime.test.image=${ref#*/}" \
 			"$@" >>"$CTRD/crane.log" 2>&1
 }
 
@@ -192,8 +195,7 @@ critest_images() {
 		push "$crane" "$b" $e2e/nonewprivs:1.3 --entrypoint /usr/local/bin/nnp &&
 		push "$crane" "$b" $cri/hostnet-nginx-amd64:latest --entrypoint /usr/sbin/nginx \
 			--cmd 12003 &&
-		push "$crane" "$b" pause:3.9 --entrypoint /bin/sleep --cmd infinity \
-			-l org.mini-runtime.test=pause-3.9 &&
+		push "$crane" "$b" pause:3.9 --entrypoint /bin/sleep --cmd infinity &&
 		push "$crane" "$b" $cri/test-image-user-uid:latest --cmd sh --user 1002 &&
 		push "$crane" "$b" $cri/test-image-user-username:latest --cmd sh --user www-data &&
 		push "$crane" "$b" $cri/test-image-user-uid-group:latest --cmd sh --user 1003:users &&
@@ -207,7 +209,7 @@ critest_images() {
 		push "$crane" "$w/t$i" "$cri/test-image-$i:latest" --cmd sh || return 1
 		rm -rf "$w/t$i"
 	done
-	push "$crane" "$b" $cri/test-image-tags:1 --cmd sh -l org.mini-runtime.test=tags || return 1
+	push "$crane" "$b" $cri/test-image-tags:1 --cmd sh || return 1
 	for i in 2 3; do
 		in_netns "$crane" tag --insecure "$CRITEST_REGISTRY/$cri/test-image-tags:1" "$i" \
 			>>"$CTRD/crane.log" 2>&1 || return 1
