@@ -51,7 +51,8 @@ critest_cni() {
 # whose server and only host is it, over plain HTTP: no fallback.
 critest_registry() {
 	local crane=$1
-	in_netns "$crane" registry serve --address "127.0.0.1:$CRITEST_PORT" \
+	# not through in_netns: $! must be nsenter, which becomes crane
+	nsenter --net="$CTRD_NETNS" "$crane" registry serve --address "127.0.0.1:$CRITEST_PORT" \
 		>"$CTRD/registry.log" 2>&1 3>&- &
 	CRITEST_REGISTRY_PID=$!
 	for h in registry.k8s.io k8s.gcr.io gcr.io docker.io quay.io; do
