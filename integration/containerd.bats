@@ -1,9 +1,13 @@
 #!/usr/bin/env bats
-# mini-runtime behind containerd 1.6's io.containerd.runc.v2 shim: through
-# ctr (`--runc-binary`) and through the CRI API with a runtime class named
+# mini-runtime behind containerd's io.containerd.runc.v2 shim: through ctr
+# (`--runc-binary`) and through the CRI API with a runtime class named
 # "mini", the way Kubernetes picks it by a RuntimeClass handler. Each test
 # starts a private containerd (integration/lib/containerd.bash) and stops
-# it in teardown.
+# it in teardown. CTRD_VERSION=1.6 (Debian's, the default) or 2.4 (built
+# by integration/lib/gotools.sh): tests/run-all.sh runs the suite with
+# both, the 2.4 run's names led by "containerd 2.4: ".
+
+bats_require_minimum_version 1.5.0
 
 load lib/common
 load lib/containerd
@@ -17,6 +21,7 @@ setup() {
 }
 
 teardown() {
+	[ -z "${NRI_PID:-}" ] || kill "$NRI_PID" 2>/dev/null || true
 	ctrd_stop
 	common_teardown
 }
@@ -173,7 +178,7 @@ assert_ctr_clean() {
 @test "ctr run -t and task exec -t: a terminal through the console socket" {
 	ctrd_start
 	# script gives ctr the terminal that -t needs
-	run timeout 30 script -qec "ctr --address $CTRD_SOCK -n $CTRD_NS run -t --rm --fifo-dir $CTRD/fifo \
+	run timeout 30 script -qec "${CTRD_BIN:+$CTRD_BIN/}ctr --address $CTRD_SOCK -n $CTRD_NS run -t --rm --fifo-dir $CTRD/fifo \
 		--runc-binary $MINI_RUNTIME --runc-root $MINI_ROOT --rootfs $ROOTFS $ID \
 		sh -c '[ -t 0 ] && [ -t 1 ] && echo \"tty \$(tty)\"'" /dev/null </dev/null
 	[ "$status" -eq 0 ]
@@ -182,7 +187,7 @@ assert_ctr_clean() {
 
 	ctr_run -d --rootfs "$ROOTFS" "$ID" sleep 300
 	wait_task "$ID" RUNNING
-	run timeout 30 script -qec "ctr --address $CTRD_SOCK -n $CTRD_NS task exec -t --fifo-dir $CTRD/fifo \
+	run timeout 30 script -qec "${CTRD_BIN:+$CTRD_BIN/}ctr --address $CTRD_SOCK -n $CTRD_NS task exec -t --fifo-dir $CTRD/fifo \
 		--exec-id t1 $ID sh -c '[ -t 0 ] && echo \"tty \$(tty)\"'" /dev/null </dev/null
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"tty /dev/pts/"* ]]
@@ -193,60 +198,81 @@ assert_ctr_clean() {
 	assert_ctr_clean "$CTRD_NS" "$ID"
 }
 
-@test "ctr: a memory policy from the annotation is applied; a bad one fails with our message" {
+MPOL_KEY=memory-policy.noderesource.dev
+
+@test "ctr: a memory policy from the device-injector's annotation; a bad one fails naming it" {
 	ctrd_start
-	RUNC_BINARY=$CTRD_WRAPPER
-	# containerd 1.6 drops linux.memoryPolicy from any spec it is given:
-	# the wrapper carries it from an annotation into config.json
-	run ctr_run --rm \
-		--annotation 'org.mini-runtime.memory-policy={"mode":"MPOL_BIND","nodes":"0"}' \
-		--rootfs "$ROOTFS" "$ID" /bin/probe mempolicy
+	# no CRI here: no container name, so the bare key (or /pod) applies
+	run ctr_run --rm --annotation "$MPOL_KEY=mode: MPOL_BIND
+nodes: \"0\"" --rootfs "$ROOTFS" "$ID" /bin/probe mempolicy
 	[ "$status" -eq 0 ]
 	[ "$output" = "mode=2 flags=0x0 nodes=0" ]
 
-	run ctr_run --rm \
-		--annotation 'org.mini-runtime.memory-policy={"mode":"MPOL_BIND","nodes":"9"}' \
+	run ctr_run --rm --annotation "$MPOL_KEY/pod={mode: MPOL_BIND, nodes: \"9\"}" \
 		--rootfs "$ROOTFS" "$ID" true
 	echo "$output"
 	[ "$status" -ne 0 ]
 	# the message came through the shim's json log: it follows the
 	# shim's "OCI runtime create failed: "
-	[[ "$output" == *'OCI runtime create failed: linux.memoryPolicy.nodes: '*'"9"'*online* ]]
-	assert_ctr_clean "$CTRD_NS" "$ID"
-
-	# why the wrapper: the same bad policy in a whole spec never reaches
-	# the runtime, containerd's spec types drop the field
-	mkdir "$TEST_TMP/spec" && (cd "$TEST_TMP/spec" && "$MINI_RUNTIME" spec)
-	jq --arg r "$ROOTFS" --arg cg "/$CTRD_NS/$ID" '.root = {path: $r}
-		| .process.terminal = false | .process.args = ["/bin/probe", "mempolicy"]
-		| .linux.cgroupsPath = $cg
-		| .linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "9"}' \
-		"$TEST_TMP/spec/config.json" >"$TEST_TMP/spec.json"
-	RUNC_BINARY=$MINI_RUNTIME
-	run ctr_run --rm --config "$TEST_TMP/spec.json" "$ID"
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ "$output" == "mode=0 "* ]]
+	[[ "$output" == *"OCI runtime create failed: annotations[\"$MPOL_KEY/pod\"].nodes: "*'"9"'*online* ]]
+	run ctr_run --rm --annotation "$MPOL_KEY=mode: MPOL_BIND
+nodez: \"0\"" --rootfs "$ROOTFS" "$ID" true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"annotations[\"$MPOL_KEY\"]: unknown key \"nodez\""* ]]
 	assert_ctr_clean "$CTRD_NS" "$ID"
 }
 
-# pod.json and ctr.json for cri.py, in the CRI's JSON mapping.
+@test "ctr run --config: linux.memoryPolicy is dropped by containerd 1.6, kept by 2.4" {
+	ctrd_start
+	mkdir "$TEST_TMP/spec" && (cd "$TEST_TMP/spec" && "$MINI_RUNTIME" spec)
+	spec() {
+		jq --arg r "$ROOTFS" --arg cg "/$CTRD_NS/$ID" --arg n "$1" '.root = {path: $r}
+			| .process.terminal = false | .process.args = ["/bin/probe", "mempolicy"]
+			| .linux.cgroupsPath = $cg
+			| .linux.memoryPolicy = {mode: "MPOL_BIND", nodes: $n}' \
+			"$TEST_TMP/spec/config.json" >"$TEST_TMP/spec.json"
+	}
+	spec 0
+	run ctr_run --rm --config "$TEST_TMP/spec.json" "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	spec 9
+	if [ "$CTRD_VERSION" = 1.6 ]; then
+		# its runtime-spec v1.0 Go types have no such field
+		[ "$output" = "mode=0 flags=0x0 nodes=" ]
+		run ctr_run --rm --config "$TEST_TMP/spec.json" "$ID"
+		[ "$status" -eq 0 ]
+	else
+		# runtime-spec 1.3.0: the field reaches mini-runtime
+		[ "$output" = "mode=2 flags=0x0 nodes=0" ]
+		run ctr_run --rm --config "$TEST_TMP/spec.json" "$ID"
+		echo "$output"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *'OCI runtime create failed: linux.memoryPolicy.nodes: '*'"9"'*online* ]]
+	fi
+	assert_ctr_clean "$CTRD_NS" "$ID"
+}
+
+# write_pod [ANNOTATIONS]: pod.json for cri.py, in the CRI's JSON mapping;
+# ANNOTATIONS is a JSON object (the pod's annotations).
 write_pod() {
-	jq -n --arg logs "$CTRD/logs" --arg cg "/$CTRD_NS" --arg a "${1:-}" '{
+	jq -n --arg logs "$CTRD/logs" --arg cg "/$CTRD_NS" --argjson a "${1:-{\}}" '{
 		metadata: {name: "p1", uid: "uid-p1", namespace: "mini-it"},
-		log_directory: $logs,
-		annotations: (if $a == "" then {} else {"org.mini-runtime.memory-policy": $a} end),
+		log_directory: $logs, annotations: $a,
 		linux: {cgroup_parent: $cg,
 			security_context: {namespace_options: {network: "NODE"}}}}' \
 		>"$CTRD/pod.json"
 	mkdir -p "$CTRD/logs"
 }
 
+# write_container [NAME]: $CTRD/NAME.json (default c1, also ctr.json).
 write_container() {
-	jq -n --arg img "$CTRD_BUSYBOX_IMAGE" '{
-		metadata: {name: "c1"}, image: {image: $img},
-		command: ["sh", "-c", "echo hello from c1; echo to stderr >&2; exec sleep 300"],
-		log_path: "c1.log"}' >"$CTRD/ctr.json"
+	local name=${1:-c1}
+	jq -n --arg img "$CTRD_BUSYBOX_IMAGE" --arg n "$name" '{
+		metadata: {name: $n}, image: {image: $img},
+		command: ["sh", "-c", "echo hello from \($n); echo to stderr >&2; exec sleep 300"],
+		log_path: "\($n).log"}' >"$CTRD/$name.json"
+	[ "$name" != c1 ] || cp "$CTRD/c1.json" "$CTRD/ctr.json"
 }
 
 # mini_state ID: the status mini-runtime reports for a CRI container.
@@ -292,10 +318,10 @@ mini_state() {
 	run cri ExecSync "$cid" 10 cat /proc/1/comm
 	[ "$status" -eq 0 ]
 	[ "$output" = pause ]
-	run cri ExecSync "$cid" 10 sh -c 'echo out; echo err >&2; exit 3'
+	run --separate-stderr cri ExecSync "$cid" 10 sh -c 'echo out; echo err >&2; exit 3'
 	[ "$status" -eq 3 ]
-	[ "$output" = "out
-err" ]
+	[ "$output" = out ]
+	[ "$stderr" = err ]
 	run cri ExecSync "$cid" 10 /bin/probe fds
 	[ "$(echo "$output" | cut -d' ' -f2 | tr '\n' ' ')" = "0 1 2 " ]
 	# CRI mounts /sys/fs/cgroup "ro": no way out of the pod's cgroup
@@ -317,28 +343,115 @@ err" ]
 	assert_ctr_clean k8s.io "$sid" "$cid"
 }
 
-@test "CRI: a pod's memory policy reaches its containers; a bad one fails with our message" {
-	ctrd_start wrapper
+# mpol_of ID: the memory policy mini-runtime's state reports, and where it
+# came from: "MODE NODES SOURCE".
+mpol_of() {
+	"$MINI_RUNTIME" --root "$MINI_ROOT/k8s.io" state "$1" |
+		jq -r '"\(.memoryPolicy.mode) \(.memoryPolicy.nodes) \(.memoryPolicySource)"'
+}
+
+# run_pod HANDLER ANNOTATIONS: a pod p1 with containers app and side;
+# sets sid, app, side (ids).
+run_pod() {
+	write_pod "$2"
+	write_container app
+	write_container side
+	sid=$(cri RunPodSandbox "$CTRD/pod.json" "$1")
+	app=$(cri CreateContainer "$sid" "$CTRD/app.json" "$CTRD/pod.json")
+	side=$(cri CreateContainer "$sid" "$CTRD/side.json" "$CTRD/pod.json")
+}
+
+# The two containers' policies, seen from inside (numa_maps: the policy of
+# the probe's own mappings) and in mini-runtime's state.
+check_pod_policies() {
+	local src=$1
+	run cri ExecSync "$app" 10 /bin/probe mempolicy
+	[ "$output" = "mode=2 flags=0x0 nodes=0" ]
+	run cri ExecSync "$app" 10 grep -m1 heap /proc/self/numa_maps
+	[[ "$output" == *" bind:0 "* ]]
+	run cri ExecSync "$side" 10 /bin/probe mempolicy
+	[ "$output" = "mode=3 flags=0x8000 nodes=0" ]
+	run cri ExecSync "$side" 10 grep -m1 heap /proc/self/numa_maps
+	[[ "$output" == *" interleave=static:0 "* ]]
+	if [ "$src" = annotations ]; then
+		[ "$(mpol_of "$app")" = "MPOL_BIND 0 annotations[\"$MPOL_KEY/container.app\"]" ]
+		[ "$(mpol_of "$side")" = "MPOL_INTERLEAVE 0 annotations[\"$MPOL_KEY/pod\"]" ]
+	else
+		[ "$(mpol_of "$app")" = "MPOL_BIND 0 linux.memoryPolicy" ]
+		[ "$(mpol_of "$side")" = "MPOL_INTERLEAVE 0 linux.memoryPolicy" ]
+	fi
+	# the pod's sandbox keeps the default policy
+	[ "$(mpol_of "$sid")" = "null null null" ]
+}
+
+POD_POLICIES='{"memory-policy.noderesource.dev/container.app": "mode: MPOL_BIND\nnodes: \"0\"",
+	"memory-policy.noderesource.dev/pod":
+	  "mode: MPOL_INTERLEAVE\nnodes: \"0\"\nflags: [MPOL_F_STATIC_NODES]"}'
+
+@test "CRI: the pod's memory-policy annotations, natively: a policy per container name; a bad one fails naming it" {
+	ctrd_start
 	ctrd_import_images
 	ctrd_cri_ready
-	write_container
+	run_pod mini "$POD_POLICIES"
+	cri StartContainer "$app"
+	cri StartContainer "$side"
+	check_pod_policies annotations
+	cri StopPodSandbox "$sid"
+	cri RemovePodSandbox "$sid"
+	assert_ctr_clean k8s.io "$sid" "$app" "$side"
 
-	write_pod '{"mode":"MPOL_BIND","nodes":"9"}'
-	run cri RunPodSandbox "$CTRD/pod.json" mini
+	# a bad policy: the sandbox runs, the container fails to start with
+	# mini-runtime's message naming the annotation, and leaves nothing
+	run_pod mini '{"memory-policy.nri.io/container.app": "mode: MPOL_BIND\nnodes: \"9\""}'
+	run cri StartContainer "$app"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'OCI runtime create failed: annotations["memory-policy.nri.io/container.app"].nodes: '*'"9"'*online* ]]
+	[ ! -e "$MINI_ROOT/k8s.io/$app" ]
+	cri StartContainer "$side"
+	[ "$(mpol_of "$side")" = "null null null" ]
+	cri StopPodSandbox "$sid"
+	cri RemovePodSandbox "$sid"
+	assert_ctr_clean k8s.io "$sid" "$app" "$side"
+}
+
+@test "CRI + NRI: a plugin's memory-policy adjustment per container name; a bad one fails with our message" {
+	[ "$CTRD_VERSION" != 1.6 ] ||
+		skip "containerd 1.6 has no NRI adjustment of the memory policy (2.3 and later)"
+	ctrd_start
+	ctrd_import_images
+	ctrd_cri_ready
+	plugin=$("$INTEGRATION_DIR/lib/gotools.sh" nri-mpol)/nri-mpol
+	"$plugin" -socket "$CTRD/nri.sock" >"$CTRD/nri-mpol.log" 2>&1 3>&- &
+	NRI_PID=$!
+	for i in $(seq 50); do
+		grep -q 'level=info msg="Started plugin' "$CTRD/nri-mpol.log" && break
+		sleep 0.1
+	done
+	cat "$CTRD/nri-mpol.log"
+	# mini-nri passes no pod annotations: the policy can only be NRI's
+	run_pod mini-nri "$POD_POLICIES"
+	cri StartContainer "$app"
+	cri StartContainer "$side"
+	grep -q 'nri-mpol: p1/app: MPOL_BIND from memory-policy.noderesource.dev/container.app' \
+		"$CTRD/nri-mpol.log"
+	check_pod_policies nri
+	[ "$(jq -r '.annotations | keys[]' "$CTRD/state/io.containerd.runtime.v2.task/k8s.io/$app/config.json" |
+		grep -c memory-policy)" = 0 ]
+	cri StopPodSandbox "$sid"
+	cri RemovePodSandbox "$sid"
+	assert_ctr_clean k8s.io "$sid" "$app" "$side"
+
+	run_pod mini-nri '{"memory-policy.noderesource.dev/pod": "mode: MPOL_BIND\nnodes: \"9\""}'
+	run cri StartContainer "$app"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'OCI runtime create failed: linux.memoryPolicy.nodes: '*'"9"'*online* ]]
-	[ -z "$(ls "$MINI_ROOT/k8s.io" 2>/dev/null)" ]
-
-	write_pod '{"mode":"MPOL_PREFERRED","nodes":"0"}'
-	sid=$(cri RunPodSandbox "$CTRD/pod.json" mini)
-	cid=$(cri CreateContainer "$sid" "$CTRD/ctr.json" "$CTRD/pod.json")
-	cri StartContainer "$cid"
-	# exec'd processes get the policy the init got
-	run cri ExecSync "$cid" 10 /bin/probe mempolicy
-	[ "$status" -eq 0 ]
-	[ "$output" = "mode=1 flags=0x0 nodes=0" ]
+	[ ! -e "$MINI_ROOT/k8s.io/$app" ]
 	cri StopPodSandbox "$sid"
 	cri RemovePodSandbox "$sid"
-	assert_ctr_clean k8s.io "$sid" "$cid"
+	assert_ctr_clean k8s.io "$sid" "$app" "$side"
+	kill "$NRI_PID"
+	wait "$NRI_PID" || true
+	NRI_PID=
 }

@@ -54,6 +54,26 @@ mountinfo_of() {
 	assert_nothing_left c1
 }
 
+@test "rro: the bind and its submounts are read-only; ro leaves the submounts writable" {
+	mkdir -p "$TEST_TMP/tree/sub"
+	mount -t tmpfs it4rro "$TEST_TMP/tree/sub"
+	make_bundle sh -c 'for f in /rro/a /rro/sub/b /ro/c /ro/sub/d; do touch $f && echo "$f rw" || echo "$f ro"; done 2>/dev/null'
+	add_mount "{\"destination\": \"/rro\", \"type\": \"bind\", \"source\": \"$TEST_TMP/tree\", \"options\": [\"rbind\", \"rro\"]}"
+	add_mount "{\"destination\": \"/ro\", \"type\": \"bind\", \"source\": \"$TEST_TMP/tree\", \"options\": [\"rbind\", \"ro\"]}"
+	run rt run --bundle "$BUNDLE" c1
+	ls "$TEST_TMP/tree/sub"
+	umount "$TEST_TMP/tree/sub"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "/rro/a ro
+/rro/sub/b ro
+/ro/c ro
+/ro/sub/d rw" ]
+	# containerd reads it from features to offer recursive read-only mounts
+	"$MINI_RUNTIME" features | jq -e '.mountOptions | index("rro")'
+	assert_nothing_left c1
+}
+
 @test "bind ro: writing fails with EROFS; the host directory is untouched" {
 	mkdir -p "$TEST_TMP/hostdir"
 	make_bundle sh -c 'touch /data/x 2>&1; cat /proc/self/mountinfo'

@@ -125,4 +125,21 @@ extern const char *const mpol_flag_names[];
  * it needed (like snprintf). */
 size_t mpol_format_nodes(const struct mpol_nodemask *mask, char *buf, size_t len);
 
+/* The memory policy of a pod annotation, the NRI device-injector's keys and
+ * value syntax (policy/annotation.c). Among `keys`, the index of the one that
+ * applies to the container named `container` (may be NULL or ""), in the
+ * plugin's order: memory-policy.noderesource.dev/container.<name>, then
+ * memory-policy.nri.io/container.<name>, the two "/pod" keys, the two bare
+ * keys; -1 if none does. */
+int mpol_annotation_pick(const char *const *keys, size_t nkeys, const char *container);
+/* The value: a YAML mapping of mode, nodes (a string) and flags (a list),
+ * block or flow style (JSON too), parsed and checked as mpol_policy_parse
+ * and mpol_validate do; every message starts with `field` (the annotation,
+ * `annotations["KEY"]`) instead of linux.memoryPolicy. */
+int mpol_annotation_parse(const char *text, const char *field, struct mpol_policy *ret_policy,
+			  char *err, size_t errlen);
+/* Rewrites a message of this library that starts "linux.memoryPolicy" to
+ * start with `field`; leaves any other message as it is. */
+void mpol_rename_field(char *msg, size_t len, const char *field);
+
 #endif

@@ -24,6 +24,7 @@
 #include "namespaces.h"
 #include "seccomp_profile.h"
 #include "sysctl.h"
+#include "log.h"
 #include "sync.h"
 #include "terminal.h"
 #include "util.h"
@@ -98,14 +99,22 @@ static int validate(struct spec *spec, const struct create_opts *o,
 			r = mpol_validate_host(&spec->memory_policy, &host, err->msg,
 					       sizeof(err->msg));
 		if (r < 0) {
+			/* a policy from an annotation: the message names it */
+			mpol_rename_field(err->msg, sizeof(err->msg), spec->memory_policy_source);
 			err->errnum = -r;
 			return r;
 		}
+		if (spec->memory_policy_overridden)
+			log_warn("%s: ignored, linux.memoryPolicy is set and wins",
+				 spec->memory_policy_overridden);
 	}
 	if (spec->resources_json &&
-	    (resources_parse(spec->resources_json, "linux.resources", ret_res, err) < 0 ||
-	     check_mems(spec, *ret_res, err) < 0))
+	    resources_parse(spec->resources_json, "linux.resources", ret_res, err) < 0)
 		return -EINVAL;
+	if (spec->resources_json && check_mems(spec, *ret_res, err) < 0) {
+		mpol_rename_field(err->msg, sizeof(err->msg), spec->memory_policy_source);
+		return -EINVAL;
+	}
 	if (spec->seccomp && seccomp_filter_build(spec->seccomp, ret_filter, err) < 0)
 		return -EINVAL;
 	return 0;
@@ -195,6 +204,9 @@ static int serve_init(struct container *c, const struct init_args *args,
 	log_debug("create %s: the init is set up (namespaces, rootfs, process)", c->state.id);
 	c->state.has_memory_policy = msg.has_policy;
 	c->state.memory_policy = msg.policy;
+	if (c->spec->memory_policy_source &&
+	    !(c->state.memory_policy_source = strdup(c->spec->memory_policy_source)))
+		return rt_fail(err, ENOMEM, "out of memory");
 	return 0;
 }
 

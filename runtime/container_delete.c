@@ -124,8 +124,12 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct r
 	enum state_status status;
 	int r;
 
-	if (state_load(root, id, STATE_ANY & ~STATE_MASK(STATUS_STOPPED), "kill it", &dirfd, &st,
-		       &status, err) < 0) {
+	/* --all reaches a stopped container too, as runc's does: its init is
+	 * gone, but in the host's pid namespace (or a pod's) what it started
+	 * lives on in its cgroup, holding the shim's pipes open */
+	unsigned allowed = all ? STATE_ANY : STATE_ANY & ~STATE_MASK(STATUS_STOPPED);
+
+	if (state_load(root, id, allowed, "kill it", &dirfd, &st, &status, err) < 0) {
 		/* runc's words: containerd's shim takes an error containing
 		 * "container not running" for "already exited", not a failure */
 		if (err->errnum == ESRCH)
@@ -134,6 +138,10 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct r
 	}
 	/* --all: every process in the container's cgroup (a container sharing
 	 * the host's pid namespace outlives its init otherwise) */
+	if (status == STATUS_STOPPED && !st.cgroup_json) {
+		state_free(&st);
+		return rt_fail(err, ESRCH, "kill %s: container not running", id);
+	}
 	r = all && st.cgroup_json ? cgroups_signal_all(st.cgroup_json, sig, err)
 				  : signal_init(&st, sig, err);
 	state_free(&st);

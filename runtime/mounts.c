@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,20 +16,52 @@
 #include "path.h"
 #include "util.h"
 
+/* The mount the rootfs is on (the rootfs itself when it is a mount point,
+ * as containerd's overlay is) made private, as runc does under a shared
+ * "/": binding the rootfs onto itself, and every mount in it, then stays
+ * in the container. */
+static int make_root_mount_private(const char *root_path, struct rt_error *err)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s", root_path);
+	for (;;) {
+		char *slash;
+
+		if (mount(NULL, path, NULL, MS_PRIVATE, NULL) == 0)
+			return 0;
+		/* EINVAL: not a mount point, try its parent */
+		if (errno != EINVAL || !strcmp(path, "/"))
+			return rt_fail_errno(err, errno, "root.path: make the mount of %s private",
+					     root_path);
+		slash = strrchr(path, '/');
+		if (slash == path)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+}
+
 int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_error *err)
 {
 	unsigned long prop = spec->rootfs_propagation ? spec->rootfs_propagation
 						      : MS_SLAVE | MS_REC;
 	int fd;
 
-	/* shared mounts would leak ours to the host, and an unbindable root
-	 * cannot be bound onto itself: both are applied to the rootfs at the
-	 * end (mounts_finish) instead */
-	if (prop & (MS_SHARED | MS_UNBINDABLE))
+	/* an unbindable root cannot be bound onto itself: it is applied to
+	 * the rootfs at the end (mounts_finish). A shared one is applied here
+	 * too, as runc does, so that the binds of the host's shared mounts stay
+	 * peers of the host's (Kubernetes' Bidirectional volumes); the rootfs's
+	 * own mount is made private, so nothing else leaks to the host. */
+	if (prop & MS_UNBINDABLE)
 		prop = MS_SLAVE | MS_REC;
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return rt_fail_errno(err, errno, "linux.rootfsPropagation: make / %s",
-				     (prop & MS_PRIVATE) ? "private" : "slave");
+				     (prop & MS_SHARED)    ? "shared"
+				     : (prop & MS_PRIVATE) ? "private"
+							   : "slave");
+	if ((prop & MS_SHARED) && make_root_mount_private(spec->root_path, err) < 0)
+		return -EINVAL;
 	if (mount(spec->root_path, spec->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return rt_fail_errno(err, errno, "root.path: bind %s", spec->root_path);
 	fd = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -67,6 +100,8 @@ static int mount_bind(const struct spec_mount *m, int rootfd, bool in_userns,
 		return rt_wrap(err, "mount %s", m->destination);
 	if (mnt_clone(AT_FDCWD, m->source, m->flags & MS_REC, &tree, err) < 0 ||
 	    mnt_set_attr(tree, mounts_bind_attr(m, in_userns), false, err) < 0 ||
+	    (m->recursive_ro &&
+	     mnt_set_attr(tree, (struct mount_attr){.attr_set = MOUNT_ATTR_RDONLY}, true, err) < 0) ||
 	    mnt_move(tree, fd, "", err) < 0 ||
 	    (m->propagation && mnt_set_propagation(tree, m->propagation, err) < 0))
 		return rt_wrap(err, "mount %s: bind %s", m->destination, m->source);

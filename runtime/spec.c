@@ -244,6 +244,8 @@ void spec_free(struct spec *spec)
 		free(spec->annotations[i].value);
 	}
 	free(spec->annotations);
+	free(spec->memory_policy_source);
+	free(spec->memory_policy_overridden);
 	spec_linux_free(spec);
 	free(spec);
 }

@@ -33,6 +33,7 @@ struct spec_mount {
 	bool idmap, idmap_recursive;
 	struct spec_idmap *uid_maps, *gid_maps;
 	size_t n_uid_maps, n_gid_maps;
+	bool recursive_ro;	   /* "rro": read-only with every submount of a bind */
 };
 
 enum spec_ns_type { NS_PID, NS_NET, NS_MNT, NS_IPC, NS_UTS, NS_USER, NS_CGROUP, NS_TIME, NS_COUNT };
@@ -184,6 +185,12 @@ struct spec {
 	size_t ntime_offsets;
 	bool has_memory_policy;
 	struct mpol_policy memory_policy;
+	/* where it came from: "linux.memoryPolicy" or `annotations["KEY"]`
+	 * (spec_mempolicy.c); NULL without a policy */
+	char *memory_policy_source;
+	/* `annotations["KEY"]` whose different (or bad) policy lost to
+	 * linux.memoryPolicy, for create's log; NULL if none */
+	char *memory_policy_overridden;
 	char *resources_json; /* linux.resources, serialized, for cgroups */
 };
 

@@ -20,5 +20,8 @@ int spec_check_idmapped_mounts(const struct spec *spec, struct rt_error *err);
  * 340 ranges) so that the error names the entry. */
 int spec_parse_idmaps(json_t *obj, const char *key, const char *path, struct spec_idmap **ret,
 		      size_t *ret_n, struct rt_error *err);
+/* After the annotations and linux are parsed: the memory policy from a pod
+ * annotation when linux.memoryPolicy has none (spec_mempolicy.c). */
+int spec_resolve_memory_policy(struct spec *spec, struct rt_error *err);
 
 #endif

@@ -77,6 +77,14 @@ static int parse_mount_options(json_t *item, const char *path, struct spec_mount
 	for (char **o = opts; o && *o && r == 0; o++) {
 		size_t k;
 
+		/* runc's recursive "rro" (mount_setattr, AT_RECURSIVE): the
+		 * mount itself is read-only as with "ro", its submounts too */
+		if (strcmp(*o, "rro") == 0) {
+			m->recursive_ro = true;
+			m->flags |= MS_RDONLY;
+			m->clear &= ~(unsigned long)MS_RDONLY;
+			continue;
+		}
 		for (k = 0; k < ARRAY_SIZE(mount_options); k++)
 			if (strcmp(*o, mount_options[k].name) == 0)
 				break;

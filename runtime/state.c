@@ -244,6 +244,8 @@ char *state_to_json(const struct state *st, enum state_status status)
 	json_object_set_new(obj, "owner", json_string(""));
 	if (st->has_memory_policy)
 		json_object_set_new(obj, "memoryPolicy", policy_to_json(&st->memory_policy));
+	if (st->has_memory_policy && st->memory_policy_source)
+		json_object_set_new(obj, "memoryPolicySource", json_string(st->memory_policy_source));
 	out = json_dumps(obj, JSON_INDENT(2));
 	json_decref(obj);
 	return out;
@@ -272,6 +274,8 @@ int state_write(int dirfd, const struct state *st, struct rt_error *err)
 		json_object_set_new(mp, "mask", words);
 		json_object_set_new(obj, "memoryPolicy", mp);
 	}
+	if (st->memory_policy_source)
+		json_object_set_new(obj, "memoryPolicySource", json_string(st->memory_policy_source));
 	if (st->cgroup_json)
 		json_object_set_new(obj, "cgroupPaths", json_string(st->cgroup_json));
 	text = json_dumps(obj, JSON_COMPACT);
@@ -347,6 +351,9 @@ int state_read(int dirfd, const char *id, struct state *ret_state, struct rt_err
 	st.creating = creating;
 	st.has_process = has_process;
 	read_policy(json_object_get(obj, "memoryPolicy"), &st);
+	if (json_is_string(json_object_get(obj, "memoryPolicySource")))
+		st.memory_policy_source =
+			strdup(json_string_value(json_object_get(obj, "memoryPolicySource")));
 	cg = json_object_get(obj, "cgroupPaths");
 	if (json_is_string(cg))
 		st.cgroup_json = strdup(json_string_value(cg));
@@ -371,6 +378,7 @@ void state_free(struct state *st)
 	}
 	free(st->annotations);
 	free(st->cgroup_json);
+	free(st->memory_policy_source);
 	memset(st, 0, sizeof(*st));
 }
 

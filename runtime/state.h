@@ -41,6 +41,9 @@ struct state {
 	size_t nannotations;
 	bool has_memory_policy; /* what the kernel installed, read back by the init */
 	struct mpol_policy memory_policy;
+	/* the spec's memory_policy_source: "linux.memoryPolicy" or
+	 * `annotations["KEY"]`; NULL if the config had no policy */
+	char *memory_policy_source;
 	char *cgroup_json; /* cgroups.c's record of its directories; NULL if none */
 };
 

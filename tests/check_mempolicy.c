@@ -835,6 +835,131 @@ START_TEST(test_sys_round_trip)
 }
 END_TEST
 
+/* ---- mpol_annotation_pick, mpol_annotation_parse (policy/annotation.c) ---- */
+
+#define NRD "memory-policy.noderesource.dev"
+#define NRI "memory-policy.nri.io"
+
+static const struct {
+	const char *keys[6];
+	const char *container;
+	int want; /* index, -1 for none */
+} pick_cases[] = {
+	{{NRD "/container.app", NRI "/container.app", NRD "/pod", NRI "/pod", NRD, NRI}, "app", 0},
+	{{NRI, NRD, NRI "/pod", NRD "/pod", NRI "/container.app", NRD "/container.app"}, "app", 5},
+	{{NRI "/container.app", NRD "/pod"}, "app", 0},
+	{{NRD "/container.app", NRD "/pod"}, "side", 1},
+	{{NRI "/pod", NRD "/pod", NRD}, "app", 1},
+	{{NRI, NRD}, "app", 1},
+	{{NRI}, NULL, 0},
+	{{NRD "/container.app"}, NULL, -1},
+	{{NRD "/container.app"}, "", -1},
+	{{NRD "/container.ap"}, "app", -1},
+	{{NRD "/container.app2"}, "app", -1},
+	{{NRD "x", "memory-policy.noderesource.dev/", NRD "/pods"}, "app", -1},
+	{{"org.example/pod", "io.kubernetes.cri.container-name"}, "app", -1},
+};
+
+START_TEST(test_annotation_pick)
+{
+	size_t n = 0;
+
+	while (n < 6 && pick_cases[_i].keys[n])
+		n++;
+	ck_assert_int_eq(mpol_annotation_pick(pick_cases[_i].keys, n, pick_cases[_i].container),
+			 pick_cases[_i].want);
+}
+END_TEST
+
+#define A "annotations[\"k\"]"
+
+static const struct {
+	const char *text;
+	int ret, mode;
+	unsigned flags;
+	const char *nodes; /* NULL: no nodes */
+	const char *err;   /* the whole message when ret < 0 */
+} annotation_cases[] = {
+	{"mode: MPOL_BIND\nnodes: \"0-3\"\n", 0, MPOL_MODE_BIND, 0, "0-3", NULL},
+	{"mode: MPOL_BIND\nnodes: 0-3\nflags: [MPOL_F_STATIC_NODES]", 0, MPOL_MODE_BIND, F_STA,
+	 "0-3", NULL},
+	{"mode: MPOL_INTERLEAVE\nnodes: '1,3'\nflags:\n  - MPOL_F_RELATIVE_NODES\n", 0,
+	 MPOL_MODE_INTERLEAVE, F_REL, "1,3", NULL},
+	{"# a comment\n---\nmode: MPOL_BIND # bind\nnodes: \"0\" # node 0\n", 0, MPOL_MODE_BIND, 0,
+	 "0", NULL},
+	{"{\"mode\":\"MPOL_BIND\",\"nodes\":\"2\",\"flags\":[\"MPOL_F_STATIC_NODES\"]}", 0,
+	 MPOL_MODE_BIND, F_STA, "2", NULL},
+	{"{mode: MPOL_PREFERRED, nodes: \"0\", flags: []}", 0, MPOL_MODE_PREFERRED, 0, "0", NULL},
+	{"{ mode: MPOL_LOCAL }\n", 0, MPOL_MODE_LOCAL, 0, NULL, NULL},
+	{"mode: MPOL_DEFAULT\r\n", 0, MPOL_MODE_DEFAULT, 0, NULL, NULL},
+	{"mode: MPOL_PREFERRED\nnodes: \"\"", 0, MPOL_MODE_PREFERRED, 0, NULL, NULL},
+	{"mode: MPOL_BIND\nflags: [MPOL_F_NUMA_BALANCING]\nnodes: \"0\"", 0, MPOL_MODE_BIND, F_NB,
+	 "0", NULL},
+	/* what the runtime reports, each naming the annotation */
+	{"", -EINVAL, 0, 0, NULL, A ": mode: missing mode"},
+	{"nodes: \"0\"", -EINVAL, 0, 0, NULL, A ": mode: missing mode"},
+	{"mode: MPOL_BOND", -EINVAL, 0, 0, NULL, A ".mode: unknown mode \"MPOL_BOND\""},
+	{"mode: MPOL_BIND", -EINVAL, 0, 0, NULL, A ".nodes: MPOL_BIND needs at least one node"},
+	{"mode: MPOL_BIND\nnodes: \"0-\"", -EINVAL, 0, 0, NULL, NULL},
+	{"mode: MPOL_BIND\nnodes: \"0\"\nflags: [MPOL_F_STATIC_NODES, MPOL_F_FOO]", -EINVAL, 0, 0,
+	 NULL, A ".flags[1]: unknown flag \"MPOL_F_FOO\""},
+	{"mode: MPOL_BIND\nnodez: \"0\"", -EINVAL, 0, 0, NULL, A ": unknown key \"nodez\""},
+	{"mode: MPOL_BIND\nmode: MPOL_BIND", -EINVAL, 0, 0, NULL, A ": mode: given twice"},
+	{"mode MPOL_BIND", -EINVAL, 0, 0, NULL, A ": expected \"key: value\""},
+	{"mode: MPOL_BIND\nflags: MPOL_F_STATIC_NODES", -EINVAL, 0, 0, NULL,
+	 A ": flags: expected a list"},
+	{"mode: MPOL_BIND\nflags: [MPOL_F_STATIC_NODES", -EINVAL, 0, 0, NULL,
+	 A ": flags: expected \",\" or \"]\""},
+	{"mode: \"MPOL_BIND", -EINVAL, 0, 0, NULL, A ": unterminated quoted string"},
+	{"mode: \"MPOL\\nBIND\"", -EINVAL, 0, 0, NULL,
+	 A ": unsupported escape in a quoted string"},
+	{"{mode: MPOL_BIND nodes: \"0\"}", -EINVAL, 0, 0, NULL, NULL},
+	{"{mode: MPOL_LOCAL} x", -EINVAL, 0, 0, NULL, A ": text after the closing \"}\""},
+	{"- mode: MPOL_BIND", -EINVAL, 0, 0, NULL, A ": expected a key: mode, nodes or flags"},
+	{"mode: MPOL_BIND extra: 1", -EINVAL, 0, 0, NULL, A ".mode: unknown mode \"MPOL_BIND extra: 1\""},
+};
+
+START_TEST(test_annotation_parse)
+{
+	struct mpol_policy p = {.mode = -1};
+	char err[512] = "";
+	int r = mpol_annotation_parse(annotation_cases[_i].text, A, &p, err, sizeof(err));
+
+	ck_assert_msg(r == annotation_cases[_i].ret, "%s: got %d (%s)", annotation_cases[_i].text, r,
+		      err);
+	if (r < 0) {
+		ck_assert_int_eq(p.mode, -1);
+		ck_assert_msg(!strncmp(err, A, strlen(A)), "%s", err);
+		if (annotation_cases[_i].err)
+			ck_assert_str_eq(err, annotation_cases[_i].err);
+		return;
+	}
+	ck_assert_int_eq(p.mode, annotation_cases[_i].mode);
+	ck_assert_uint_eq(p.flags, annotation_cases[_i].flags);
+	ck_assert(p.has_nodes == (annotation_cases[_i].nodes != NULL));
+	if (annotation_cases[_i].nodes) {
+		struct mpol_nodemask want = mask_of(annotation_cases[_i].nodes);
+
+		ck_assert(!memcmp(&p.nodes, &want, sizeof(want)));
+	}
+}
+END_TEST
+
+START_TEST(test_rename_field)
+{
+	char msg[128] = P ".nodes: x";
+
+	mpol_rename_field(msg, sizeof(msg), A);
+	ck_assert_str_eq(msg, A ".nodes: x");
+	snprintf(msg, sizeof(msg), "linux.resources: y");
+	mpol_rename_field(msg, sizeof(msg), A);
+	ck_assert_str_eq(msg, "linux.resources: y");
+	snprintf(msg, sizeof(msg), P ": z");
+	mpol_rename_field(msg, sizeof(msg), P);
+	ck_assert_str_eq(msg, P ": z");
+}
+END_TEST
+
 /* ---- suite ---- */
 
 static Suite *policy_suite(void)
@@ -875,6 +1000,9 @@ static Suite *policy_suite(void)
 	/* the real system calls, in a forked child: tests/cross-aarch64.sh
 	 * leaves them out under qemu-user, which hangs in that fork */
 	tcase_set_tags(tc, "host-kernel");
+	ADD_LOOP("mpol_annotation_pick", test_annotation_pick, pick_cases);
+	ADD_LOOP("mpol_annotation_parse", test_annotation_parse, annotation_cases);
+	tcase_add_test(tc, test_rename_field);
 #undef ADD_LOOP
 	return s;
 }

@@ -5,12 +5,17 @@
 # what runs in it is installed here: systemd (its PID 1; a minbase chroot
 # lacks it), dbus (the bus its D-Bus API answers on, for the systemd
 # cgroup driver), apparmor (apparmor_parser), bats, jq, busybox-static,
-# containerd.
+# containerd. containernetworking-plugins and iptables: the pods' bridge
+# network of integration/critest.bats (in a network namespace of its own).
+# The Go tools (containerd 2.4, runc 1.5, critest, crane, the NRI plugin)
+# are built by integration/lib/gotools.sh with the Go on PATH or in
+# /usr/local/go, from the Go module proxy.
 set -eu
 PKGS="gcc make pkg-config libc6-dev libjansson-dev libcap-dev libseccomp-dev libdbus-1-dev check
       busybox-static bats jq strace util-linux iproute2 procps
       qemu-system-x86 cpio systemd dbus apparmor
-      containerd python3 python3-grpcio python3-protobuf protobuf-compiler"
+      containerd python3 python3-grpcio python3-protobuf protobuf-compiler
+      containernetworking-plugins iptables"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

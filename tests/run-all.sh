@@ -1,6 +1,8 @@
 #!/bin/bash
 # Runs every test: the Check unit tests in BUILD/tests, then the integration
-# suites (integration/*.bats) against the runtime binary, then the suites of
+# suites (integration/*.bats) against the runtime binary (containerd.bats
+# twice: Debian's containerd 1.6, then 2.4, whose TAP names are led by
+# "containerd 2.4: "), then the suites of
 # NODE_SUITES once more in the node guest (integration/node: systemd as PID 1,
 # cgroup2 only), their TAP names led by "node: ". Ends with one line
 # "N passed, N failed, N skipped". Exit 0 only if nothing failed.
@@ -37,20 +39,10 @@ for t in "$build"/tests/check_*; do
 	failed=$((failed + fails + errs))
 done
 
-node_guest=${NODE_GUEST:-auto}
-if [ "$(id -u)" != 0 ]; then
-	echo "integration: skipped, it needs root"
-	skipped=$((skipped + 1))
-	node_guest=0
-else
-	if [ $# -eq 0 ]; then
-		set -- "$top"/integration/*.bats
-	elif [ "$node_guest" = auto ]; then
-		node_guest=0
-	fi
+# run_bats FILE...: the suites through the subreaper, counted into the totals.
+run_bats() {
+	local tap p s f
 	tap=$(mktemp)
-	reaper=$build/tests/reaper
-	gcc -O2 -Wall -o "$reaper" "$top/integration/lib/reaper.c"
 	# a hung test fails (and says so) instead of hanging the run
 	MINI_RUNTIME=$runtime BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-600} \
 		"$reaper" bats --tap "$@" 2>&1 | tee "$tap"
@@ -64,6 +56,29 @@ else
 		echo "integration: bats did not run"; failed=$((failed + 1))
 	fi
 	rm -f "$tap"
+}
+
+node_guest=${NODE_GUEST:-auto}
+if [ "$(id -u)" != 0 ]; then
+	echo "integration: skipped, it needs root"
+	skipped=$((skipped + 1))
+	node_guest=0
+else
+	if [ $# -eq 0 ]; then
+		set -- "$top"/integration/*.bats
+	elif [ "$node_guest" = auto ]; then
+		node_guest=0
+	fi
+	reaper=$build/tests/reaper
+	gcc -O2 -Wall -o "$reaper" "$top/integration/lib/reaper.c"
+	run_bats "$@"
+	# containerd.bats once more against containerd 2.4 (built once into
+	# integration/.cache/go), its names led by "containerd 2.4: "
+	for f in "$@"; do
+		case $f in */containerd.bats)
+			CTRD_VERSION=2.4 BATS_TEST_NAME_PREFIX="containerd 2.4: " run_bats "$f" ;;
+		esac
+	done
 	# the suites' shared parent cgroups (IT_CGROUP_PARENT): each container
 	# removes only what it made, so a parent made by one of two that
 	# overlapped stays; empty now, they are the harness's to remove

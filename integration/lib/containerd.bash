@@ -1,20 +1,31 @@
 # containerd.bash - a private containerd for integration/containerd.bats.
 # Load after common.bash. Everything containerd and its shims keep lives
 # under $TEST_TMP/ctrd: config, root, state, sockets, fifos, and the state
-# roots of runc and mini-runtime. The one place containerd 1.6 does not let
-# us move is the shims' socket directory, /run/containerd/s (its path is
-# compiled in): ctrd_stop removes the sockets of this test's shims and the
-# directories if they end up empty.
-
+# roots of runc and mini-runtime.
+#
+# CTRD_VERSION picks the containerd: 1.6 (the default) is Debian's, on PATH;
+# 2.4 is v2.4.2, built once by integration/lib/gotools.sh into the cache
+# (its config is `version = 3`, its plugin ids are 2.x's). The one place
+# containerd 1.6 does not let us move is the shims' socket directory,
+# /run/containerd/s (its path is compiled in): ctrd_stop removes the sockets
+# of this test's shims and the directories if they end up empty. 2.4's is
+# the shim manager's socket_dir, under $CTRD.
+: "${CTRD_VERSION:=1.6}"
 CTRD_PAUSE_IMAGE=localhost/mini-it/pause:1
 CTRD_BUSYBOX_IMAGE=localhost/mini-it/busybox:1
-CTRD_SHIM_SOCKETS=/run/containerd/s
 
 # ctr_ ARGS...: ctr against this test's containerd, in the namespace
 # $CTRD_NS unless ARGS say `-n NS`. The namespace is unique on the host
 # because ctr puts a container in the cgroup /<namespace>/<id>.
+# containerd 2.4's ctr warns on stderr of every call on a cgroup v1 host:
+# that line is dropped, the rest of stderr is kept apart from stdout.
 ctr_() {
-	CONTAINERD_NAMESPACE=$CTRD_NS timeout 30 ctr --address "$CTRD_SOCK" "$@"
+	local rc
+	{ CONTAINERD_NAMESPACE=$CTRD_NS timeout 30 "${CTRD_BIN:+$CTRD_BIN/}ctr" \
+		--address "$CTRD_SOCK" "$@" 2>&1 1>&5 5>&- |
+		{ grep -v 'DEPRECATION: The support for cgroup v1' >&2 || true; }
+	  rc=${PIPESTATUS[0]}; } 5>&1
+	return "$rc"
 }
 
 # ctr_run ARGS...: `ctr run` with mini-runtime (or $RUNC_BINARY) behind the
@@ -35,13 +46,31 @@ cri() {
 		"$CTRD_SOCK" "$@"
 }
 
-# The config.toml: `version = 2`, every path under $CTRD, no CNI (the
-# tests' pods use the host network), and two CRI runtime classes: runc
-# (the default) and mini (mini-runtime behind the runc v2 shim), each with
-# its own state root, and mini-systemd (mini-runtime with the systemd cgroup
-# driver, kubeadm's default: SystemdCgroup = true). restrict_oom_score_adj: root here lacks
-# CAP_SYS_RESOURCE, so CRI must not ask for a score below its own.
+# The memory-policy annotations mini-runtime reads (docs/containerd.md): the
+# device-injector's keys. containerd matches pod_annotations with path.Match,
+# whose `*` stops at a `/`.
+CTRD_MPOL_ANNOTATIONS='"memory-policy.noderesource.dev", "memory-policy.noderesource.dev/*",
+  "memory-policy.nri.io", "memory-policy.nri.io/*"'
+
+# ctrd_config: the config.toml of $CTRD_VERSION, every path under $CTRD, no
+# CNI (the tests' pods use the host network) unless $CTRD_CNI names a
+# plugin directory, and the CRI runtime classes: runc (the default), mini
+# (mini-runtime behind the runc v2 shim, passing the memory-policy pod
+# annotations), mini-systemd (mini-runtime with the systemd cgroup driver,
+# kubeadm's default: SystemdCgroup = true), each with its own state root;
+# on 2.4 also mini-nri (no pod annotations passed: a memory policy can only
+# come from NRI) and runc15 (runc v1.5.3, critest's baseline).
+# restrict_oom_score_adj: root here lacks CAP_SYS_RESOURCE, so CRI must not
+# ask for a score below its own.
 ctrd_config() {
+	if [ "$CTRD_VERSION" = 1.6 ]; then
+		ctrd_config_v2
+	else
+		ctrd_config_v3
+	fi
+}
+
+ctrd_config_v2() {
 	local cri='plugins."io.containerd.grpc.v1.cri"'
 	cat <<-EOF
 		version = 2
@@ -81,51 +110,149 @@ ctrd_config() {
 		        Root = "$CTRD/runc"
 		    [$cri.containerd.runtimes.mini]
 		      runtime_type = "io.containerd.runc.v2"
-		      pod_annotations = ["org.mini-runtime.*"]
+		      pod_annotations = [$CTRD_MPOL_ANNOTATIONS]
 		      [$cri.containerd.runtimes.mini.options]
-		        BinaryName = "$CTRD_BINARY"
+		        BinaryName = "$MINI_RUNTIME"
 		        Root = "$MINI_ROOT"
 		    [$cri.containerd.runtimes.mini-systemd]
 		      runtime_type = "io.containerd.runc.v2"
 		      [$cri.containerd.runtimes.mini-systemd.options]
-		        BinaryName = "$CTRD_BINARY"
+		        BinaryName = "$MINI_RUNTIME"
 		        Root = "$MINI_ROOT"
 		        SystemdCgroup = true
 	EOF
 }
 
-# ctrd_start [wrapper]: starts this test's containerd in the background and
-# waits until it answers. $CTRD_WRAPPER is integration/lib/mpol-wrapper.sh
-# installed next to a link to $MINI_RUNTIME; with "wrapper" it is the
-# BinaryName of the CRI runtime class "mini", else $MINI_RUNTIME is. Skips the
-# test, with containerd's last words, only if containerd is not there or
-# cannot start at all.
+# containerd 2.x: every global default overridden, so that nothing of the
+# host's is touched: sockets (grpc, ttrpc, the shims', NRI's), imports,
+# CDI, opt and image-verifier directories, network namespaces.
+ctrd_config_v3() {
+	local rt="plugins.'io.containerd.cri.v1.runtime'" r
+	cat <<-EOF
+		version = 3
+		root = "$CTRD/root"
+		state = "$CTRD/state"
+		temp = "$CTRD/tmp"
+		imports = []
+		disabled_plugins = ["io.containerd.snapshotter.v1.btrfs",
+		  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs",
+		  "io.containerd.snapshotter.v1.blockfile", "io.containerd.snapshotter.v1.erofs",
+		  "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
+
+		[grpc]
+		  address = "$CTRD_SOCK"
+		[ttrpc]
+		  address = "$CTRD_SOCK.ttrpc"
+		[debug]
+		  address = ""
+
+		[plugins.'io.containerd.internal.v1.opt']
+		  path = "$CTRD/opt"
+		[plugins.'io.containerd.image-verifier.v1.bindir']
+		  bin_dir = "$CTRD/verifier"
+		[plugins.'io.containerd.shim.v1.manager']
+		  socket_dir = "$CTRD_SHIM_SOCKETS"
+		[plugins.'io.containerd.nri.v1.nri']
+		  disable = false
+		  socket_path = "$CTRD/nri.sock"
+		  plugin_path = "$CTRD/nri/plugins"
+		  plugin_config_path = "$CTRD/nri/conf.d"
+		[plugins.'io.containerd.grpc.v1.cri']
+		  disable_tcp_service = true
+		  stream_server_address = "127.0.0.1"
+		  stream_server_port = "0"
+		[plugins.'io.containerd.cri.v1.images']
+		  snapshotter = "overlayfs"
+		  [plugins.'io.containerd.cri.v1.images'.pinned_images]
+		    sandbox = "$CTRD_PAUSE_IMAGE"
+		  [plugins.'io.containerd.cri.v1.images'.registry]
+		    config_path = "$CTRD/certs.d"
+		[$rt]
+		  restrict_oom_score_adj = true
+		  disable_apparmor = true
+		  tolerate_missing_hugetlb_controller = true
+		  disable_hugetlb_controller = true
+		  netns_mounts_under_state_dir = true
+		  cdi_spec_dirs = ["$CTRD/cdi"]
+		  [$rt.cni]
+		    bin_dirs = ["${CTRD_CNI:-$CTRD/cni/bin}"]
+		    conf_dir = "$CTRD/cni/conf"
+		  [$rt.containerd]
+		    default_runtime_name = "runc"
+		    [$rt.containerd.runtimes.runc]
+		      runtime_type = "io.containerd.runc.v2"
+		      [$rt.containerd.runtimes.runc.options]
+		        Root = "$CTRD/runc"
+		    [$rt.containerd.runtimes.runc15]
+		      runtime_type = "io.containerd.runc.v2"
+		      [$rt.containerd.runtimes.runc15.options]
+		        BinaryName = "$CTRD_RUNC15"
+		        Root = "$CTRD/runc15"
+		    [$rt.containerd.runtimes.mini]
+		      runtime_type = "io.containerd.runc.v2"
+		      pod_annotations = [$CTRD_MPOL_ANNOTATIONS]
+		      [$rt.containerd.runtimes.mini.options]
+		        BinaryName = "$MINI_RUNTIME"
+		        Root = "$MINI_ROOT"
+		    [$rt.containerd.runtimes.mini-nri]
+		      runtime_type = "io.containerd.runc.v2"
+		      [$rt.containerd.runtimes.mini-nri.options]
+		        BinaryName = "$MINI_RUNTIME"
+		        Root = "$MINI_ROOT"
+		    [$rt.containerd.runtimes.mini-systemd]
+		      runtime_type = "io.containerd.runc.v2"
+		      [$rt.containerd.runtimes.mini-systemd.options]
+		        BinaryName = "$MINI_RUNTIME"
+		        Root = "$MINI_ROOT"
+		        SystemdCgroup = true
+	EOF
+}
+
+# ctrd_tools: on 2.4, $CTRD_BIN (containerd, ctr, the shim) and $CTRD_RUNC15,
+# built once (gotools.sh); skips the test, saying why, only when there is no
+# Go toolchain to build them with.
+ctrd_tools() {
+	local out rc
+	CTRD_BIN= CTRD_RUNC15=runc
+	[ "$CTRD_VERSION" = 1.6 ] && return 0
+	out=$("$INTEGRATION_DIR/lib/gotools.sh" containerd runc) && rc=0 || rc=$?
+	[ "$rc" = 77 ] && skip "containerd $CTRD_VERSION: no Go toolchain to build it"
+	[ "$rc" = 0 ] || return 1
+	CTRD_BIN=$(echo "$out" | sed -n 1p)
+	CTRD_RUNC15=$(echo "$out" | sed -n 2p)/runc
+}
+
+# ctrd_start: starts this test's containerd ($CTRD_VERSION) in the
+# background and waits until it answers. Skips the test, with containerd's
+# last words, only if containerd is not there or cannot start at all.
 ctrd_start() {
 	local i
-	command -v containerd >/dev/null || skip "containerd is not installed"
+	ctrd_tools
+	command -v "${CTRD_BIN:+$CTRD_BIN/}containerd" >/dev/null || skip "containerd is not installed"
 	# unix socket paths are limited to 107 bytes: keep this one short
 	CTRD=$TEST_TMP/ctrd
 	CTRD_SOCK=$CTRD/c.sock
 	CTRD_NS=mini-it-${TEST_TMP##*.}
+	CTRD_SHIM_SOCKETS=/run/containerd/s
+	[ "$CTRD_VERSION" = 1.6 ] || CTRD_SHIM_SOCKETS=$CTRD/s
 	MINI_ROOT=$CTRD/mini
-	CTRD_WRAPPER=$CTRD/bin/mpol-wrapper.sh
-	mkdir -p "$CTRD"/{bin,fifo,cni/bin,cni/conf,pb}
-	install -m 0755 "$INTEGRATION_DIR/lib/mpol-wrapper.sh" "$CTRD_WRAPPER"
-	ln -s "$MINI_RUNTIME" "$CTRD/bin/mini-runtime"
-	CTRD_BINARY=$MINI_RUNTIME
-	[ "${1:-}" = wrapper ] && CTRD_BINARY=$CTRD_WRAPPER
+	mkdir -p "$CTRD"/{fifo,cni/bin,cni/conf,pb,nri/plugins,nri/conf.d}
 	ctrd_config >"$CTRD/config.toml"
-	# fd 3 is bats' own: a background process that holds it stalls bats
-	containerd --config "$CTRD/config.toml" >"$CTRD/containerd.log" 2>&1 3>&- &
+	# fd 3 is bats' own: a background process that holds it stalls bats;
+	# the 2.4 shim is found on PATH
+	# $CTRD_NETNS: a network namespace to run in (critest's pods' network)
+	PATH=${CTRD_BIN:+$CTRD_BIN:}$PATH ${CTRD_NETNS:+nsenter --net="$CTRD_NETNS"} \
+		"${CTRD_BIN:+$CTRD_BIN/}containerd" \
+		--config "$CTRD/config.toml" >"$CTRD/containerd.log" 2>&1 3>&- &
 	CTRD_PID=$!
 	for i in $(seq 100); do
-		if ctr --address "$CTRD_SOCK" version >/dev/null 2>&1; then
+		if ctr_ version >/dev/null 2>&1; then
 			return 0
 		fi
 		kill -0 "$CTRD_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	skip "containerd cannot start: $(grep -E 'level=(error|fatal)|^containerd:' \
+	skip "containerd $CTRD_VERSION cannot start: $(grep -E 'level=(error|fatal)|^containerd:' \
 		"$CTRD/containerd.log" | tail -2)"
 }
 
@@ -142,9 +269,9 @@ ctrd_cri_ready() {
 	cri Version
 }
 
-# shim_socket NAMESPACE GROUP: where containerd 1.6 puts the socket of the
+# shim_socket NAMESPACE GROUP: where containerd puts the socket of the
 # shim that runs GROUP (the container id, or for CRI the sandbox id):
-# /run/containerd/s/ + sha256 of "<containerd address>/<namespace>/<group>".
+# $CTRD_SHIM_SOCKETS/ + sha256 of "<containerd address>/<namespace>/<group>".
 shim_socket() {
 	local h
 	h=$(printf '%s' "$CTRD_SOCK/$1/$2" | sha256sum)
@@ -198,7 +325,7 @@ ctrd_stop() {
 	for p in "${sockets[@]}"; do
 		case $p in "$CTRD_SHIM_SOCKETS"/*) rm -f "$p" ;; esac
 	done
-	rmdir "$CTRD_SHIM_SOCKETS" /run/containerd 2>/dev/null || true
+	[ "$CTRD_VERSION" = 1.6 ] && { rmdir "$CTRD_SHIM_SOCKETS" /run/containerd 2>/dev/null || true; }
 	# cgroups a failed test left: ctr's /<namespace>/<id>, and the pods'
 	# parent, which the tests name the same
 	for p in /sys/fs/cgroup/*/"$CTRD_NS"; do

@@ -22,7 +22,7 @@ int cmd_features(int argc, char **argv, const struct global_opts *g, struct rt_e
 		"dirsync",    "exec",	 "idmap",      "lazytime",   "mand",	     "noatime", "nodev",
 		"nodiratime", "noexec",	 "nolazytime", "nomand",     "norelatime",
 		"nostrictatime", "nosuid", "private",  "rbind",	     "relatime", "remount",
-		"ridmap",     "ro",	      "rprivate", "rshared",   "rslave",     "runbindable", "rw",
+		"ridmap",     "ro",	      "rprivate", "rro",       "rshared",   "rslave",     "runbindable", "rw",
 		"shared",     "silent",	 "slave",      "strictatime", "suid",	"sync",
 		"unbindable", NULL};
 	static const char *const hooks[] = {"prestart",	      "createRuntime", "createContainer",
