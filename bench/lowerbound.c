@@ -65,18 +65,16 @@ static int write_str(const char *dir, const char *file, const char *text)
 	return ok ? 0 : -1;
 }
 
-/* -m: runs in the new root, where mask_dir is still reachable through
- * the fd the child opened before pivot_root */
-static int cpus_fd = -1;
+/* -m: runs in the new root; mask_dir was cloned before pivot_root */
+static int cpus_tree = -1;
 
 static void mask(void)
 {
-	int fs, tmpfs, cpu;
+	int fs, tmpfs;
 	char path[96];
 
-	cpu = open_tree(cpus_fd, "", OPEN_TREE_CLONE | AT_EMPTY_PATH | AT_RECURSIVE);
-	if (cpu < 0 || move_mount(cpu, "", AT_FDCWD, "/sys/devices/system/cpu",
-				  MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	if (move_mount(cpus_tree, "", AT_FDCWD, "/sys/devices/system/cpu",
+		       MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		die("bind the cpus directory");
 	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "size", "4k", 0) < 0 ||
@@ -113,9 +111,10 @@ static void child(const char *rootfs, char *program)
 		die("bind the rootfs");
 	if (chdir(rootfs) < 0)
 		die("chdir to the rootfs");
-	/* in our own mount namespace: open_tree clones only mounts of the
-	 * caller's namespace */
-	if (mask_dir && (cpus_fd = open(mask_dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+	/* cloned in our own mount namespace (open_tree clones only mounts of
+	 * the caller's), before the old root it lies on is detached */
+	if (mask_dir && (cpus_tree = open_tree(AT_FDCWD, mask_dir, OPEN_TREE_CLONE |
+							       OPEN_TREE_CLOEXEC | AT_RECURSIVE)) < 0)
 		die(mask_dir);
 	/* pivot_root(".", ".") stacks the old root on top of the new one,
 	 * where a lazy unmount removes it without a directory to put it in */
