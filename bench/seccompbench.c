@@ -1,15 +1,17 @@
 /* seccompbench.c - what linux.seccomp costs a container's start, phase by
  * phase, for the profile in BUNDLE/config.json: parsing the config (the
- * whole spec, for scale), building libseccomp's rules
- * (seccomp_filter_build), generating the BPF program (the work
- * seccomp_load does before its syscall; measured as seccomp_export_bpf to
- * /dev/null), and loading it into a fresh child (the kernel's part).
- * Medians over N rounds, in microseconds.
- *   make build/bench/seccompbench && build/bench/seccompbench BUNDLE [N] */
+ * whole spec, for scale), building the filter without the cache
+ * (libseccomp's rules, then the BPF program exported), building it with
+ * the cache holding it (seccomp_cache.c: the key and one file read), and
+ * loading it into a fresh child (fork, seccomp(2), exit). Medians over N
+ * rounds, in microseconds.
+ *   make build/bench/seccompbench && build/bench/seccompbench BUNDLE [N [miss|hit]]
+ * With miss or hit only that build runs (for `valgrind --tool=callgrind`,
+ * whose instruction counts are repeatable where times are not). */
 #include <fcntl.h>
-#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -39,21 +41,36 @@ static double median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-int main(int argc, char **argv)
+static struct seccomp_filter *build(const struct spec *spec)
 {
-	int n = argc > 2 ? atoi(argv[2]) : 50, null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	double *parse = calloc((size_t)n, sizeof(double)), *build = calloc((size_t)n, sizeof(double));
-	double *gen = calloc((size_t)n, sizeof(double)), *load = calloc((size_t)n, sizeof(double));
+	struct seccomp_filter *f = NULL;
 	struct rt_error err = {0};
 
-	if (argc < 2 || n < 1 || null_fd < 0 || !parse || !build || !gen || !load) {
-		fprintf(stderr, "usage: seccompbench BUNDLE [N]\n");
+	if (seccomp_filter_build(spec->seccomp, &f, &err) < 0) {
+		fprintf(stderr, "seccompbench: %s\n", err.msg);
+		exit(1);
+	}
+	return f;
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 2 ? atoi(argv[2]) : 50;
+	const char *only = argc > 3 ? argv[3] : NULL;
+	double *v[4];
+	char cache[] = "/tmp/seccompbench.XXXXXX";
+	struct rt_error err = {0};
+
+	for (int k = 0; k < 4; k++)
+		v[k] = calloc((size_t)n, sizeof(double));
+	if (argc < 2 || n < 1 || !v[3] || !mkdtemp(cache)) {
+		fprintf(stderr, "usage: seccompbench BUNDLE [N [miss|hit]]\n");
 		return 2;
 	}
 	for (int i = 0; i < n; i++) {
-		struct seccomp_filter *f = NULL;
+		struct seccomp_filter *f;
 		struct spec *spec = NULL;
-		char *text = NULL;
+		char *text = NULL, cmd[64];
 		size_t len = 0;
 		double t0 = now_us(), t1, t2, t3;
 		pid_t pid;
@@ -64,12 +81,21 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		t1 = now_us();
-		if (seccomp_filter_build(spec->seccomp, &f, &err) < 0) {
-			fprintf(stderr, "seccompbench: %s\n", err.msg);
-			return 1;
-		}
+		/* a miss: no cache; then one stored, and found */
+		seccomp_cache_use("");
+		f = only && strcmp(only, "hit") == 0 ? NULL : build(spec);
 		t2 = now_us();
-		seccomp_export_bpf((scmp_filter_ctx)f, null_fd);
+		if (only && strcmp(only, "miss") == 0)
+			goto next;
+		seccomp_cache_use(cache);
+		if (!f)
+			f = build(spec);
+		seccomp_filter_remember(f);
+		seccomp_filter_free(f);
+		t2 = only ? t1 : t2;
+		t3 = now_us();
+		f = build(spec);
+		v[2][i] = now_us() - t3;
 		t3 = now_us();
 		pid = fork();
 		if (pid == 0) {
@@ -77,17 +103,20 @@ int main(int argc, char **argv)
 			_exit(seccomp_filter_load(f, &err) < 0 ? 1 : 0);
 		}
 		waitpid(pid, &status, 0);
-		/* the child's load includes a second generation: subtract ours */
-		load[i] = now_us() - t3 - (t3 - t2);
-		parse[i] = t1 - t0;
-		build[i] = t2 - t1;
-		gen[i] = t3 - t2;
+		v[3][i] = now_us() - t3;
+		snprintf(cmd, sizeof(cmd), "rm -rf %s/.seccomp-cache", cache);
+		if (system(cmd) != 0)
+			return 1;
+	next:
+		v[0][i] = t1 - t0;
+		v[1][i] = t2 - t1;
 		seccomp_filter_free(f);
 		spec_free(spec);
 		free(text);
 	}
-	printf("parse %.0f us, build %.0f us, generate %.0f us, fork+load-generate %.0f us "
-	       "(medians of %d)\n",
-	       median(parse, n), median(build, n), median(gen, n), median(load, n), n);
+	rmdir(cache);
+	printf("parse %.0f us, build without the cache %.0f us, with it %.0f us, "
+	       "fork+load+exit %.0f us (medians of %d)\n",
+	       median(v[0], n), median(v[1], n), median(v[2], n), median(v[3], n), n);
 	return 0;
 }

@@ -38,7 +38,8 @@ static char cache_dir[PATH_MAX]; /* "" until seccomp_cache_use */
 
 void seccomp_cache_use(const char *root)
 {
-	if (root && strlen(root) + sizeof(CACHE_DIR) + 1 < sizeof(cache_dir))
+	cache_dir[0] = '\0';
+	if (root && *root && strlen(root) + sizeof(CACHE_DIR) + 1 < sizeof(cache_dir))
 		snprintf(cache_dir, sizeof(cache_dir), "%s/%s", root, CACHE_DIR);
 }
 

@@ -16,7 +16,8 @@ int seccomp_filter_load(struct seccomp_filter *filter, struct rt_error *err);
 void seccomp_filter_free(struct seccomp_filter *filter);
 
 /* The filters built are kept under ROOT (seccomp_cache.c) and found there
- * by seccomp_filter_build; without this call nothing is cached. */
+ * by seccomp_filter_build; without this call (or with NULL or "") nothing
+ * is cached. */
 void seccomp_cache_use(const char *root);
 /* Called once the filter has started a container: kept for the next one
  * (a create that fails leaves nothing under the root). Best effort. */
