@@ -511,7 +511,7 @@ stats() {
 		function q(p,  k) { k = int(p * NR + 0.999999); if (k < 1) k = 1; return v[k] }
 		END {
 			med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-			printf "%d %d %d %d %d\n", med, v[1], q(0.10), q(0.90), NR
+			printf "%.0f %.0f %.0f %.0f %d\n", med, v[1], q(0.10), q(0.90), NR
 		}'
 }
 
@@ -591,7 +591,7 @@ write_plain_report() {
 		echo "- all contenders ran inside one private mount namespace" \
 			"(\`unshare -m --propagation private\`) with /sys/fs/cgroup/unified unmounted:" \
 			"crun 1.8 refuses hybrid-cgroup hosts otherwise"
-		echo "- interleaved: $N iterations, each running every contender once, in an order that" \
+		echo "- interleaved: in every scenario each iteration runs every contender once, in an order that" \
 			"changes every iteration (each contender first, and after each other one, equally often)," \
 			"so drifting load from other work on the machine hits all contenders alike" \
 			"(compare ratios, not absolute times)"
