@@ -832,7 +832,9 @@ write_scenario_charts() {
 		{
 			echo "set terminal $term"
 			echo "set output '$RESULTS/k8s.png'"
-			echo "set title 'run of the Kubernetes spec against masked CPUs (median of ${BENCH_K8S_N:-20} interleaved)'"
+			local last=${K8S_CPUS##* } sr
+			sr=$(awk -v a="$(slope mini-runtime)" -v b="$(slope crun)" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "n/a" }')
+			echo "set title \"run of the Kubernetes spec against masked CPUs (median of ${BENCH_K8S_N:-20} interleaved)\\nmini-runtime / crun: $(ratio "$(median_of "k8s$last" mini-runtime)" "$(median_of "k8s$last" crun)") at $last, slope $sr\""
 			echo "set xlabel 'masked CPUs (thermal\\_throttle directories)'"
 			echo "set ylabel 'ms'"
 			echo "set datafile missing '?'"
@@ -865,7 +867,7 @@ write_scenario_charts() {
 		{
 			echo "set terminal $term"
 			echo "set output '$RESULTS/exec.png'"
-			echo "set title 'exec ID /bin/true, median ms (${BENCH_EXEC_N:-60} interleaved)'"
+			echo "set title \"exec ID /bin/true, median ms (${BENCH_EXEC_N:-60} interleaved)\\nmini-runtime / crun: plain $(ratio "$(median_of exec-plain mini-runtime)" "$(median_of exec-plain crun)"), k8s $(ratio "$(median_of exec-k8s mini-runtime)" "$(median_of exec-k8s crun)")\""
 			echo "set ylabel 'ms'"
 			echo "set style data histograms"
 			echo "set style histogram clustered gap 1"
@@ -889,7 +891,7 @@ write_scenario_charts() {
 		{
 			echo "set terminal $term"
 			echo "set output '$RESULTS/density.png'"
-			echo "set title '${BENCH_DENSITY:-100} containers: create+start back to back, then delete (s, median of ${BENCH_DENSITY_ROUNDS:-3})'"
+			echo "set title \"${BENCH_DENSITY:-100} containers: create+start back to back, then delete (s, median of ${BENCH_DENSITY_ROUNDS:-3})\\nmini-runtime / crun: $(ratio "$(median_of dens mini-runtime)" "$(median_of dens crun)")\""
 			echo "set ylabel 's'"
 			echo "set style data histograms"
 			echo "set style histogram rowstacked"
