@@ -68,6 +68,11 @@ $(BUILD)/bench/devbpf: bench/devbpf.c $(TEST_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# linux.seccomp's start-path cost, phase by phase (bench/README.md)
+$(BUILD)/bench/seccompbench: bench/seccompbench.c $(TEST_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 deps:
 	@tests/install-deps.sh
 

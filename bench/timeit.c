@@ -16,6 +16,11 @@
  *       is left alone so failures show. After SECONDS (default 60) the
  *       children still running are killed (status 137).
  *
+ *   timeit -s [-c COUNT] [-t SECONDS] -- CMD1 [ARG...] ';;' CMD2 [ARG...] ...
+ *       The same, but each of the COUNT runs is the commands one after
+ *       another (each reaped before the next starts; "{}" as above): a
+ *       create then a start, back to back, for the density scenario.
+ *
  *   timeit -R -- CMD [ARG...]
  *       Becomes a child subreaper, runs CMD and reaps every orphan that
  *       lands on it (the inits of containers whose runtime exited after
@@ -188,16 +193,42 @@ static int reaper(char **argv)
 	return code;
 }
 
+/* -s: one run is every ";;"-separated command in turn; the first
+ * failure ends the run */
+static int run_sequence(char **cmd, int cmd_argc, long index, long *maxrss)
+{
+	int start = 0, status = 0;
+
+	while (start < cmd_argc) {
+		int end = start;
+
+		while (end < cmd_argc && strcmp(cmd[end], ";;") != 0)
+			end++;
+		if (end > start) {
+			char *saved = cmd[end];
+
+			cmd[end] = NULL;
+			spawn(expand(cmd + start, end - start, index), -1);
+			cmd[end] = saved;
+			reap(-1, &status, maxrss);
+			if (exit_code(status))
+				return exit_code(status);
+		}
+		start = end + 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long count = 1, jobs = 1, maxrss = 0, started = 0, running = 0, tries = 0, limit = 60;
 	struct sigaction sa = {.sa_handler = watchdog}; /* no SA_RESTART: wait4 returns */
 	const char *word = NULL;
-	int o, status, first_bad = 0, cmd_argc, as_reaper = 0;
+	int o, status, first_bad = 0, cmd_argc, as_reaper = 0, sequence = 0;
 	long long t0, t1;
 	char **cmd;
 
-	while ((o = getopt(argc, argv, "+c:j:t:u:R")) != -1) {
+	while ((o = getopt(argc, argv, "+c:j:t:u:Rs")) != -1) {
 		switch (o) {
 		case 'c':
 			count = atol(optarg);
@@ -214,6 +245,9 @@ int main(int argc, char **argv)
 		case 'R':
 			as_reaper = 1;
 			break;
+		case 's':
+			sequence = 1;
+			break;
 		default:
 			fprintf(stderr, "usage: timeit [-c COUNT] [-j JOBS] [-t SECONDS] [-u WORD] -- CMD...\n"
 					"       timeit -R -- CMD...\n");
@@ -224,7 +258,8 @@ int main(int argc, char **argv)
 	cmd_argc = argc - optind;
 	if (as_reaper && cmd_argc > 0)
 		return reaper(cmd);
-	if (cmd_argc < 1 || count < 1 || jobs < 1 || jobs > 64 || (word && count != 1)) {
+	if (cmd_argc < 1 || count < 1 || jobs < 1 || jobs > 64 || (word && count != 1) ||
+	    (sequence && (word || jobs != 1))) {
 		fprintf(stderr, "timeit: need a command; -u takes no -c\n");
 		return 2;
 	}
@@ -236,7 +271,10 @@ int main(int argc, char **argv)
 	sigaction(SIGALRM, &sa, NULL);
 	alarm((unsigned)limit);
 	t0 = now_ns();
-	if (word) {
+	if (sequence) {
+		for (tries = 0; tries < count && !first_bad; tries++)
+			first_bad = run_sequence(cmd, cmd_argc, tries, &maxrss);
+	} else if (word) {
 		do
 			tries++;
 		while (!run_capture(cmd, word, &status, &maxrss) && exit_code(status) == 0 &&

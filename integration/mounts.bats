@@ -294,6 +294,25 @@ mountinfo_of() {
 	assert_nothing_left c1
 }
 
+@test "maskedPaths and readonlyPaths: a path listed twice is mounted over once; a path under a file is skipped" {
+	make_bundle sh -c 'for p in /opt/it4-dir /etc/it4-secret /data; do echo "$p=$(grep -c " $p " /proc/self/mountinfo)"; done; echo "dir=$(ls /opt/it4-dir | wc -l)"; echo "file=[$(cat /etc/it4-secret)]"'
+	echo secret >"$BUNDLE/rootfs/etc/it4-secret"
+	mkdir -p "$BUNDLE/rootfs/opt/it4-dir" "$BUNDLE/rootfs/data"
+	touch "$BUNDLE/rootfs/opt/it4-dir/a"
+	cfg '.root.readonly = false
+	     | .linux.maskedPaths += ["/opt/it4-dir", "/etc/it4-secret", "/opt/it4-dir", "/etc/it4-secret/x", "/etc/it4-secret"]
+	     | .linux.readonlyPaths += ["/data", "/data"]'
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "/opt/it4-dir=1" ]
+	[ "${lines[1]}" = "/etc/it4-secret=1" ]
+	[ "${lines[2]}" = "/data=1" ]
+	[ "${lines[3]}" = "dir=0" ]
+	[ "${lines[4]}" = "file=[]" ]
+	assert_nothing_left c1
+}
+
 @test "readonlyPaths: writes fail with EROFS, the rest stays writable" {
 	make_bundle sh -c 'touch /data/x 2>&1; echo 1 >/proc/sys/kernel/ns_last_pid 2>&1; touch /other/y && echo other-ok'
 	mkdir -p "$BUNDLE/rootfs/data" "$BUNDLE/rootfs/other"

@@ -156,6 +156,68 @@ ALLOW='["read", "write", "writev", "readv", "open", "openat", "close", "fstat", 
 	[ "$output" = ok ]
 }
 
+# The program built for a profile is kept under the root (one slot file)
+# and loaded by the next container with that profile and by exec; a slot
+# whose program was altered, or that holds another profile, is not used.
+@test "the filter built once is reused, by run and exec; an altered cache entry is rebuilt" {
+	make_bundle sh -c 'mkdir /tmp/d 2>&1; echo "rc=$?"'
+	cfg '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}]'
+	seccomp '{"defaultAction": "SCMP_ACT_ALLOW",
+	          "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 122}]}'
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[[ "${lines[0]}" == *"Disk quota exceeded"* ]]
+	slots=("$ROOT"/.seccomp-cache/slot-*)
+	[ "${#slots[@]}" -eq 1 ] && [ -f "${slots[0]}" ]
+	[ "$(stat -c '%a %u' "${slots[0]}")" = "600 0" ]
+	[ "$(stat -c %a "$ROOT/.seccomp-cache")" = 700 ]
+	run rt run --bundle "$BUNDLE" c2
+	[[ "${lines[0]}" == *"Disk quota exceeded"* ]]
+	# exec into a running container loads it too
+	cfg '.process.args = ["sleep", "100"]'
+	rt run --detach --bundle "$BUNDLE" c3
+	run rt exec c3 mkdir /tmp/e
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Disk quota exceeded"* ]]
+	rt delete --force c3
+	# the program's last byte altered: the checksum refuses the entry, the
+	# profile is built again (and stored again: the byte is back)
+	size=$(stat -c %s "${slots[0]}")
+	good=$(tail -c 1 "${slots[0]}" | od -An -tx1)
+	printf '\125' | dd of="${slots[0]}" bs=1 seek=$((size - 1)) conv=notrunc status=none
+	[ "$(tail -c 1 "${slots[0]}" | od -An -tx1)" != "$good" ]
+	cfg '.process.args = ["sh", "-c", "mkdir /tmp/d 2>&1; echo rc=$?"]'
+	run rt run --bundle "$BUNDLE" c4
+	echo "$output"
+	[[ "${lines[0]}" == *"Disk quota exceeded"* ]]
+	[ "$(tail -c 1 "${slots[0]}" | od -An -tx1)" = "$good" ]
+	# another profile's entry in our slot is never taken for ours
+	seccomp '{"defaultAction": "SCMP_ACT_ALLOW",
+	          "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 28}]}'
+	run rt run --bundle "$BUNDLE" c5
+	[[ "${lines[0]}" == *"No space left on device"* ]]
+	# (unless both profiles hash to one slot: then c5 just did that)
+	other=$(ls "$ROOT"/.seccomp-cache/slot-* | grep -v "^${slots[0]}\$" || true)
+	if [ -n "$other" ]; then
+		cp "${slots[0]}" "$other"
+		run rt run --bundle "$BUNDLE" c6
+		echo "$output"
+		[[ "${lines[0]}" == *"No space left on device"* ]]
+		! cmp -s "${slots[0]}" "$other"
+	fi
+}
+
+@test "a create that fails leaves no cached filter behind" {
+	make_bundle true
+	seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"}]}'
+	cfg '.process.args = ["/no/such/program"]'
+	run rt create --bundle "$BUNDLE" c1
+	[ "$status" -eq 1 ]
+	assert_nothing_left c1
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
 # refused NAME PROFILE MESSAGE: create fails with exit 1 and MESSAGE,
 # nothing is left.
 refused() {

@@ -380,6 +380,9 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 		r = cgroups_open_join(c->state.cgroup_json, true, &args.cgroups, err);
 	if (r == 0)
 		r = spawn(c, o, &args, res, err);
+	/* the filter started a container: the next with its profile loads it */
+	if (r == 0)
+		seccomp_filter_remember(filter);
 	resources_free(res);
 	cgroups_close_join(&args.cgroups);
 	if (args.console_fd >= 0)

@@ -8,6 +8,7 @@
 
 #include "commands/commands.h"
 #include "log.h"
+#include "seccomp_profile.h"
 #include "selfexe.h"
 #include "version.h"
 
@@ -102,6 +103,8 @@ int main(int argc, char **argv)
 		cli_usage(stderr);
 		return 1;
 	}
+	/* built seccomp filters are kept beside the containers' state */
+	seccomp_cache_use(g.root);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;

@@ -1,7 +1,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -238,14 +240,11 @@ static int open_null(int *ret_fd, struct rt_error *err)
 	return 0;
 }
 
-static int mask_one(struct masker *mk, int fd, struct rt_error *err)
+static int mask_one(struct masker *mk, int fd, bool is_dir, struct rt_error *err)
 {
 	cleanup_close int tree = -1;
-	struct stat st;
 
-	if (fstat(fd, &st) < 0)
-		return rt_fail_errno(err, errno, "stat");
-	if (!S_ISDIR(st.st_mode)) {
+	if (!is_dir) {
 		if (mk->null_fd < 0 && open_null(&mk->null_fd, err) < 0)
 			return -ENODEV;
 		return mnt_clone(mk->null_fd, "", false, &tree, err) < 0 ? -EIO
@@ -263,6 +262,33 @@ static int mask_one(struct masker *mk, int fd, struct rt_error *err)
 	    mnt_move(tree, fd, "", err) < 0)
 		return -EIO;
 	mk->tmpfs_fd = steal_fd(&tree);
+	return 0;
+}
+
+/* A masked path opened as a directory first: most are (the per-CPU
+ * thermal_throttle ones), and then no fstat is needed. Anything else is
+ * opened again as what it is; a directory swapped in meanwhile gets the
+ * null device, which the kernel refuses to mount on it (fails closed).
+ * 1: nothing there. */
+static int open_masked(int rootfd, const char *path, int *ret_fd, bool *ret_dir,
+		       struct rt_error *err)
+{
+	struct rt_error missing;
+	int r = path_open_dir_in_root(rootfd, path, ret_fd);
+
+	*ret_dir = r == 0;
+	if (r == 0)
+		return 0;
+	if (r == -ENOENT)
+		return 1;
+	if (r != -ENOTDIR)
+		return rt_fail_errno(err, -r, "open %s in the container root", path);
+	if (path_open_in_root(rootfd, path, PATH_NO_CREATE, ret_fd, &missing) < 0) {
+		if (absent(&missing))
+			return 1;
+		*err = missing;
+		return -EIO;
+	}
 	return 0;
 }
 
@@ -298,31 +324,103 @@ static int still_readonly(int rootfd, const char *path, struct rt_error *err)
 	return 0;
 }
 
-/* Opens each path of list in the root, skipping those the rootfs lacks,
- * and applies fn (a mask or a read-only bind) to it. */
+/* Whether list[i] came earlier in the list: containerd's, the kubelet's
+ * and an image's lists overlap, and a path mounted over twice costs a
+ * mount for nothing. One hash a path, in a table of twice the list's size
+ * (linear probing), the strings compared on a hash match. */
+struct seen {
+	uint64_t *hash;
+	size_t *index, size;
+};
+
+static uint64_t path_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+static bool seen_before(struct seen *t, char **list, size_t i)
+{
+	uint64_t h = path_hash(list[i]);
+
+	if (!t->size)
+		return false; /* no table: nothing is deduplicated */
+	for (size_t k = h & (t->size - 1);; k = (k + 1) & (t->size - 1)) {
+		if (t->index[k] == 0) {
+			t->hash[k] = h;
+			t->index[k] = i + 1;
+			return false;
+		}
+		if (t->hash[k] == h && strcmp(list[t->index[k] - 1], list[i]) == 0)
+			return true;
+	}
+}
+
+static void seen_init(struct seen *t, char **list)
+{
+	size_t n = 0, size = 16;
+
+	while (list && list[n])
+		n++;
+	while (size < 2 * n)
+		size *= 2;
+	*t = (struct seen){.hash = calloc(size, sizeof(*t->hash)),
+			   .index = calloc(size, sizeof(*t->index)),
+			   .size = size};
+	if (!t->hash || !t->index) {
+		free(t->hash);
+		free(t->index);
+		*t = (struct seen){0};
+	}
+}
+
+/* Opens each path of list in the root, skipping those the rootfs lacks and
+ * the repeats, and applies a mask (mk) or a read-only bind to it. */
 static int protect_each(char **list, int rootfd, const char *field, struct masker *mk,
 			struct rt_error *err)
 {
-	for (char **p = list; p && *p; p++) {
+	struct seen seen;
+	int r = 0;
+
+	seen_init(&seen, list);
+	for (size_t i = 0; list && list[i] && r == 0; i++) {
 		cleanup_close int fd = -1;
 		struct rt_error missing;
-		int r;
+		bool is_dir = false;
 
-		if (path_open_in_root(rootfd, *p, PATH_NO_CREATE, &fd, &missing) < 0) {
+		if (seen_before(&seen, list, i))
+			continue;
+		if (mk) {
+			r = open_masked(rootfd, list[i], &fd, &is_dir, err);
+			if (r == 1) {
+				r = 0;
+				continue; /* nothing there */
+			}
+			if (r < 0) {
+				r = rt_wrap(err, "%s", field);
+				break;
+			}
+		} else if (path_open_in_root(rootfd, list[i], PATH_NO_CREATE, &fd, &missing) < 0) {
 			if (absent(&missing))
 				continue; /* nothing there */
 			*err = missing;
-			return rt_wrap(err, "%s", field);
+			r = rt_wrap(err, "%s", field);
+			break;
 		}
 		if (!mk)
 			test_pause("readonly");
-		r = mk ? mask_one(mk, fd, err) : make_readonly(fd, err);
+		r = mk ? mask_one(mk, fd, is_dir, err) : make_readonly(fd, err);
 		if (r < 0)
-			return rt_wrap(err, "%s: %s %s", field, mk ? "mask" : "make read-only", *p);
-		if (!mk && still_readonly(rootfd, *p, err) < 0)
-			return rt_wrap(err, "%s", field);
+			r = rt_wrap(err, "%s: %s %s", field, mk ? "mask" : "make read-only", list[i]);
+		else if (!mk && still_readonly(rootfd, list[i], err) < 0)
+			r = rt_wrap(err, "%s", field);
 	}
-	return 0;
+	free(seen.hash);
+	free(seen.index);
+	return r;
 }
 
 int mounts_protect_paths(const struct spec *spec, int rootfd, struct rt_error *err)

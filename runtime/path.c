@@ -38,6 +38,20 @@ int path_open_in_root_nofollow(int rootfd, const char *path, int *ret_fd, struct
 	return 0;
 }
 
+int path_open_dir_in_root(int rootfd, const char *path, int *ret_fd)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+
+	if (fd < 0)
+		return -errno;
+	*ret_fd = fd;
+	return 0;
+}
+
 const char *fd_path(int fd, char *buf, size_t len)
 {
 	snprintf(buf, len, "/proc/self/fd/%d", fd);

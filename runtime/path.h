@@ -21,6 +21,10 @@ int path_open_in_root(int rootfd, const char *path, enum path_create create, int
 /* Opens `path` inside rootfd as O_PATH, refusing (ELOOP, "is a symlink")
  * a path with a symlink anywhere on it. */
 int path_open_in_root_nofollow(int rootfd, const char *path, int *ret_fd, struct rt_error *err);
+/* Opens `path` inside rootfd as an O_PATH directory: 0, or -ENOTDIR when
+ * it (or a component on the way) is not a directory, or -errno. What a
+ * directory is then needs no fstat. */
+int path_open_dir_in_root(int rootfd, const char *path, int *ret_fd);
 /* "/proc/self/fd/N" for fd, in buf (at least 32 bytes). */
 const char *fd_path(int fd, char *buf, size_t len);
 

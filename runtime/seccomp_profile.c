@@ -1,9 +1,16 @@
 #include <ctype.h>
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include "seccomp_cache.h"
 #include "seccomp_profile.h"
 #include "util.h"
 
@@ -156,12 +163,61 @@ static int configure(scmp_filter_ctx ctx, const struct spec_seccomp *c, struct r
 	return 0;
 }
 
-int seccomp_filter_build(const struct spec_seccomp *c, struct seccomp_filter **ret_filter,
-			 struct rt_error *err)
+/* libseccomp's context turned into the program it would load: exported
+ * once here, in the parent, so the init loads it with one seccomp(2) and
+ * runs no libseccomp code (nor its kernel probes) on copied-on-write pages. */
+static int export_program(scmp_filter_ctx ctx, struct seccomp_filter *f, struct rt_error *err)
+{
+	cleanup_close int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+	struct stat st;
+	int r;
+
+	if (fd < 0)
+		return rt_fail_errno(err, errno, "linux.seccomp: memfd_create");
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return rt_fail_errno(err, -r, "linux.seccomp: generate the filter");
+	if (fstat(fd, &st) < 0)
+		return rt_fail_errno(err, errno, "linux.seccomp: generate the filter");
+	if (st.st_size <= 0 || st.st_size % (off_t)sizeof(struct sock_filter) ||
+	    st.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return rt_fail(err, E2BIG, "linux.seccomp: the filter has %lld bytes",
+			       (long long)st.st_size);
+	f->insns = malloc((size_t)st.st_size);
+	if (!f->insns)
+		return rt_fail(err, ENOMEM, "out of memory");
+	if (pread(fd, f->insns, (size_t)st.st_size, 0) != st.st_size)
+		return rt_fail_errno(err, errno ? errno : EIO, "linux.seccomp: read the filter");
+	f->len = (size_t)st.st_size / sizeof(struct sock_filter);
+	return 0;
+}
+
+/* The filter flags seccomp(2) takes, as libseccomp would pass them. */
+static uint32_t load_flags(const struct spec_seccomp *c)
+{
+	static const struct {
+		const char *name;
+		uint32_t flag;
+	} table[] = {
+		{"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
+		{"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
+		{"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+	};
+	uint32_t flags = 0;
+
+	for (size_t i = 0; c->flags && c->flags[i]; i++)
+		for (size_t k = 0; k < ARRAY_SIZE(table); k++)
+			if (strcmp(c->flags[i], table[k].name) == 0)
+				flags |= table[k].flag;
+	return flags;
+}
+
+static int build(const struct spec_seccomp *c, struct seccomp_filter *f, struct rt_error *err)
 {
 	uint32_t default_action;
 	scmp_filter_ctx ctx;
 	char path[64];
+	int r = 0;
 
 	if (parse_action(c->default_action, c->has_default_errno, c->default_errno,
 			 &default_action) < 0)
@@ -170,32 +226,59 @@ int seccomp_filter_build(const struct spec_seccomp *c, struct seccomp_filter **r
 	ctx = seccomp_init(default_action);
 	if (!ctx)
 		return rt_fail(err, EINVAL, "linux.seccomp: cannot initialise libseccomp");
-	if (configure(ctx, c, err) < 0) {
-		seccomp_release(ctx);
+	r = configure(ctx, c, err);
+	for (size_t i = 0; i < c->nrules && r == 0; i++) {
+		snprintf(path, sizeof(path), "linux.seccomp.syscalls[%zu]", i);
+		r = add_rule(ctx, default_action, &c->rules[i], path, err);
+	}
+	if (r == 0)
+		r = export_program(ctx, f, err);
+	seccomp_release(ctx);
+	f->flags = load_flags(c);
+	return r < 0 ? -EINVAL : 0;
+}
+
+int seccomp_filter_build(const struct spec_seccomp *c, struct seccomp_filter **ret_filter,
+			 struct rt_error *err)
+{
+	struct seccomp_filter *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return rt_fail(err, ENOMEM, "out of memory");
+	/* Kubernetes sends every container the same profile: the program built
+	 * for it once is found again by the whole profile (seccomp_cache.c) */
+	if (seccomp_cache_key(c, &f->key, &f->key_len) < 0)
+		f->key = NULL;
+	if (seccomp_cache_find(f) < 0 && build(c, f, err) < 0) {
+		seccomp_filter_free(f);
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < c->nrules; i++) {
-		snprintf(path, sizeof(path), "linux.seccomp.syscalls[%zu]", i);
-		if (add_rule(ctx, default_action, &c->rules[i], path, err) < 0) {
-			seccomp_release(ctx);
-			return -EINVAL;
-		}
-	}
-	*ret_filter = (struct seccomp_filter *)ctx;
+	*ret_filter = f;
 	return 0;
+}
+
+void seccomp_filter_remember(const struct seccomp_filter *filter)
+{
+	if (filter)
+		seccomp_cache_store(filter);
 }
 
 int seccomp_filter_load(struct seccomp_filter *filter, struct rt_error *err)
 {
-	int r = seccomp_load((scmp_filter_ctx)filter);
+	struct sock_fprog prog = {.len = (unsigned short)filter->len, .filter = filter->insns};
+	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter->flags, &prog);
 
-	if (r < 0)
-		return rt_fail_errno(err, -r, "linux.seccomp: load the filter");
+	/* with TSYNC, a positive result names a thread that could not sync */
+	if (r != 0)
+		return rt_fail_errno(err, r > 0 ? ESRCH : errno, "linux.seccomp: load the filter");
 	return 0;
 }
 
 void seccomp_filter_free(struct seccomp_filter *filter)
 {
-	if (filter)
-		seccomp_release((scmp_filter_ctx)filter);
+	if (filter) {
+		free(filter->insns);
+		free(filter->key);
+		free(filter);
+	}
 }

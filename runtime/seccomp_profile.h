@@ -1,6 +1,7 @@
 /* seccomp.h - linux.seccomp with libseccomp. The filter is built in the
- * parent (so a bad profile fails before anything is created) and loaded by
- * the init as late as the capability rules allow. */
+ * parent (so a bad profile fails before anything is created), as the BPF
+ * program itself, and loaded by the init with one seccomp(2) as late as
+ * the capability rules allow. */
 #ifndef MINI_SECCOMP_PROFILE_H
 #define MINI_SECCOMP_PROFILE_H
 
@@ -13,5 +14,13 @@ int seccomp_filter_build(const struct spec_seccomp *config, struct seccomp_filte
 			 struct rt_error *err);
 int seccomp_filter_load(struct seccomp_filter *filter, struct rt_error *err);
 void seccomp_filter_free(struct seccomp_filter *filter);
+
+/* The filters built are kept under ROOT (seccomp_cache.c) and found there
+ * by seccomp_filter_build; without this call (or with NULL or "") nothing
+ * is cached. */
+void seccomp_cache_use(const char *root);
+/* Called once the filter has started a container: kept for the next one
+ * (a create that fails leaves nothing under the root). Best effort. */
+void seccomp_filter_remember(const struct seccomp_filter *filter);
 
 #endif

@@ -323,19 +323,53 @@ static void read_policy(json_t *mp, struct state *st)
 	}
 }
 
+/* A file of ours, written whole and atomically: its size is what there
+ * is. One read, where jansson's fd reader goes a byte at a time (1.9k
+ * read(2)s for the state of a container in every hierarchy). */
+static int read_whole(int fd, char **ret_text, size_t *ret_len)
+{
+	cleanup_free char *text = NULL;
+	size_t len = 0;
+	struct stat sb;
+	ssize_t n = 0;
+
+	if (fstat(fd, &sb) < 0)
+		return -errno;
+	text = malloc((size_t)sb.st_size + 1);
+	if (!text)
+		return -ENOMEM;
+	while (len < (size_t)sb.st_size) {
+		n = read(fd, text + len, (size_t)sb.st_size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len < (size_t)sb.st_size)
+		return n < 0 ? -errno : -EIO;
+	text[len] = '\0';
+	*ret_text = steal_ptr(&text);
+	*ret_len = len;
+	return 0;
+}
+
 int state_read(int dirfd, const char *id, struct state *ret_state, struct rt_error *err)
 {
 	cleanup_close int fd = openat(dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	cleanup_free char *text = NULL;
 	struct state st = {0};
 	json_error_t jerr;
 	json_t *obj, *cg;
 	const char *bundle = NULL, *rootfs = NULL, *created = NULL;
 	json_int_t pid = 0, start = 0;
-	int creating = 0, has_process = 0;
+	int creating = 0, has_process = 0, r;
+	size_t len = 0;
 
-	if (fd < 0)
-		return rt_fail_errno(err, errno, "container %s: read state", id);
-	obj = json_loadfd(fd, 0, &jerr);
+	r = fd < 0 ? -errno : read_whole(fd, &text, &len);
+	if (r < 0)
+		return rt_fail_errno(err, -r, "container %s: read state", id);
+	obj = json_loadb(text, len, 0, &jerr);
 	if (!obj || json_unpack(obj, "{s:s, s:s, s:I, s:I, s:s, s:b, s:b}", "bundle", &bundle,
 				"rootfs", &rootfs, "pid", &pid, "pidStartTime", &start, "created",
 				&created, "creating", &creating, "hasProcess", &has_process) < 0) {
@@ -413,31 +447,12 @@ int state_read_config(int dirfd, const char *id, char **ret_text, size_t *ret_le
 		      struct rt_error *err)
 {
 	cleanup_close int fd = openat(dirfd, STATE_CONFIG, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	cleanup_free char *text = NULL;
-	size_t len = 0;
-	struct stat sb;
-	ssize_t n = 0;
+	int r = fd < 0 ? -errno : read_whole(fd, ret_text, ret_len);
 
-	if (fd < 0 || fstat(fd, &sb) < 0)
-		return rt_fail_errno(err, errno, "container %s: read %s", id, STATE_CONFIG);
-	/* ours, written whole and atomically: its size is what there is */
-	text = malloc((size_t)sb.st_size + 1);
-	if (!text)
+	if (r == -ENOMEM)
 		return rt_fail(err, ENOMEM, "out of memory");
-	while (len < (size_t)sb.st_size) {
-		n = read(fd, text + len, (size_t)sb.st_size - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len < (size_t)sb.st_size)
-		return rt_fail_errno(err, n < 0 ? errno : EIO, "container %s: read %s", id,
-				     STATE_CONFIG);
-	text[len] = '\0';
-	*ret_text = steal_ptr(&text);
-	*ret_len = len;
+	if (r < 0)
+		return rt_fail_errno(err, -r, "container %s: read %s", id, STATE_CONFIG);
 	return 0;
 }
 
