@@ -154,7 +154,9 @@ static int parse_top(json_t *root, struct spec *spec, struct rt_error *err)
 	}
 	if (lx && spec_parse_linux(lx, spec, err) < 0)
 		return -EINVAL;
-	return spec_check_idmapped_mounts(spec, err);
+	if (spec_check_idmapped_mounts(spec, err) < 0)
+		return -EINVAL;
+	return spec_resolve_memory_policy(spec, err);
 }
 
 int spec_parse(const char *text, size_t len, const char *name, const char *bundle,
