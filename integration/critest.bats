@@ -13,7 +13,11 @@ load lib/critest
 setup_file() {
 	local out rc
 	out=$("$INTEGRATION_DIR/lib/gotools.sh" critest crane) && rc=0 || rc=$?
-	[ "$rc" = 77 ] && skip "no Go toolchain to build critest with"
+	# bats 1.8 (Debian 12's) fails a setup_file that skips: each test skips
+	if [ "$rc" = 77 ]; then
+		export CRITEST_SKIP="no Go toolchain to build critest with"
+		return 0
+	fi
 	[ "$rc" = 0 ]
 	export CRITEST_BIN CRANE_BIN
 	CRITEST_BIN=$(echo "$out" | sed -n 1p)/critest
@@ -21,6 +25,7 @@ setup_file() {
 }
 
 setup() {
+	[ -z "${CRITEST_SKIP:-}" ] || skip "$CRITEST_SKIP"
 	common_setup
 	# a container in a user namespace of its own must reach its rootfs
 	chmod 0755 "$TEST_TMP"
