@@ -82,7 +82,7 @@ int seccomp_cache_key(const struct spec_seccomp *c, char **ret_key, size_t *ret_
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return -ENOMEM;
-	fprintf(f, "mini-runtime seccomp %u.%u.%u\n", v->major, v->minor, v->micro);
+	fprintf(f, "mini-runtime seccomp tree %u.%u.%u\n", v->major, v->minor, v->micro);
 	put_str(f, "kernel", u.release);
 	put_str(f, "machine", u.machine);
 	put_str(f, "default", c->default_action);

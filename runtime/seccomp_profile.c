@@ -132,8 +132,13 @@ static int configure(scmp_filter_ctx ctx, const struct spec_seccomp *c, struct r
 {
 	static const char path[] = "linux.seccomp";
 
-	/* no_new_privs is process.noNewPrivileges' business, not libseccomp's */
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0)
+	/* no_new_privs is process.noNewPrivileges' business, not libseccomp's.
+	 * A binary tree of syscall numbers, not a chain: the kernel runs the
+	 * filter over every syscall number when it loads it (its action
+	 * cache, Linux 5.11) and on each call the container makes; with
+	 * containerd's profile the load is ~0.35 ms faster (bench/README.md) */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0 ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
 		return rt_fail(err, EINVAL, "%s: cannot configure libseccomp", path);
 	for (size_t i = 0; c->architectures && c->architectures[i]; i++) {
 		uint32_t arch = parse_arch(c->architectures[i]);
