@@ -25,8 +25,8 @@ setup_file() {
 }
 
 setup() {
-	[ -z "${CRITEST_SKIP:-}" ] || skip "$CRITEST_SKIP"
 	common_setup
+	[ -z "${CRITEST_SKIP:-}" ] || skip "$CRITEST_SKIP"
 	# a container in a user namespace of its own must reach its rootfs
 	chmod 0755 "$TEST_TMP"
 	build_images
