@@ -20,6 +20,7 @@ generate with protoc into a directory on PYTHONPATH. A failed call prints
 "cri: METHOD: <gRPC status>: <details>" on stderr and exits 1.
 """
 import json
+import os
 import sys
 
 import grpc
@@ -38,7 +39,8 @@ def call(channel, method, request):
         request_serializer=lambda r: r.SerializeToString(),
         response_deserializer=reply_type.FromString,
     )
-    return fn(request, timeout=60)
+    # CRI_TIMEOUT: a slower machine (the TCG node guest) gets longer
+    return fn(request, timeout=int(os.environ.get("CRI_TIMEOUT", "60")))
 
 
 def load(cls, path):

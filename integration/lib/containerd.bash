@@ -42,7 +42,7 @@ ctr_exec() {
 
 # cri METHOD ARGS...: integration/cri/cri.py against this test's containerd.
 cri() {
-	PYTHONPATH=$CTRD/pb timeout 90 /usr/bin/python3 "$INTEGRATION_DIR/cri/cri.py" \
+	PYTHONPATH=$CTRD/pb timeout $((${CRI_TIMEOUT:-60} + 30)) /usr/bin/python3 "$INTEGRATION_DIR/cri/cri.py" \
 		"$CTRD_SOCK" "$@"
 }
 
