@@ -144,6 +144,10 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct r
 	}
 	r = all && st.cgroup_json ? cgroups_signal_all(st.cgroup_json, sig, err)
 				  : signal_init(&st, sig, err);
+	/* its cgroup gone too (a systemd scope goes once empty): nothing of
+	 * it runs, in the words the shim takes for "already exited" */
+	if (r < 0 && status == STATUS_STOPPED)
+		r = rt_fail(err, ESRCH, "kill %s: container not running", id);
 	state_free(&st);
 	return r;
 }
