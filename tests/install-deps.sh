@@ -7,6 +7,8 @@
 # cgroup driver), apparmor (apparmor_parser), bats, jq, busybox-static,
 # containerd. containernetworking-plugins and iptables: the pods' bridge
 # network of integration/critest.bats (in a network namespace of its own).
+# docker.io: integration/docker.bats (a private dockerd with mini-runtime
+# added as a runtime).
 # The Go tools (containerd 2.4, runc 1.5, critest, crane, the NRI plugin)
 # are built by integration/lib/gotools.sh with the Go on PATH or in
 # /usr/local/go, from the Go module proxy.
@@ -15,7 +17,7 @@ PKGS="gcc make pkg-config libc6-dev libjansson-dev libcap-dev libseccomp-dev lib
       busybox-static bats jq strace util-linux iproute2 procps
       qemu-system-x86 cpio systemd dbus apparmor
       containerd python3 python3-grpcio python3-protobuf protobuf-compiler
-      containernetworking-plugins iptables"
+      containernetworking-plugins iptables docker.io"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
@@ -29,5 +31,19 @@ fi
 echo "install-deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null
+# no daemon of these packages is started (docker.io's init script would start
+# a system dockerd on a machine without systemd): policy-rc.d says no, as in
+# Debian's container images; one already there is left as it is
+policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 0755 /usr/sbin/policy-rc.d
+	policy=/usr/sbin/policy-rc.d
+fi
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >/dev/null
+apt-get install -y -q --no-install-recommends $missing >/dev/null || {
+	rc=$?
+	[ -z "$policy" ] || rm -f "$policy"
+	exit "$rc"
+}
+[ -z "$policy" ] || rm -f "$policy"
