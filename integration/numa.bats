@@ -60,6 +60,7 @@ numa_case() {
 @test "numa: STATIC with RELATIVE fails with our message, nothing left" { numa_case four/invalid-static-relative; }
 @test "numa: NUMA_BALANCING without BIND fails with our message, nothing left" { numa_case four/invalid-balancing-interleave; }
 @test "numa: LOCAL with nodes fails with our message, nothing left" { numa_case four/invalid-local-nodes; }
+@test "numa: a policy from the device-injector's pod annotation (the container's key over the pod's) places the pages" { numa_case four/annotation-interleave; }
 @test "numa: sparse guest has exactly nodes 0, 63 and 64 online" { numa_case sparse/sparse-online; }
 @test "numa: BIND to node 63 (maxnode off-by-one)" { numa_case sparse/sparse-bind-63; }
 @test "numa: BIND to node 64 (second mask word)" { numa_case sparse/sparse-bind-64; }

@@ -88,6 +88,15 @@ done >"$stage/etc/numa/env"
 (cd "$out" && rm -f config.json && "$runtime" spec) || exit 1
 jq -c '.process.terminal = false | .root.path = "/rootfs" | .process.args = ["@ARGS@"]
 	| .linux.memoryPolicy = "@POLICY@" | .linux.resources = "@RESOURCES@"' "$out/config.json" >"$stage/numa/config.json" || exit 1
+# The second: the policy from the NRI device-injector's annotations (the
+# container "app"'s key, which the driver fills in, beside a /pod key that
+# must lose), as containerd passes them, with no linux.memoryPolicy.
+jq -c '.process.terminal = false | .root.path = "/rootfs" | .process.args = ["@ARGS@"]
+	| .linux.resources = "@RESOURCES@"
+	| .annotations = {"io.kubernetes.cri.container-name": "app",
+		"memory-policy.noderesource.dev/container.app": "@ANNOTATION@",
+		"memory-policy.noderesource.dev/pod": "{mode: MPOL_BIND, nodes: \"3\"}"}' \
+	"$out/config.json" >"$stage/numa/config-annotated.json" || exit 1
 rm -f "$out/config.json"
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1) \
 	>"$out/initramfs.gz" || exit 1

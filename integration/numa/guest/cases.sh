@@ -32,7 +32,7 @@ suite_cases() {
 			numa-balancing fork-inherit exec-inherit cpuset-plain cpuset-static \
 			cpuset-relative cpuset-relative-interleave cpuset-refused cpuset-refused-kernel \
 			invalid-offline-node invalid-static-relative invalid-balancing-interleave \
-			invalid-local-nodes
+			invalid-local-nodes annotation-interleave
 		;;
 	sparse)
 		echo sparse-online sparse-bind-63 sparse-bind-64 sparse-interleave sparse-invalid-gap
@@ -64,7 +64,17 @@ bundle() {
 	[ -n "$res" ] || res="{\"cpu\":{\"cpus\":\"$CPU\"}}"
 	mkdir -p "$B"
 	sed -e "s|\"@POLICY@\"|$(sed_escape "$1")|" -e "s|\\[\"@ARGS@\"\\]|$(sed_escape "$args")|" \
-		-e "s|\"@RESOURCES@\"|$(sed_escape "$res")|" /numa/config.json >"$B/config.json"
+		-e "s|\"@RESOURCES@\"|$(sed_escape "$res")|" "${TEMPLATE:-/numa/config.json}" >"$B/config.json"
+}
+
+# bundle_annotated ID CPU VALUE: as bundle, from run.sh's second template,
+# whose policy is the device-injector annotation of container "app" (VALUE,
+# YAML without double quotes), beside a /pod one that must lose.
+bundle_annotated() {
+	TEMPLATE=/numa/config-annotated.json
+	bundle "$1" "$2" unused
+	TEMPLATE=
+	sed -i "s|@ANNOTATION@|$(sed_escape "$3")|" "$B/config.json"
 }
 
 sed_escape() { echo "$1" | sed 's/[&|\\]/\\&/g'; }
@@ -512,6 +522,14 @@ case_invalid_balancing_interleave() {
 case_invalid_local_nodes() {
 	bundle invalid-local-nodes 0 '{"mode":"MPOL_LOCAL","nodes":"1"}'
 	refused "linux.memoryPolicy.nodes: MPOL_LOCAL takes no nodes"
+}
+
+# The NRI device-injector's annotations, read by mini-runtime itself (the
+# path for containerd without NRI's memory-policy adjustment): the
+# container's key wins over the pod's (bind:3 would put every page on 3).
+case_annotation_interleave() {
+	bundle_annotated annotation-interleave 0 '{mode: MPOL_INTERLEAVE, nodes: 1-2}'
+	placed split "1 2" "interleave:1-2"
 }
 
 # --- sparse node ids (0, 63, 64 online; 1-62 declared empty) -----------------
