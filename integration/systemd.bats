@@ -149,11 +149,16 @@ prop() {
 	ctrd_cri_ready
 	mkdir -p "$CTRD/logs"
 	# the kubelet's systemd driver names the pod's cgroup as a slice
+	# the guest has two NUMA nodes: c1's memory policy, from the NRI
+	# device-injector's pod annotation (the runtime class passes them),
+	# binds its pages to node 1, which the probe's region shows
 	jq -n --arg logs "$CTRD/logs" '{metadata: {name: "p1", uid: "uid-sd", namespace: "mini-it"},
 		log_directory: $logs, linux: {cgroup_parent: "mini-it-pod.slice",
-		security_context: {namespace_options: {network: "NODE"}}}}' >"$CTRD/pod.json"
+		security_context: {namespace_options: {network: "NODE"}}},
+		annotations: {"memory-policy.noderesource.dev/container.c1":
+			"mode: MPOL_BIND\nnodes: \"1\""}}' >"$CTRD/pod.json"
 	jq -n --arg img "$CTRD_BUSYBOX_IMAGE" '{metadata: {name: "c1"}, image: {image: $img},
-		command: ["sleep", "300"], log_path: "c1.log",
+		command: ["probe", "hold", "16"], log_path: "c1.log",
 		linux: {resources: {memory_limit_in_bytes: 67108864}}}' >"$CTRD/ctr.json"
 	sid=$(cri RunPodSandbox "$CTRD/pod.json" mini-systemd)
 	cid=$(cri CreateContainer "$sid" "$CTRD/ctr.json" "$CTRD/pod.json")
@@ -168,6 +173,20 @@ prop() {
 		grep -qx "$pid" "/sys/fs/cgroup/mini.slice/mini-it.slice/mini-it-pod.slice/$unit/cgroup.procs"
 	done
 	[ "$(prop "cri-containerd-$cid.scope" MemoryMax)" = 67108864 ]
+	# the pages: every one of the 16 MiB region on node 1 (4096 pages)
+	[ "$(cat /sys/devices/system/node/online)" = 0-1 ]
+	pid=$("$MINI_RUNTIME" --root "$MINI_ROOT/k8s.io" state "$cid" | jq .pid)
+	for i in $(seq 300); do
+		addr=$(sed -n 's/.* stdout F region \([0-9a-f]*\) .*/\1/p' "$CTRD/logs/c1.log" 2>/dev/null | head -1)
+		[ -z "$addr" ] || break
+		sleep 0.2
+	done
+	line=$(grep "^$addr " "/proc/$pid/numa_maps")
+	echo "$line"
+	[[ "$line" == *" bind:1 "* ]]
+	[[ "$line" == *" N1=4096"* ]]
+	[[ "$line" != *" N0="* ]]
+	[ "$("$MINI_RUNTIME" --root "$MINI_ROOT/k8s.io" state "$cid" | jq -c .memoryPolicy)" = '{"mode":"MPOL_BIND","nodes":"1","flags":[]}' ]
 	# no grace period (sleep as PID 1 ignores TERM): the guest is slow enough
 	cri StopContainer "$cid" 0
 	cri RemoveContainer "$cid"

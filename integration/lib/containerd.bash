@@ -116,6 +116,7 @@ ctrd_config_v2() {
 		        Root = "$MINI_ROOT"
 		    [$cri.containerd.runtimes.mini-systemd]
 		      runtime_type = "io.containerd.runc.v2"
+		      pod_annotations = [$CTRD_MPOL_ANNOTATIONS]
 		      [$cri.containerd.runtimes.mini-systemd.options]
 		        BinaryName = "$MINI_RUNTIME"
 		        Root = "$MINI_ROOT"
@@ -201,6 +202,7 @@ ctrd_config_v3() {
 		        Root = "$MINI_ROOT"
 		    [$rt.containerd.runtimes.mini-systemd]
 		      runtime_type = "io.containerd.runc.v2"
+		      pod_annotations = [$CTRD_MPOL_ANNOTATIONS]
 		      [$rt.containerd.runtimes.mini-systemd.options]
 		        BinaryName = "$MINI_RUNTIME"
 		        Root = "$MINI_ROOT"
