@@ -20,7 +20,7 @@
 #                      bookworm's 6.1) or stable
 #   NODE_OUT           the share and the console log (default: a temp dir,
 #                      removed unless the run failed)
-#   NODE_TIMEOUT       seconds the whole guest may take (default 900)
+#   NODE_TIMEOUT       seconds the whole guest may take (default 1800: ~600 s on an idle 2-core machine, over 900 s on a loaded one)
 #   NODE_TEST_TIMEOUT  BATS_TEST_TIMEOUT in the guest (default 300: TCG makes
 #                      a bats suite about 16 times slower than this host)
 #   NODE_VERBOSE       1: copy the guest console to stderr as it runs
@@ -125,7 +125,7 @@ cp "$here/guest/node.service" "$here/guest/masked" "$stage/etc/node/"
 console=$out/console
 rm -f "$console"
 start=$SECONDS
-timeout "${NODE_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -machine pc \
+timeout "${NODE_TIMEOUT:-1800}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -machine pc \
 	-nodefaults -display none -no-reboot -monitor none \
 	-m 2048 -smp 2,sockets=2,cores=1,threads=1 \
 	-object memory-backend-ram,id=m0,size=1024M -numa node,nodeid=0,memdev=m0,cpus=0-0 \
