@@ -22,7 +22,7 @@ setup_file() {
 		return 0
 	fi
 	build_template
-	export DK=$BATS_FILE_TMPDIR/dk DOCKER_HOST
+	export DK DOCKER_HOST
 	DK=$(mktemp -d /tmp/mini-docker.XXXXXX)
 	DOCKER_HOST=unix://$DK/sock
 	export DK_CGROUP=mini-it-docker-$$
