@@ -361,10 +361,13 @@ join_pod() {
 	sandbox
 	userns_bundle sleep 30
 	join_pod network
-	cfg '.linux.memoryPolicy = {"mode": "MPOL_LOCAL"}'
+	# oom_score_adj too (containerd sets it on every container): written
+	# before the join, inside it /proc/self is host root's (EACCES)
+	cfg '.linux.memoryPolicy = {"mode": "MPOL_LOCAL"} | .process.oomScoreAdj = 123'
 	rt run --detach --bundle "$BUNDLE" c1
 	pid=$(rt state c1 | jq .pid)
 	[ "$(readlink /proc/$pid/ns/user)" = "$(readlink /proc/$PODPID/ns/user)" ]
+	[ "$(cat /proc/$pid/oom_score_adj)" = 123 ]
 	[ "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" = 100000 ]
 	run rt exec c1 sh -c 'readlink /proc/self/ns/user; id -u; probe mempolicy; echo "ppid=$PPID"'
 	echo "$output"

@@ -22,6 +22,8 @@
 #include "init.h"
 #include "log.h"
 #include "namespaces.h"
+#include "process.h"
+#include "procfs.h"
 #include "seccomp_profile.h"
 #include "sysctl.h"
 #include "log.h"
@@ -120,14 +122,28 @@ static int validate(struct spec *spec, const struct create_opts *o,
 	return 0;
 }
 
-static long fork_into(void *cgroups)
+static long fork_into(void *args)
 {
-	return cgroups_clone_into(0, cgroups);
+	return cgroups_clone_into(0, &((struct init_args *)args)->cgroups);
 }
 
-static int join_cgroups(void *cgroups, struct rt_error *err)
+/* In the child that joins a user namespace by path, while it is still in
+ * ours: the cgroups, and oom_score_adj, which the init could not write
+ * from inside (its /proc/self files stay owned by host root, unmapped
+ * there: EACCES; runc writes it before any namespace too). The init
+ * inherits both. */
+static int join_host_side(void *ctx, struct rt_error *err)
 {
-	return cgroups_join_self(cgroups, err);
+	const struct init_args *args = ctx;
+	cleanup_close int procfd = -1;
+
+	if (cgroups_join_self(&args->cgroups, err) < 0)
+		return -EINVAL;
+	if (!args->spec->process || !args->spec->process->has_oom_score_adj)
+		return 0;
+	if (procfs_open(&procfd, err) < 0)
+		return -EINVAL;
+	return process_set_oom_score(procfd, args->spec->process, err);
 }
 
 static int clone_init(struct init_args *args, pid_t *ret_pid, struct rt_error *err)
@@ -138,7 +154,7 @@ static int clone_init(struct init_args *args, pid_t *ret_pid, struct rt_error *e
 	unsigned long flags = (unsigned long)ns_clone_flags(args->spec) & ~(unsigned long)CLONE_NEWCGROUP;
 	/* a user namespace joined by path: by a child inside it, which joins
 	 * the cgroups for the init (namespaces.h, init_main) */
-	struct ns_spawner joiner = {fork_into, join_cgroups, &args->cgroups};
+	struct ns_spawner joiner = {fork_into, join_host_side, args};
 	long pid = args->spec->ns[NS_USER].path
 			   ? ns_clone_in_user(args->spec, flags, &joiner, err)
 			   : cgroups_clone_into(flags, &args->cgroups);

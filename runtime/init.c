@@ -204,7 +204,10 @@ static bool needs_procfs(const struct init_args *a)
 {
 	const struct spec *spec = a->spec;
 
-	return spec->nsysctl || a->apparmor || (spec->process && spec->process->has_oom_score_adj);
+	/* oom_score_adj: written by the joining child (container.c) when the
+	 * user namespace is joined by path */
+	return spec->nsysctl || a->apparmor ||
+	       (spec->process && spec->process->has_oom_score_adj && !spec->ns[NS_USER].path);
 }
 
 void init_main(const struct init_args *a)
@@ -242,7 +245,8 @@ void init_main(const struct init_args *a)
 		fail(a, &err);
 	/* sysctls before the rootfs: a namespaced knob is the opener's
 	 * namespace's, so they follow the joins */
-	if (process_set_oom_score(procfd, p, &err) < 0 || ns_join_paths(spec, &err) < 0 ||
+	if ((!spec->ns[NS_USER].path && process_set_oom_score(procfd, p, &err) < 0) ||
+	    ns_join_paths(spec, &err) < 0 ||
 	    set_names(spec, &err) < 0 || sysctl_write_all(procfd, spec, &err) < 0 ||
 	    setup_rootfs(a, &idmapped, &state_json, &err) < 0)
 		fail(a, &err);
