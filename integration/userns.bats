@@ -340,6 +340,34 @@ join_pod() {
 	[ "$(status_of pod)" = running ]
 }
 
+@test "pod: namespaces pinned in a directory only host root may search, as containerd's" {
+	sandbox
+	# containerd's pinned-namespaces: bind mounts of the sandbox's nsfs
+	# files in a 0700 directory, which the mapped root cannot search
+	mkdir -m 0700 "$TEST_TMP/pinned"
+	for n in user net ipc; do
+		touch "$TEST_TMP/pinned/$n"
+		mount --bind "/proc/$PODPID/ns/$n" "$TEST_TMP/pinned/$n"
+	done
+	userns_bundle sh -c 'for n in user net ipc; do readlink /proc/self/ns/$n; done; id -u; ls /proc/self/fd'
+	cfg ".process.oomScoreAdj = 0 | .linux.namespaces |= map(select(.type != \"user\"))
+	     | .linux.namespaces += [{\"type\": \"user\", \"path\": \"$TEST_TMP/pinned/user\"}]
+	     | .linux.namespaces |= map(if .type == \"network\" then .path = \"$TEST_TMP/pinned/net\"
+	                                elif .type == \"ipc\" then .path = \"$TEST_TMP/pinned/ipc\" else . end)"
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(readlink /proc/$PODPID/ns/user)" ]
+	[ "${lines[1]}" = "$(readlink /proc/$PODPID/ns/net)" ]
+	[ "${lines[2]}" = "$(readlink /proc/$PODPID/ns/ipc)" ]
+	[ "${lines[3]}" = 0 ]
+	# the namespace fds opened for the init reach no process: 0-2 and ls's own
+	[ "$(echo "${lines[@]:4}" | tr ' ' '\n' | sort -n | tr '\n' ' ')" = "0 1 2 3 " ]
+	umount "$TEST_TMP"/pinned/*
+	assert_clean c1
+	[ "$(status_of pod)" = running ]
+}
+
 @test "pod: the config's mappings are checked against the namespace joined, nothing left" {
 	sandbox
 	userns_bundle true

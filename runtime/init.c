@@ -220,6 +220,7 @@ void init_main(const struct init_args *a)
 	cleanup_free char *state_json = NULL;
 	cleanup_close int procfd = -1, apparmor_fd = -1;
 	char program[PATH_MAX] = "";
+	int keep[3 + NS_COUNT];
 
 	/* die with the runtime while it sets us up; cleared before READY */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -230,9 +231,10 @@ void init_main(const struct init_args *a)
 		fail(a, &err);
 	/* first, before any path the config controls is resolved: nothing the
 	 * caller left open (close-on-exec is not enough before execve), nor
-	 * the runtime's own fds and the cgroup handles */
-	if (close_fds_except(3 + a->preserve_fds,
-			     (const int[]){a->sync_fd, a->fifo_fd, a->console_fd}, 3) < 0) {
+	 * the runtime's own fds and the cgroup handles; but the namespaces
+	 * opened for us by path (ns_path_fds) */
+	keep[0] = a->sync_fd, keep[1] = a->fifo_fd, keep[2] = a->console_fd;
+	if (close_fds_except(3 + a->preserve_fds, keep, 3 + ns_path_fds(keep + 3)) < 0) {
 		rt_fail_errno(&err, errno, "close inherited fds");
 		fail(a, &err);
 	}

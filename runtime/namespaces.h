@@ -38,9 +38,12 @@ struct ns_spawner {
 };
 long ns_clone_in_user(const struct spec *spec, unsigned long flags, const struct ns_spawner *s,
 		      struct rt_error *err);
-/* In the init: join the namespaces given by path (the user namespace
- * first, so the others are joined with its privileges). */
+/* In the init: join the namespaces given by path (but a user namespace:
+ * the init is born in it, and the others are joined with its privileges). */
 int ns_join_paths(const struct spec *spec, struct rt_error *err);
+/* The fds ns_clone_in_user's child opened for the init's ns_join_paths
+ * (at most NS_COUNT), which the init keeps when it closes the rest. */
+size_t ns_path_fds(int *ret_fds);
 /* In the parent: write linux.uidMappings / gidMappings for pid. */
 int ns_write_id_maps(pid_t pid, const struct spec *spec, struct rt_error *err);
 /* The same for any mappings; `path` names them ("mounts[3]" for
