@@ -360,6 +360,8 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	if (state_validate_id(o->id, err) < 0 ||
 	    spec_load_text(o->bundle, &c->spec, &config, &config_len, err) < 0)
 		return -EINVAL;
+	/* which mounts we make for the init (idmap.h) */
+	idmap_plan(c->spec, geteuid() == 0);
 	args.spec = c->spec;
 	args.new_userns = c->spec->ns[NS_USER].enabled && !c->spec->ns[NS_USER].path;
 	args.new_cgroupns = c->spec->ns[NS_CGROUP].enabled && !c->spec->ns[NS_CGROUP].path;

@@ -56,7 +56,7 @@ static int wait_for_parent(const struct init_args *a, struct idmap_mounts *idmap
 	if (sync_expect(a->sync_fd, SYNC_PLACED,
 			a->new_userns		      ? "writing the id maps"
 			: a->cgroups.placed_by_parent ? "placing us in the systemd scope"
-						      : "making the idmapped mounts",
+						      : "making the mounts",
 			NULL, err) < 0)
 		return -EIO;
 	return 0;
