@@ -77,14 +77,6 @@ critest_with() {
 		grep ' UserNamespaces ' "$TEST_TMP/missing" || true
 		sed -i '/ UserNamespaces /d' "$TEST_TMP/missing"
 	fi
-	# a known gap, named here so that nothing else can hide behind it:
-	# the pod user namespace through the CRI with an idmapped mount (issue
-	# 22: idmapped mounts work through the binary, not yet this CRI path)
-	echo "known gaps, not counted:"
-	grep -F '[k8s.io] Security Context UserNamespaces when Host idmap mount support is needed runtime should support NamespaceMode_POD' \
-		"$TEST_TMP/missing" || true
-	sed -i '/UserNamespaces when Host idmap mount support is needed runtime should support NamespaceMode_POD$/d' \
-		"$TEST_TMP/missing"
 	echo "passed by runc, not by mini-runtime:"
 	cat "$TEST_TMP/missing"
 	[ ! -s "$TEST_TMP/missing" ]
