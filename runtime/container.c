@@ -24,6 +24,7 @@
 #include "namespaces.h"
 #include "process.h"
 #include "procfs.h"
+#include "rootless.h"
 #include "seccomp_profile.h"
 #include "sysctl.h"
 #include "log.h"
@@ -348,6 +349,7 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	struct resources *res = NULL;
 	cleanup_free char *config = NULL;
 	size_t config_len = 0;
+	bool use_cgroup = true;
 	struct init_args args = {.state = &c->state,
 				 .fifo_fd = -1,
 				 .console_fd = -1,
@@ -361,7 +363,7 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	    spec_load_text(o->bundle, &c->spec, &config, &config_len, err) < 0)
 		return -EINVAL;
 	/* which mounts we make for the init (idmap.h) */
-	idmap_plan(c->spec, geteuid() == 0);
+	idmap_plan(c->spec, !rootless());
 	args.spec = c->spec;
 	args.new_userns = c->spec->ns[NS_USER].enabled && !c->spec->ns[NS_USER].path;
 	args.new_cgroupns = c->spec->ns[NS_CGROUP].enabled && !c->spec->ns[NS_CGROUP].path;
@@ -383,7 +385,10 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	if (r == 0)
 		r = fill_state(c, o, err);
 	test_pause("dir");
+	/* rootless: none unless delegated (rootless.h) */
 	if (r == 0)
+		r = rootless_cgroups(c->spec, o->id, res, o->systemd_cgroup, &use_cgroup, err);
+	if (r == 0 && use_cgroup)
 		r = cgroups_create(c->spec, o->id, res, o->systemd_cgroup, &c->state.cgroup_json,
 				   err);
 	if (r == 0)

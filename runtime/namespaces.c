@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "namespaces.h"
+#include "rootless.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
@@ -217,8 +218,12 @@ struct join_report {
 	struct rt_error err;
 };
 
-long ns_clone_in_user(const struct spec *spec, unsigned long flags, const struct ns_spawner *s,
-		      struct rt_error *err)
+/* A child made by s->fork runs s->host_setup, then join(jctx), then
+ * clones (flags | CLONE_PARENT) the process that returns 0, and reports
+ * its pid or why it failed. */
+static long clone_via_child(unsigned long flags, const struct ns_spawner *s,
+			    int (*join)(const void *jctx, struct rt_error *err), const void *jctx,
+			    const char *what, struct rt_error *err)
 {
 	struct join_report rep = {0};
 	cleanup_close int rd = -1, wr = -1;
@@ -237,9 +242,7 @@ long ns_clone_in_user(const struct spec *spec, unsigned long flags, const struct
 		long pid = -1;
 
 		close(steal_fd(&rd));
-		/* the pid and time namespaces too: owned by the joined one */
-		if (s->host_setup(s->ctx, &rep.err) == 0 && join_user(spec, &rep.err) == 0 &&
-		    ns_prepare_parent(spec, &rep.err) == 0) {
+		if (s->host_setup(s->ctx, &rep.err) == 0 && join(jctx, &rep.err) == 0) {
 			/* our parent's child, not ours: `run` waits for it, and
 			 * its death signal is tied to the runtime. clone3 takes
 			 * CLONE_PARENT only without an exit signal: plain clone,
@@ -262,13 +265,45 @@ long ns_clone_in_user(const struct spec *spec, unsigned long flags, const struct
 	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
 		;
 	if (n != (ssize_t)sizeof(rep))
-		return rt_fail(err, EPIPE, "linux.namespaces: the child joining %s died",
-			       spec->ns[NS_USER].path);
+		return rt_fail(err, EPIPE, "linux.namespaces: the child joining %s died", what);
 	if (rep.pid <= 0) {
 		*err = rep.err;
 		return -EINVAL;
 	}
 	return rep.pid;
+}
+
+/* the pid and time namespaces too: owned by the joined one */
+static int join_user_and_parent(const void *spec, struct rt_error *err)
+{
+	return join_user(spec, err) < 0 || ns_prepare_parent(spec, err) < 0 ? -EINVAL : 0;
+}
+
+long ns_clone_in_user(const struct spec *spec, unsigned long flags, const struct ns_spawner *s,
+		      struct rt_error *err)
+{
+	return clone_via_child(flags, s, join_user_and_parent, spec, spec->ns[NS_USER].path, err);
+}
+
+/* An unprivileged caller may join a pid namespace only from inside the
+ * user namespace that owns it. */
+static int join_process_user(const void *pidp, struct rt_error *err)
+{
+	pid_t pid = *(const pid_t *)pidp;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	if (join_path(path, CLONE_NEWUSER, "user", err) < 0)
+		return -EINVAL;
+	return ns_join_process(pid, true, err);
+}
+
+long ns_fork_in_process_user(pid_t pid, const struct ns_spawner *s, struct rt_error *err)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "/proc/%d/ns/user", (int)pid);
+	return clone_via_child(0, s, join_process_user, &pid, what, err);
 }
 
 static int write_map(pid_t pid, const char *file, const struct spec_idmap *maps, size_t n,
@@ -305,6 +340,8 @@ int ns_write_maps(pid_t pid, const struct spec_idmap *uid, size_t nuid,
 
 int ns_write_id_maps(pid_t pid, const struct spec *spec, struct rt_error *err)
 {
+	if (rootless())
+		return rootless_write_id_maps(pid, spec, err);
 	return ns_write_maps(pid, spec->uid_maps, spec->n_uid_maps, spec->gid_maps,
 			     spec->n_gid_maps, "linux", err);
 }
