@@ -36,6 +36,39 @@ const char *rootless_default_root(const char **ret_why)
 	return buf;
 }
 
+/* The whole map is the caller's own id, once: what the kernel lets an
+ * unprivileged owner of the namespace write. */
+static bool own_id_only(const struct spec_idmap *m, size_t n, unsigned id)
+{
+	return n == 1 && m[0].host_id == id && m[0].size == 1;
+}
+
+int rootless_validate(const struct spec *spec, struct rt_error *err)
+{
+	if (!rootless())
+		return 0;
+	if (!spec->ns[NS_USER].enabled)
+		return rt_fail(err, EPERM,
+			       "linux.namespaces: rootless (uid %u), the container needs a user "
+			       "namespace (spec --rootless makes one)",
+			       (unsigned)geteuid());
+	/* the gid map rootless_write_id_maps writes after denying setgroups */
+	if (spec->process && spec->process->n_additional_gids && !spec->ns[NS_USER].path &&
+	    own_id_only(spec->gid_maps, spec->n_gid_maps, (unsigned)getegid()))
+		return rt_fail(err, EPERM,
+			       "process.user.additionalGids: rootless (uid %u), linux.gidMappings "
+			       "maps the user's own gid alone, which needs setgroups denied: map "
+			       "an /etc/subgid range too (newgidmap)",
+			       (unsigned)geteuid());
+	for (size_t i = 0; i < spec->nmounts; i++)
+		if (spec->mounts[i].idmap)
+			return rt_fail(err, EPERM,
+				       "mounts[%zu]: rootless (uid %u), a mount cannot be idmapped "
+				       "(it needs root over the filesystem's user namespace)",
+				       i, (unsigned)geteuid());
+	return 0;
+}
+
 /* Whether dir, or the deepest of its parents that exists, is a directory
  * the user may make entries in: where the container's cgroup would go. */
 static bool writable_below(const char *dir)
@@ -97,13 +130,6 @@ static int format_maps(const struct spec_idmap *m, size_t n, char sep, char *buf
 		used += (size_t)w;
 	}
 	return (int)used;
-}
-
-/* The whole map is the caller's own id, once: what the kernel lets an
- * unprivileged owner of the namespace write. */
-static bool own_id_only(const struct spec_idmap *m, size_t n, unsigned id)
-{
-	return n == 1 && m[0].host_id == id && m[0].size == 1;
 }
 
 /* newuidmap/newgidmap PID C H S...: the setuid helper checks the ranges

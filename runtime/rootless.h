@@ -35,6 +35,11 @@ bool rootless(void);
  * $XDG_RUNTIME_DIR/mini-runtime (runc's rule); NULL when XDG_RUNTIME_DIR
  * is unset for a rootless caller (*ret_why says so). Static storage. */
 const char *rootless_default_root(const char **ret_why);
+/* Rootless: refuses, before anything exists, what the user cannot have
+ * whatever the host: a container without a user namespace of its own
+ * (the init could set up nothing as the user alone), an idmapped mount
+ * (mount_setattr needs root over the filesystem's user namespace). */
+int rootless_validate(const struct spec *spec, struct rt_error *err);
 /* Rootless: whether the container gets a cgroup at all (*ret_use), that is
  * whether the cgroup v2 directory it would get lies in a subtree the user
  * may write on a pure cgroup v2 host; refuses linux.resources without
