@@ -63,6 +63,8 @@ static int validate(struct spec *spec, const struct create_opts *o,
 {
 	if (!spec->process && o->for_run)
 		return rt_fail(err, EINVAL, "process: run needs a process to start");
+	if (rootless_validate(spec, err) < 0)
+		return -EINVAL;
 	if (apparmor_check(spec->process, "process.apparmorProfile", ret_apparmor, err) < 0)
 		return -EINVAL;
 	if (!spec->ns[NS_UTS].enabled) {
