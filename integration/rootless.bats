@@ -36,6 +36,14 @@ teardown() {
 	if [ -n "${RUID:-}" ]; then
 		for p in $(pgrep -u "$RUID"); do kill -KILL "$p" 2>/dev/null || true; done
 	fi
+	# a delegated subtree a test made: its children, then itself
+	if [ -n "${DELEG:-}" ] && [ -d "$DELEG" ]; then
+		for i in $(seq 50); do
+			for f in "$DELEG"/*/; do [ ! -d "$f" ] || rmdir "$f" 2>/dev/null || true; done
+			rmdir "$DELEG" 2>/dev/null && break
+			sleep 0.1
+		done
+	fi
 	! id "$RL_USER" >/dev/null 2>&1 || userdel "$RL_USER"
 	for f in subuid subgid; do
 		if [ -e "$TEST_TMP/$f.saved" ]; then
@@ -221,4 +229,49 @@ fails_as_user() {
 	echo "$good" >"$BUNDLE/config.json"
 	rt_user run --bundle "$BUNDLE" c1
 	assert_user_clean
+}
+
+# in_deleg ARGS...: the runtime as the user, from a process in the delegated
+# subtree $DELEG/runner (as a systemd user session's shell is in its own),
+# with --root $XDG/st.
+in_deleg() {
+	sh -c 'echo $$ >"$0/runner/cgroup.procs" && exec "$@"' "$DELEG" \
+		setpriv --reuid="$RUID" --regid="$RGID" --clear-groups \
+		env XDG_RUNTIME_DIR="$XDG" "$MINI_RUNTIME" --root "$XDG/st" "$@"
+}
+
+@test "rootless: a delegated cgroup v2 subtree (chowned, as systemd's Delegate=): its cgroup, limit, exec, pause, ps, delete" {
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] ||
+		skip "not a pure cgroup v2 host: nothing to delegate (the tests above cover no cgroup)"
+	DELEG=/sys/fs/cgroup/mini-rl-it-${TEST_TMP##*.}
+	mkdir "$DELEG" "$DELEG/runner"
+	# what systemd does for Delegate=yes: the directory and its three
+	# delegation files to the user, the controllers enabled below it
+	echo +pids >"$DELEG/cgroup.subtree_control"
+	chown "$RUID:$RGID" "$DELEG" "$DELEG/cgroup.procs" "$DELEG/cgroup.threads" \
+		"$DELEG/cgroup.subtree_control"
+	chown -R "$RUID:$RGID" "$DELEG/runner"
+	rl_bundle sleep 300
+	cfg ".linux.cgroupsPath = \"${DELEG#/sys/fs/cgroup}/c1\" | .linux.resources = {\"pids\": {\"limit\": 20}}"
+	run in_deleg --debug run --detach --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"no cgroup"* ]]
+	pid=$(in_deleg state c1 | jq .pid)
+	[ "$(cat "$DELEG/c1/pids.max")" = 20 ]
+	grep -qx "$pid" "$DELEG/c1/cgroup.procs"
+	[ "$(stat -c %u "$DELEG/c1")" = "$RUID" ]
+	run in_deleg exec c1 sh -c 'cat /proc/self/cgroup'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "0::/" ]
+	[ "$(in_deleg ps c1 -o pid | tail -n +2 | tr -d ' ')" = "$pid" ]
+	in_deleg pause c1
+	[ "$(in_deleg state c1 | jq -r .status)" = paused ]
+	[ "$(cat "$DELEG/c1/cgroup.freeze")" = 1 ]
+	in_deleg resume c1
+	[ "$(in_deleg state c1 | jq -r .status)" = running ]
+	in_deleg delete --force c1
+	[ ! -e "$DELEG/c1" ]
+	assert_user_clean "$XDG/st"
 }
