@@ -11,6 +11,7 @@ bats_require_minimum_version 1.5.0
 
 load lib/common
 load lib/containerd
+load lib/critest
 
 setup() {
 	common_setup
@@ -23,6 +24,7 @@ setup() {
 teardown() {
 	[ -z "${NRI_PID:-}" ] || kill "$NRI_PID" 2>/dev/null || true
 	ctrd_stop
+	[ -z "${CRITEST_NS_PID:-}" ] || kill "$CRITEST_NS_PID" 2>/dev/null || true
 	common_teardown
 }
 
@@ -454,4 +456,85 @@ POD_POLICIES='{"memory-policy.noderesource.dev/container.app": "mode: MPOL_BIND\
 	kill "$NRI_PID"
 	wait "$NRI_PID" || true
 	NRI_PID=
+}
+
+# userns_pod_json MAP: pod.json for a pod with a user namespace of its own
+# (mode POD, MAP for uids and gids: what the kubelet sends for
+# hostUsers: false) on the pod network (a user namespace owns the pod's
+# network namespace: the kubelet never pairs it with the host's).
+userns_pod_json() {
+	jq -n --arg logs "$CTRD/logs" --arg cg "/$CTRD_NS" --argjson m "$1" '{
+		metadata: {name: "p1", uid: "uid-p1", namespace: "mini-it"},
+		log_directory: $logs,
+		linux: {cgroup_parent: $cg, security_context: {namespace_options:
+			{userns_options: {mode: "POD", uids: $m, gids: $m}}}}}' >"$CTRD/pod.json"
+	mkdir -p "$CTRD/logs"
+}
+
+@test "CRI: a pod with a user namespace (hostUsers: false) and hostPath volumes, idmapped and not" {
+	[ "$CTRD_VERSION" != 1.6 ] || skip "containerd 1.6 has no CRI user namespaces (2.0 and later)"
+	# the mapped root must reach the image's rootfs below the test directory
+	chmod 0755 "$TEST_TMP"
+	critest_netns
+	CTRD=$TEST_TMP/ctrd
+	CTRD_CNI=/usr/lib/cni
+	critest_cni
+	ctrd_start
+	ctrd_import_images
+	ctrd_cri_ready
+	map='[{"container_id": 0, "host_id": 100000, "length": 65536}]'
+	# two volumes owned by host root: one with the kubelet's mappings (an
+	# idmapped mount), one without (a plain bind, world-writable)
+	for v in idm plain; do
+		mkdir -p "$TEST_TMP/$v"
+		echo "host's" >"$TEST_TMP/$v/f"
+		chown -R 0:0 "$TEST_TMP/$v"
+	done
+	chmod 1777 "$TEST_TMP/plain"
+	userns_pod_json "$map"
+	jq -n --arg img "$CTRD_BUSYBOX_IMAGE" --argjson m "$map" --arg idm "$TEST_TMP/idm" \
+		--arg plain "$TEST_TMP/plain" '{
+		metadata: {name: "c1"}, image: {image: $img}, command: ["sleep", "300"],
+		log_path: "c1.log",
+		mounts: [{container_path: "/idm", host_path: $idm, uidMappings: $m, gidMappings: $m},
+			 {container_path: "/plain", host_path: $plain}],
+		linux: {security_context: {namespace_options:
+			{userns_options: {mode: "POD", uids: $m, gids: $m}}}}}' >"$CTRD/ctr.json"
+
+	sid=$(cri RunPodSandbox "$CTRD/pod.json" mini)
+	[ "$(mini_state "$sid")" = running ]
+	cid=$(cri CreateContainer "$sid" "$CTRD/ctr.json" "$CTRD/pod.json")
+	cri StartContainer "$cid"
+	[ "$(mini_state "$cid")" = running ]
+	pid=$("$MINI_RUNTIME" --root "$MINI_ROOT/k8s.io" state "$cid" | jq .pid)
+	spid=$("$MINI_RUNTIME" --root "$MINI_ROOT/k8s.io" state "$sid" | jq .pid)
+	# the pod's user namespace, pinned by containerd, joined by both
+	[ "$(readlink /proc/$pid/ns/user)" = "$(readlink /proc/$spid/ns/user)" ]
+	[ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ]
+	[ "$(awk '/^Uid:/ {print $2}' /proc/$pid/status)" = 100000 ]
+	run cri ExecSync "$cid" 10 sh -c 'id -u; cat /proc/self/uid_map'
+	echo "$output"
+	[ "${lines[0]}" = 0 ]
+	[ "$(echo "${lines[1]}" | tr -s ' ' | sed 's/^ //')" = "0 100000 65536" ]
+	# host root's files read as root through the idmapped volume, as
+	# nobody (unmapped) through the plain one
+	run cri ExecSync "$cid" 10 stat -c %u:%g /idm/f /plain/f
+	echo "$output"
+	[ "${lines[0]}" = 0:0 ]
+	[ "${lines[1]}" = 65534:65534 ]
+	# what its root makes: the mapped host ids through the plain volume and
+	# in its rootfs, host root again through the idmapped one (its mapping
+	# is the pod's)
+	run cri ExecSync "$cid" 10 sh -c 'touch /idm/made /plain/made /made && stat -c %u:%g /idm/made /plain/made /made'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0:0 ]
+	[ "${lines[1]}" = 0:0 ]
+	[ "$(stat -c %u:%g "$TEST_TMP/plain/made")" = 100000:100000 ]
+	[ "$(stat -c %u:%g "$TEST_TMP/idm/made")" = 0:0 ]
+	[ "$(stat -c %u:%g "/proc/$pid/root/made")" = 100000:100000 ]
+
+	cri StopPodSandbox "$sid"
+	cri RemovePodSandbox "$sid"
+	assert_ctr_clean k8s.io "$sid" "$cid"
 }

@@ -69,23 +69,19 @@ critest_with() {
 	critest_specs "$REPORT" passed >"$TEST_TMP/mini.passed"
 	# what runc passes and mini-runtime does not
 	comm -23 "$BATS_FILE_TMPDIR/runc.passed" "$TEST_TMP/mini.passed" >"$TEST_TMP/missing"
-	# one known gap, while `features` says so: without idmapped mounts
-	# containerd offers no CRI user namespaces, and critest skips those
-	# specs (the day features says idmap is enabled, they count)
-	if [ "$("$MINI_RUNTIME" features | jq .linux.mountExtensions.idmap.enabled)" = false ]; then
-		echo "not counted, no idmapped mounts yet:"
-		grep ' UserNamespaces ' "$TEST_TMP/missing" || true
-		sed -i '/ UserNamespaces /d' "$TEST_TMP/missing"
-	fi
-	# a known gap, named here so that nothing else can hide behind it:
-	# the pod user namespace through the CRI with an idmapped mount (issue
-	# 22: idmapped mounts work through the binary, not yet this CRI path)
-	echo "known gaps, not counted:"
-	grep -F '[k8s.io] Security Context UserNamespaces when Host idmap mount support is needed runtime should support NamespaceMode_POD' \
-		"$TEST_TMP/missing" || true
-	sed -i '/UserNamespaces when Host idmap mount support is needed runtime should support NamespaceMode_POD$/d' \
-		"$TEST_TMP/missing"
+	# critest skips an NRI synchronization spec itself when it catches
+	# containerd losing containers created around a late plugin's
+	# Synchronize ("spec discrepancy: containerd ..."): containerd's race,
+	# seen with either runtime from run to run. Named, not counted; any
+	# other skip or failure counts
+	jq -r '.[0].SpecReports[] | select(.LeafNodeType == "It" and .State == "skipped")
+		| select((.Failure.Message // "") | startswith("spec discrepancy: containerd"))
+		| ((.ContainerHierarchyTexts // []) + [.LeafNodeText] | join(" "))' \
+		"$REPORT/critest.json" | sort >"$TEST_TMP/containerd-race"
+	echo "skipped by critest for containerd's race, not counted:"
+	comm -12 "$TEST_TMP/missing" "$TEST_TMP/containerd-race"
+	comm -23 "$TEST_TMP/missing" "$TEST_TMP/containerd-race" >"$TEST_TMP/counted"
 	echo "passed by runc, not by mini-runtime:"
-	cat "$TEST_TMP/missing"
-	[ ! -s "$TEST_TMP/missing" ]
+	cat "$TEST_TMP/counted"
+	[ ! -s "$TEST_TMP/counted" ]
 }

@@ -99,6 +99,37 @@ fails_with() {
 	assert_clean c1
 }
 
+@test "userns binds: sources below a directory only host root may search, with their options" {
+	# containerd keeps a pod's /dev/shm, hosts and resolv.conf in a 0700
+	# directory: the mapped root could not reach them, the runtime's side
+	# clones them (not idmapped), "ro", "rro" and "rw" as the init's would
+	mkdir -m 0700 "$TEST_TMP/private"
+	host_dir private/vol
+	echo hosts >"$TEST_TMP/private/hosts"
+	mkdir -p "$TEST_TMP/private/tree/sub"
+	mount -t tmpfs it4sub "$TEST_TMP/private/tree/sub"
+	userns_bundle sh -c 'stat -c "%u:%g" /data/f; cat /etc/hosts; touch /data/x 2>/dev/null || echo ro; touch /data2/sub/x 2>/dev/null || echo rro; cat /proc/self/mountinfo'
+	bind_mount /data "$TEST_TMP/private/vol" '["rbind", "ro"]'
+	touch "$BUNDLE/rootfs/etc/hosts"
+	bind_mount /etc/hosts "$TEST_TMP/private/hosts" '["bind", "rw"]'
+	bind_mount /data2 "$TEST_TMP/private/tree" '["rbind", "rro"]'
+	run rt run --bundle "$BUNDLE" c1
+	umount "$TEST_TMP/private/tree/sub"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 65534:65534 ]
+	[ "${lines[1]}" = hosts ]
+	[ "${lines[2]}" = ro ]
+	[ "${lines[3]}" = rro ]
+	[[ "$(mountinfo_of /data)" != *idmapped* ]]
+	[ ! -e "$TEST_TMP/private/vol/x" ]
+	assert_clean c1
+	# a missing source is named as the init would name it
+	bind_mount /missing "$TEST_TMP/private/nope" '["rbind"]'
+	n=$(($(jq '.mounts | length' "$BUNDLE/config.json") - 1))
+	fails_with "mounts[$n]: mount /missing: source $TEST_TMP/private/nope: No such file or directory"
+}
+
 @test "idmap: the options' flags apply, \"rw\" keeps a read-only source read-only" {
 	host_dir vol
 	host_dir rovol
@@ -152,8 +183,10 @@ fails_with() {
 	bind_mount /data "$TEST_TMP/vol" '["rbind", "idmap"]' \
 		'{"uidMappings": [{"containerID": 1000, "hostID": 100000, "size": 1}],
 		  "gidMappings": [{"containerID": 1000, "hostID": 100000, "size": 1}]}'
-	# on-disk 0 as host 100007/100009: 7 and 9 inside
-	bind_mount /data2 "$TEST_TMP/other" '["rbind", "idmap"]' \
+	# on-disk 0 as host 100007/100009: 7 and 9 inside; the mappings alone
+	# idmap it, as runc (containerd 2.4 sends a pod's volumes without
+	# "idmap"; the spec's SHOULD)
+	bind_mount /data2 "$TEST_TMP/other" '["rbind"]' \
 		'{"uidMappings": [{"containerID": 0, "hostID": 100007, "size": 1}],
 		  "gidMappings": [{"containerID": 0, "hostID": 100009, "size": 1}]}'
 	run rt run --bundle "$BUNDLE" c1
@@ -246,14 +279,17 @@ fails_with() {
 		'["rbind", "idmap"]' "mounts[$n].uidMappings[1].hostID: overlaps uidMappings[0]"
 	check '{"uidMappings": [{"containerID": "0", "hostID": 1, "size": 1}], "gidMappings": '"$one"'}' \
 		'["rbind", "idmap"]' "mounts[$n].uidMappings[0].containerID: expected an integer"
-	check '{"uidMappings": '"$one"', "gidMappings": '"$one"'}' \
-		'["rbind"]' "mounts[$n].uidMappings: needs the \"idmap\" or \"ridmap\" option"
 	check '{"uidMappings": '"$one"'}' \
 		'["rbind", "ridmap"]' "mounts[$n].gidMappings: is required with uidMappings"
 	# the old refusal is gone
 	echo "$good" >"$BUNDLE/config.json"
 	cfg '.mounts += [{"destination": "/p", "type": "proc", "source": "proc", "options": ["idmap"]}]'
 	fails_with "mounts[$n].options: a proc mount cannot be idmapped (only bind and tmpfs mounts)"
+	# mappings without "idmap" imply it, so the same refusal names them
+	echo "$good" >"$BUNDLE/config.json"
+	cfg ".mounts += [{\"destination\": \"/p\", \"type\": \"proc\", \"source\": \"proc\",
+	                  \"uidMappings\": $one, \"gidMappings\": $one}]"
+	fails_with "mounts[$n].uidMappings: a proc mount cannot be idmapped (only bind and tmpfs mounts)"
 	# no user namespace, no mappings of its own: nothing to take
 	make_bundle true
 	bind_mount /data "$TEST_TMP/vol" '["rbind", "idmap"]'
@@ -340,6 +376,34 @@ join_pod() {
 	[ "$(status_of pod)" = running ]
 }
 
+@test "pod: namespaces pinned in a directory only host root may search, as containerd's" {
+	sandbox
+	# containerd's pinned-namespaces: bind mounts of the sandbox's nsfs
+	# files in a 0700 directory, which the mapped root cannot search
+	mkdir -m 0700 "$TEST_TMP/pinned"
+	for n in user net ipc; do
+		touch "$TEST_TMP/pinned/$n"
+		mount --bind "/proc/$PODPID/ns/$n" "$TEST_TMP/pinned/$n"
+	done
+	userns_bundle sh -c 'for n in user net ipc; do readlink /proc/self/ns/$n; done; id -u; ls /proc/self/fd'
+	cfg ".process.oomScoreAdj = 0 | .linux.namespaces |= map(select(.type != \"user\"))
+	     | .linux.namespaces += [{\"type\": \"user\", \"path\": \"$TEST_TMP/pinned/user\"}]
+	     | .linux.namespaces |= map(if .type == \"network\" then .path = \"$TEST_TMP/pinned/net\"
+	                                elif .type == \"ipc\" then .path = \"$TEST_TMP/pinned/ipc\" else . end)"
+	run rt run --bundle "$BUNDLE" c1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(readlink /proc/$PODPID/ns/user)" ]
+	[ "${lines[1]}" = "$(readlink /proc/$PODPID/ns/net)" ]
+	[ "${lines[2]}" = "$(readlink /proc/$PODPID/ns/ipc)" ]
+	[ "${lines[3]}" = 0 ]
+	# the namespace fds opened for the init reach no process: 0-2 and ls's own
+	[ "$(echo "${lines[@]:4}" | tr ' ' '\n' | sort -n | tr '\n' ' ')" = "0 1 2 3 " ]
+	umount "$TEST_TMP"/pinned/*
+	assert_clean c1
+	[ "$(status_of pod)" = running ]
+}
+
 @test "pod: the config's mappings are checked against the namespace joined, nothing left" {
 	sandbox
 	userns_bundle true
@@ -361,10 +425,13 @@ join_pod() {
 	sandbox
 	userns_bundle sleep 30
 	join_pod network
-	cfg '.linux.memoryPolicy = {"mode": "MPOL_LOCAL"}'
+	# oom_score_adj too (containerd sets it on every container): written
+	# before the join, inside it /proc/self is host root's (EACCES)
+	cfg '.linux.memoryPolicy = {"mode": "MPOL_LOCAL"} | .process.oomScoreAdj = 123'
 	rt run --detach --bundle "$BUNDLE" c1
 	pid=$(rt state c1 | jq .pid)
 	[ "$(readlink /proc/$pid/ns/user)" = "$(readlink /proc/$PODPID/ns/user)" ]
+	[ "$(cat /proc/$pid/oom_score_adj)" = 123 ]
 	[ "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" = 100000 ]
 	run rt exec c1 sh -c 'readlink /proc/self/ns/user; id -u; probe mempolicy; echo "ppid=$PPID"'
 	echo "$output"

@@ -18,6 +18,7 @@
 
 #include "cgroups_devices.h"
 #include "cgroups_internal.h"
+#include "rootless.h"
 #include "util.h"
 
 /* What every container gets, as runc: null zero full tty random urandom,
@@ -129,8 +130,9 @@ int dev_bpf_apply(const char *dir, const struct dev_rule_list *rules, struct rt_
 	return r;
 }
 
-/* In a user namespace bpf(2) is refused; runc goes on without the program
- * there too (the container cannot reach the host's devices by mknod). */
+/* In a user namespace bpf(2) is refused, and to a rootless runtime in a
+ * delegated subtree; runc goes on without the program there too (the
+ * container cannot reach the host's devices by mknod). */
 static bool in_user_namespace(void)
 {
 	char buf[128];
@@ -173,7 +175,7 @@ int cg_apply_devices(const struct cg_set *set, const struct spec *spec,
 		r = write_rules(v1, &l, err);
 	} else {
 		r = dev_bpf_apply(v2->dir, &l, err);
-		if (r < 0 && err->errnum == EPERM && in_user_namespace())
+		if (r < 0 && err->errnum == EPERM && (in_user_namespace() || rootless()))
 			r = 0;
 		else if (r < 0)
 			rt_wrap(err, "linux.resources.devices");

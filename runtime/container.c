@@ -22,6 +22,9 @@
 #include "init.h"
 #include "log.h"
 #include "namespaces.h"
+#include "process.h"
+#include "procfs.h"
+#include "rootless.h"
 #include "seccomp_profile.h"
 #include "sysctl.h"
 #include "log.h"
@@ -60,6 +63,8 @@ static int validate(struct spec *spec, const struct create_opts *o,
 {
 	if (!spec->process && o->for_run)
 		return rt_fail(err, EINVAL, "process: run needs a process to start");
+	if (rootless_validate(spec, err) < 0)
+		return -EINVAL;
 	if (apparmor_check(spec->process, "process.apparmorProfile", ret_apparmor, err) < 0)
 		return -EINVAL;
 	if (!spec->ns[NS_UTS].enabled) {
@@ -120,14 +125,28 @@ static int validate(struct spec *spec, const struct create_opts *o,
 	return 0;
 }
 
-static long fork_into(void *cgroups)
+static long fork_into(void *args)
 {
-	return cgroups_clone_into(0, cgroups);
+	return cgroups_clone_into(0, &((struct init_args *)args)->cgroups);
 }
 
-static int join_cgroups(void *cgroups, struct rt_error *err)
+/* In the child that joins a user namespace by path, while it is still in
+ * ours: the cgroups, and oom_score_adj, which the init could not write
+ * from inside (its /proc/self files stay owned by host root, unmapped
+ * there: EACCES; runc writes it before any namespace too). The init
+ * inherits both. */
+static int join_host_side(void *ctx, struct rt_error *err)
 {
-	return cgroups_join_self(cgroups, err);
+	const struct init_args *args = ctx;
+	cleanup_close int procfd = -1;
+
+	if (cgroups_join_self(&args->cgroups, err) < 0)
+		return -EINVAL;
+	if (!args->spec->process || !args->spec->process->has_oom_score_adj)
+		return 0;
+	if (procfs_open(&procfd, err) < 0)
+		return -EINVAL;
+	return process_set_oom_score(procfd, args->spec->process, err);
 }
 
 static int clone_init(struct init_args *args, pid_t *ret_pid, struct rt_error *err)
@@ -138,7 +157,7 @@ static int clone_init(struct init_args *args, pid_t *ret_pid, struct rt_error *e
 	unsigned long flags = (unsigned long)ns_clone_flags(args->spec) & ~(unsigned long)CLONE_NEWCGROUP;
 	/* a user namespace joined by path: by a child inside it, which joins
 	 * the cgroups for the init (namespaces.h, init_main) */
-	struct ns_spawner joiner = {fork_into, join_cgroups, &args->cgroups};
+	struct ns_spawner joiner = {fork_into, join_host_side, args};
 	long pid = args->spec->ns[NS_USER].path
 			   ? ns_clone_in_user(args->spec, flags, &joiner, err)
 			   : cgroups_clone_into(flags, &args->cgroups);
@@ -332,6 +351,7 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	struct resources *res = NULL;
 	cleanup_free char *config = NULL;
 	size_t config_len = 0;
+	bool use_cgroup = true;
 	struct init_args args = {.state = &c->state,
 				 .fifo_fd = -1,
 				 .console_fd = -1,
@@ -344,6 +364,8 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	if (state_validate_id(o->id, err) < 0 ||
 	    spec_load_text(o->bundle, &c->spec, &config, &config_len, err) < 0)
 		return -EINVAL;
+	/* which mounts we make for the init (idmap.h) */
+	idmap_plan(c->spec, !rootless());
 	args.spec = c->spec;
 	args.new_userns = c->spec->ns[NS_USER].enabled && !c->spec->ns[NS_USER].path;
 	args.new_cgroupns = c->spec->ns[NS_CGROUP].enabled && !c->spec->ns[NS_CGROUP].path;
@@ -365,7 +387,10 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	if (r == 0)
 		r = fill_state(c, o, err);
 	test_pause("dir");
+	/* rootless: none unless delegated (rootless.h) */
 	if (r == 0)
+		r = rootless_cgroups(c->spec, o->id, res, o->systemd_cgroup, &use_cgroup, err);
+	if (r == 0 && use_cgroup)
 		r = cgroups_create(c->spec, o->id, res, o->systemd_cgroup, &c->state.cgroup_json,
 				   err);
 	if (r == 0)

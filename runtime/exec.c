@@ -18,6 +18,7 @@
 #include "namespaces.h"
 #include "process.h"
 #include "procfs.h"
+#include "rootless.h"
 #include "seccomp_profile.h"
 #include "sync.h"
 #include "terminal.h"
@@ -163,8 +164,23 @@ static int serve_child(int sync_fd, struct rt_error *err)
 	return 0;
 }
 
+static long fork_into(void *cgroups)
+{
+	return cgroups_clone_into(0, cgroups);
+}
+
+static int nothing_more(void *ctx, struct rt_error *err)
+{
+	(void)ctx, (void)err;
+	return 0;
+}
+
 int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, struct rt_error *err)
 {
+	/* rootless: the pid namespace is joined by a child inside the user
+	 * namespace that owns it (namespaces.h) */
+	struct ns_spawner inside = {fork_into, nothing_more, NULL};
+	bool via_user = rootless();
 	struct exec_child c = {.o = o, .sync_fd = -1, .console_fd = -1, .cgroups = {.v2_dir = -1}};
 	cleanup_close int ours = -1, console_ours = -1;
 	int sv[2], r, clone_errno;
@@ -184,7 +200,7 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 	/* the pid and time namespaces apply to children: join them here, and
 	 * take our own back after the fork (nothing else we fork, such as a
 	 * sanitizer's helper thread, belongs in the container) */
-	if (r == 0 && ns_join_process(o->state->pid, true, err) < 0)
+	if (r == 0 && !via_user && ns_join_process(o->state->pid, true, err) < 0)
 		r = -EINVAL;
 	if (r < 0) {
 		seccomp_filter_free(c.filter);
@@ -195,7 +211,9 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 			close(c.sync_fd);
 		return r;
 	}
-	pid = cgroups_clone_into(0, &c.cgroups);
+	inside.ctx = &c.cgroups;
+	pid = via_user ? ns_fork_in_process_user(o->state->pid, &inside, err)
+		       : cgroups_clone_into(0, &c.cgroups);
 	clone_errno = errno;
 	if (pid == 0) {
 		close(ours);
@@ -209,7 +227,7 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 	seccomp_filter_free(c.filter);
 	cgroups_close_join(&c.cgroups);
 	if (pid < 0)
-		return rt_fail_errno(err, clone_errno, "fork");
+		return via_user ? -EINVAL : rt_fail_errno(err, clone_errno, "fork");
 	if (ns_restore_parent(err) < 0) {
 		kill((pid_t)pid, SIGKILL);
 		waitpid((pid_t)pid, NULL, 0);

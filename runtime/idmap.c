@@ -20,12 +20,20 @@
 #include "sync.h"
 #include "util.h"
 
+void idmap_plan(struct spec *spec, bool privileged)
+{
+	bool binds = privileged && spec->ns[NS_USER].enabled && spec->ns[NS_MNT].enabled;
+
+	for (size_t i = 0; i < spec->nmounts; i++)
+		spec->mounts[i].by_parent = spec->mounts[i].idmap || (binds && spec->mounts[i].bind);
+}
+
 size_t idmap_count(const struct spec *spec)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < spec->nmounts; i++)
-		n += spec->mounts[i].idmap;
+		n += spec->mounts[i].by_parent;
 	return n;
 }
 
@@ -137,7 +145,10 @@ static int make_tree(const struct spec *spec, const struct spec_mount *m, int *r
 	if (m->bind) {
 		if (mnt_clone(AT_FDCWD, m->source, m->flags & MS_REC, &tree, err) < 0 ||
 		    mnt_set_attr(tree, mounts_bind_attr(m, spec->ns[NS_USER].enabled), false,
-				 err) < 0)
+				 err) < 0 ||
+		    (m->recursive_ro &&
+		     mnt_set_attr(tree, (struct mount_attr){.attr_set = MOUNT_ATTR_RDONLY}, true,
+				  err) < 0))
 			return rt_wrap(err, "bind %s", m->source);
 	} else {
 		unsigned long set = m->flags & ~MS_REC;
@@ -182,14 +193,25 @@ static int send_one(int sync_fd, const struct spec *spec, size_t i, pid_t pid,
 	int userns, r;
 
 	snprintf(path, sizeof(path), "mounts[%zu]", i);
-	userns = userns_for(spec, m, path, pid, set, err);
-	if (userns < 0)
-		return -EINVAL;
-	if (make_tree(spec, m, &tree, err) < 0 || set_idmap(m, tree, userns, err) < 0)
-		return rt_wrap(err, "%s: idmapped mount %s", path, m->destination);
+	if (!m->idmap) {
+		/* a plain bind: the words the init's own would fail with */
+		struct stat st;
+
+		if (stat(m->source, &st) < 0)
+			return rt_fail_errno(err, errno, "%s: mount %s: source %s", path,
+					     m->destination, m->source);
+		if (make_tree(spec, m, &tree, err) < 0)
+			return rt_wrap(err, "%s: mount %s", path, m->destination);
+	} else {
+		userns = userns_for(spec, m, path, pid, set, err);
+		if (userns < 0)
+			return -EINVAL;
+		if (make_tree(spec, m, &tree, err) < 0 || set_idmap(m, tree, userns, err) < 0)
+			return rt_wrap(err, "%s: idmapped mount %s", path, m->destination);
+	}
 	r = sync_send_fd(sync_fd, SYNC_IDMAP, tree);
 	if (r < 0)
-		return rt_fail_errno(err, -r, "%s: send the idmapped mount to the init", path);
+		return rt_fail_errno(err, -r, "%s: send the mount to the init", path);
 	return 0;
 }
 
@@ -205,7 +227,7 @@ int idmap_send_mounts(int sync_fd, const struct spec *spec, pid_t pid, struct rt
 	if (!set.made)
 		return rt_fail(err, ENOMEM, "out of memory");
 	for (size_t i = 0; i < spec->nmounts && r == 0; i++)
-		if (spec->mounts[i].idmap)
+		if (spec->mounts[i].by_parent)
 			r = send_one(sync_fd, spec, i, pid, &set, err);
 	for (size_t i = 0; i < set.nmade; i++)
 		close(set.made[i].fd);
@@ -262,8 +284,8 @@ int idmap_attach_next(struct idmap_mounts *set, const struct spec_mount *m, int 
 		return rt_wrap(err, "mount %s", m->destination);
 	if (mnt_move(mnt, fd, "", err) < 0 ||
 	    (m->propagation && mnt_set_propagation(mnt, m->propagation, err) < 0))
-		return rt_wrap(err, "mount %s: idmapped %s", m->destination,
-			       m->bind ? m->source : m->type);
+		return rt_wrap(err, "mount %s: %s %s", m->destination,
+			       m->idmap ? "idmapped" : "bind", m->bind ? m->source : m->type);
 	return 0;
 }
 

@@ -23,10 +23,22 @@
  * child, kept by fd only while the mounts are made. Each mount's fd goes
  * to the init over the sync socket (SYNC_IDMAP, in config order); the init
  * moves it onto the destination resolved once in the rootfs (path.h) and
- * closes it. */
+ * closes it.
+ *
+ * The same path carries every bind mount of a container with a user
+ * namespace when the runtime is root (idmap_plan): the init, root of that
+ * namespace alone, cannot reach a source below a directory only host root
+ * may search (containerd's sandbox directory, 0700, holds a pod's
+ * /dev/shm, hosts and resolv.conf), nor may a host-root-owned file be
+ * opened through host-root-only paths; runc opens those sources on its
+ * host side too. They are cloned exactly as the init would have (the
+ * options' flags, "rro", "rw" keeping a read-only source read-only), only
+ * not idmapped. The functions below keep their idmap_ names: "idmapped"
+ * there reads "made by the parent". */
 #ifndef MINI_IDMAP_H
 #define MINI_IDMAP_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -38,7 +50,12 @@ struct idmap_mounts {
 	size_t n, next;
 };
 
-/* How many of spec->mounts are idmapped. */
+/* Marks the mounts the runtime's side makes (spec_mount.by_parent): the
+ * idmapped ones, and with a user namespace and a mount namespace every
+ * bind when `privileged` (the runtime is root: an unprivileged one cannot
+ * clone a mount of its mount namespace, and reaches its own sources). */
+void idmap_plan(struct spec *spec, bool privileged);
+/* How many of spec->mounts the parent makes (by_parent). */
 size_t idmap_count(const struct spec *spec);
 /* Host side: makes every idmapped mount of spec and sends each to the init
  * `pid` over sync_fd; closes them all, and every user namespace it made,

@@ -56,7 +56,7 @@ static int wait_for_parent(const struct init_args *a, struct idmap_mounts *idmap
 	if (sync_expect(a->sync_fd, SYNC_PLACED,
 			a->new_userns		      ? "writing the id maps"
 			: a->cgroups.placed_by_parent ? "placing us in the systemd scope"
-						      : "making the idmapped mounts",
+						      : "making the mounts",
 			NULL, err) < 0)
 		return -EIO;
 	return 0;
@@ -204,7 +204,10 @@ static bool needs_procfs(const struct init_args *a)
 {
 	const struct spec *spec = a->spec;
 
-	return spec->nsysctl || a->apparmor || (spec->process && spec->process->has_oom_score_adj);
+	/* oom_score_adj: written by the joining child (container.c) when the
+	 * user namespace is joined by path */
+	return spec->nsysctl || a->apparmor ||
+	       (spec->process && spec->process->has_oom_score_adj && !spec->ns[NS_USER].path);
 }
 
 void init_main(const struct init_args *a)
@@ -217,6 +220,7 @@ void init_main(const struct init_args *a)
 	cleanup_free char *state_json = NULL;
 	cleanup_close int procfd = -1, apparmor_fd = -1;
 	char program[PATH_MAX] = "";
+	int keep[3 + NS_COUNT];
 
 	/* die with the runtime while it sets us up; cleared before READY */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -227,9 +231,10 @@ void init_main(const struct init_args *a)
 		fail(a, &err);
 	/* first, before any path the config controls is resolved: nothing the
 	 * caller left open (close-on-exec is not enough before execve), nor
-	 * the runtime's own fds and the cgroup handles */
-	if (close_fds_except(3 + a->preserve_fds,
-			     (const int[]){a->sync_fd, a->fifo_fd, a->console_fd}, 3) < 0) {
+	 * the runtime's own fds and the cgroup handles; but the namespaces
+	 * opened for us by path (ns_path_fds) */
+	keep[0] = a->sync_fd, keep[1] = a->fifo_fd, keep[2] = a->console_fd;
+	if (close_fds_except(3 + a->preserve_fds, keep, 3 + ns_path_fds(keep + 3)) < 0) {
 		rt_fail_errno(&err, errno, "close inherited fds");
 		fail(a, &err);
 	}
@@ -242,7 +247,8 @@ void init_main(const struct init_args *a)
 		fail(a, &err);
 	/* sysctls before the rootfs: a namespaced knob is the opener's
 	 * namespace's, so they follow the joins */
-	if (process_set_oom_score(procfd, p, &err) < 0 || ns_join_paths(spec, &err) < 0 ||
+	if ((!spec->ns[NS_USER].path && process_set_oom_score(procfd, p, &err) < 0) ||
+	    ns_join_paths(spec, &err) < 0 ||
 	    set_names(spec, &err) < 0 || sysctl_write_all(procfd, spec, &err) < 0 ||
 	    setup_rootfs(a, &idmapped, &state_json, &err) < 0)
 		fail(a, &err);

@@ -8,6 +8,7 @@
 
 #include "commands/commands.h"
 #include "log.h"
+#include "rootless.h"
 #include "seccomp_profile.h"
 #include "selfexe.h"
 #include "version.h"
@@ -54,7 +55,8 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
-	struct global_opts g = {.root = "/run/mini-runtime"};
+	const char *why = NULL;
+	struct global_opts g = {.root = rootless_default_root(&why)};
 	const char *log_path = NULL, *log_format = "text";
 	struct rt_error err = {0};
 	bool debug = false;
@@ -102,6 +104,12 @@ int main(int argc, char **argv)
 	if (optind >= argc) {
 		cli_usage(stderr);
 		return 1;
+	}
+	/* rootless without XDG_RUNTIME_DIR: runc's /run/runc becomes ours,
+	 * which the user can likely not write: state_create_dir says so */
+	if (!g.root) {
+		log_debug("rootless: %s: the state goes to /run/mini-runtime (give --root)", why);
+		g.root = "/run/mini-runtime";
 	}
 	/* built seccomp filters are kept beside the containers' state */
 	seccomp_cache_use(g.root);

@@ -199,7 +199,7 @@ int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, const char
 {
 	for (size_t i = 0; i < spec->nmounts; i++) {
 		const struct spec_mount *m = &spec->mounts[i];
-		int r = m->idmap  ? idmap_attach_next(idmapped, m, rootfd, err)
+		int r = m->by_parent ? idmap_attach_next(idmapped, m, rootfd, err)
 			: m->bind ? mount_bind(m, rootfd, in_userns, err)
 				  : mount_fs(m, rootfd, cgroup_record, err);
 

@@ -18,8 +18,9 @@
  * is a mount point pivot_root accepts). Returns an O_PATH fd of the root. */
 int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_error *err);
 /* config.json "mounts", in order. A cgroup mount shows the directories of
- * cgroup_record (the container's own, cgroups.h); an idmapped one is the
- * next of `idmapped`, made by the parent (idmap.h). */
+ * cgroup_record (the container's own, cgroups.h); one the parent made
+ * (by_parent: idmapped, or a bind in a user namespace) is the next of
+ * `idmapped` (idmap.h). */
 int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, const char *cgroup_record,
 		 struct idmap_mounts *idmapped, struct rt_error *err);
 /* The mount_setattr a bind's options ask for (see mounts.c). */

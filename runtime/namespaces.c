@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "namespaces.h"
+#include "rootless.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
@@ -27,17 +28,67 @@ int ns_clone_flags(const struct spec *spec)
 	return flags;
 }
 
-static int join_path(const char *path, int flag, const char *name, struct rt_error *err)
+static int open_path(const char *path, const char *name, int *ret_fd, struct rt_error *err)
 {
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return rt_fail_errno(err, errno, "linux.namespaces: open %s namespace %s", name,
 				     path);
+	*ret_fd = fd;
+	return 0;
+}
+
+static int join_path(const char *path, int flag, const char *name, struct rt_error *err)
+{
+	cleanup_close int fd = -1;
+
+	if (open_path(path, name, &fd, err) < 0)
+		return -EINVAL;
 	if (setns(fd, flag) < 0)
 		return rt_fail_errno(err, errno, "linux.namespaces: join %s namespace %s", name,
 				     path);
 	return 0;
+}
+
+/* The namespaces given by path, opened by ns_clone_in_user's child while
+ * it is still host root: from inside the user namespace it joins, a path
+ * below a directory only host root may search is EACCES (containerd pins
+ * a pod's namespaces in a 0700 directory), as runc's nsexec opens them all
+ * before its first setns. The init, a clone of that child, joins by them
+ * (ns_path_fds keeps them through its close). -1: none, opened when used. */
+static int path_fds[NS_COUNT] = {[0 ... NS_COUNT - 1] = -1};
+
+static int open_spec_paths(const struct spec *spec, struct rt_error *err)
+{
+	for (int t = 0; t < NS_COUNT; t++)
+		if (spec->ns[t].path && path_fds[t] < 0 &&
+		    open_path(spec->ns[t].path, spec_ns_name(t), &path_fds[t], err) < 0)
+			return -EINVAL;
+	return 0;
+}
+
+/* Joins the namespace spec gives for t by path, by its fd when opened. */
+static int join_spec_path(const struct spec *spec, enum spec_ns_type t, struct rt_error *err)
+{
+	cleanup_close int fd = steal_fd(&path_fds[t]);
+
+	if (fd < 0 && open_path(spec->ns[t].path, spec_ns_name(t), &fd, err) < 0)
+		return -EINVAL;
+	if (setns(fd, spec_ns_clone_flag(t)) < 0)
+		return rt_fail_errno(err, errno, "linux.namespaces: join %s namespace %s",
+				     spec_ns_name(t), spec->ns[t].path);
+	return 0;
+}
+
+size_t ns_path_fds(int *ret_fds)
+{
+	size_t n = 0;
+
+	for (int t = 0; t < NS_COUNT; t++)
+		if (path_fds[t] >= 0)
+			ret_fds[n++] = path_fds[t];
+	return n;
 }
 
 static int write_time_offsets(const struct spec *spec, struct rt_error *err)
@@ -88,44 +139,28 @@ int ns_restore_parent(struct rt_error *err)
 int ns_prepare_parent(const struct spec *spec, struct rt_error *err)
 {
 	if (spec->ns[NS_PID].path &&
-	    (save_ns("pid", &saved_pid_ns, err) < 0 ||
-	     join_path(spec->ns[NS_PID].path, CLONE_NEWPID, "pid", err) < 0))
+	    (save_ns("pid", &saved_pid_ns, err) < 0 || join_spec_path(spec, NS_PID, err) < 0))
 		return -EINVAL;
 	if (!spec->ns[NS_TIME].enabled)
 		return 0;
 	if (save_ns("time", &saved_time_ns, err) < 0)
 		return -EINVAL;
 	if (spec->ns[NS_TIME].path)
-		return join_path(spec->ns[NS_TIME].path, CLONE_NEWTIME, "time", err);
+		return join_spec_path(spec, NS_TIME, err);
 	if (unshare(CLONE_NEWTIME) < 0)
 		return rt_fail_errno(err, errno, "linux.namespaces: create a time namespace");
 	return write_time_offsets(spec, err);
 }
 
-/* Whether path names the user namespace we are in: the init of a
- * container joining one was cloned inside it (ns_clone_in_user), and
- * setns into our own user namespace fails with EINVAL. */
-static bool in_user_ns(const char *path)
-{
-	struct stat a, b;
-
-	return stat(path, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
-	       a.st_ino == b.st_ino && a.st_dev == b.st_dev;
-}
-
+/* A user namespace given by path is not among them: the init was cloned
+ * inside it (ns_clone_in_user). */
 int ns_join_paths(const struct spec *spec, struct rt_error *err)
 {
-	static const enum spec_ns_type order[] = {NS_USER, NS_NET, NS_IPC, NS_UTS,
-						  NS_CGROUP, NS_MNT};
+	static const enum spec_ns_type order[] = {NS_NET, NS_IPC, NS_UTS, NS_CGROUP, NS_MNT};
 
-	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
-		enum spec_ns_type t = order[i];
-
-		if (!spec->ns[t].path || (t == NS_USER && in_user_ns(spec->ns[t].path)))
-			continue;
-		if (join_path(spec->ns[t].path, spec_ns_clone_flag(t), spec_ns_name(t), err) < 0)
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+		if (spec->ns[order[i]].path && join_spec_path(spec, order[i], err) < 0)
 			return -EINVAL;
-	}
 	return 0;
 }
 
@@ -163,7 +198,7 @@ static int check_map(const char *file, const struct spec_idmap *maps, size_t n,
  * 0 of it, whatever host ids they are), the config's maps checked. */
 static int join_user(const struct spec *spec, struct rt_error *err)
 {
-	if (join_path(spec->ns[NS_USER].path, CLONE_NEWUSER, "user", err) < 0)
+	if (open_spec_paths(spec, err) < 0 || join_spec_path(spec, NS_USER, err) < 0)
 		return -EINVAL;
 	if (check_map("/proc/self/uid_map", spec->uid_maps, spec->n_uid_maps,
 		      "linux.uidMappings", err) < 0 ||
@@ -183,8 +218,12 @@ struct join_report {
 	struct rt_error err;
 };
 
-long ns_clone_in_user(const struct spec *spec, unsigned long flags, const struct ns_spawner *s,
-		      struct rt_error *err)
+/* A child made by s->fork runs s->host_setup, then join(jctx), then
+ * clones (flags | CLONE_PARENT) the process that returns 0, and reports
+ * its pid or why it failed. */
+static long clone_via_child(unsigned long flags, const struct ns_spawner *s,
+			    int (*join)(const void *jctx, struct rt_error *err), const void *jctx,
+			    const char *what, struct rt_error *err)
 {
 	struct join_report rep = {0};
 	cleanup_close int rd = -1, wr = -1;
@@ -203,9 +242,7 @@ long ns_clone_in_user(const struct spec *spec, unsigned long flags, const struct
 		long pid = -1;
 
 		close(steal_fd(&rd));
-		/* the pid and time namespaces too: owned by the joined one */
-		if (s->host_setup(s->ctx, &rep.err) == 0 && join_user(spec, &rep.err) == 0 &&
-		    ns_prepare_parent(spec, &rep.err) == 0) {
+		if (s->host_setup(s->ctx, &rep.err) == 0 && join(jctx, &rep.err) == 0) {
 			/* our parent's child, not ours: `run` waits for it, and
 			 * its death signal is tied to the runtime. clone3 takes
 			 * CLONE_PARENT only without an exit signal: plain clone,
@@ -228,13 +265,45 @@ long ns_clone_in_user(const struct spec *spec, unsigned long flags, const struct
 	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
 		;
 	if (n != (ssize_t)sizeof(rep))
-		return rt_fail(err, EPIPE, "linux.namespaces: the child joining %s died",
-			       spec->ns[NS_USER].path);
+		return rt_fail(err, EPIPE, "linux.namespaces: the child joining %s died", what);
 	if (rep.pid <= 0) {
 		*err = rep.err;
 		return -EINVAL;
 	}
 	return rep.pid;
+}
+
+/* the pid and time namespaces too: owned by the joined one */
+static int join_user_and_parent(const void *spec, struct rt_error *err)
+{
+	return join_user(spec, err) < 0 || ns_prepare_parent(spec, err) < 0 ? -EINVAL : 0;
+}
+
+long ns_clone_in_user(const struct spec *spec, unsigned long flags, const struct ns_spawner *s,
+		      struct rt_error *err)
+{
+	return clone_via_child(flags, s, join_user_and_parent, spec, spec->ns[NS_USER].path, err);
+}
+
+/* An unprivileged caller may join a pid namespace only from inside the
+ * user namespace that owns it. */
+static int join_process_user(const void *pidp, struct rt_error *err)
+{
+	pid_t pid = *(const pid_t *)pidp;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	if (join_path(path, CLONE_NEWUSER, "user", err) < 0)
+		return -EINVAL;
+	return ns_join_process(pid, true, err);
+}
+
+long ns_fork_in_process_user(pid_t pid, const struct ns_spawner *s, struct rt_error *err)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "/proc/%d/ns/user", (int)pid);
+	return clone_via_child(0, s, join_process_user, &pid, what, err);
 }
 
 static int write_map(pid_t pid, const char *file, const struct spec_idmap *maps, size_t n,
@@ -271,6 +340,8 @@ int ns_write_maps(pid_t pid, const struct spec_idmap *uid, size_t nuid,
 
 int ns_write_id_maps(pid_t pid, const struct spec *spec, struct rt_error *err)
 {
+	if (rootless())
+		return rootless_write_id_maps(pid, spec, err);
 	return ns_write_maps(pid, spec->uid_maps, spec->n_uid_maps, spec->gid_maps,
 			     spec->n_gid_maps, "linux", err);
 }

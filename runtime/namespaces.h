@@ -38,9 +38,18 @@ struct ns_spawner {
 };
 long ns_clone_in_user(const struct spec *spec, unsigned long flags, const struct ns_spawner *s,
 		      struct rt_error *err);
-/* In the init: join the namespaces given by path (the user namespace
- * first, so the others are joined with its privileges). */
+/* The same for `exec` by a rootless runtime, which may join the pid (and
+ * time) namespace of the container's init `pid` only from inside its user
+ * namespace: the child made by s->fork joins that user namespace, then
+ * those two for its children, and forks the process (which joins the rest
+ * itself, ns_join_process). Returns like ns_clone_in_user. */
+long ns_fork_in_process_user(pid_t pid, const struct ns_spawner *s, struct rt_error *err);
+/* In the init: join the namespaces given by path (but a user namespace:
+ * the init is born in it, and the others are joined with its privileges). */
 int ns_join_paths(const struct spec *spec, struct rt_error *err);
+/* The fds ns_clone_in_user's child opened for the init's ns_join_paths
+ * (at most NS_COUNT), which the init keeps when it closes the rest. */
+size_t ns_path_fds(int *ret_fds);
 /* In the parent: write linux.uidMappings / gidMappings for pid. */
 int ns_write_id_maps(pid_t pid, const struct spec *spec, struct rt_error *err);
 /* The same for any mappings; `path` names them ("mounts[3]" for

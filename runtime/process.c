@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,6 +75,19 @@ int process_set_limits(const struct spec *spec, const struct spec_process *p,
 	return 0;
 }
 
+/* /proc/self/setgroups says "deny": rootless.c wrote it for a map of the
+ * user's own gid, as the kernel requires of an unprivileged writer. */
+static bool setgroups_denied(void)
+{
+	char buf[8] = "";
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && strncmp(buf, "deny", 4) == 0;
+}
+
 /* setgroups, setresgid, setresuid, keeping capabilities across the switch
  * when the config lists them (caps_apply sets them afterwards). */
 static int process_set_user(const struct spec_process *p, struct rt_error *err)
@@ -86,7 +100,10 @@ static int process_set_user(const struct spec_process *p, struct rt_error *err)
 	/* setgroups is denied in a user namespace whose setgroups file says so */
 	if (setgroups(p->n_additional_gids, p->additional_gids) < 0 &&
 	    !(errno == EPERM && p->n_additional_gids == 0))
-		return rt_fail_errno(err, errno, "process.user.additionalGids: setgroups");
+		return rt_fail_errno(err, errno, "process.user.additionalGids: setgroups%s",
+				     setgroups_denied() ? " (denied in this user namespace: a "
+							  "rootless map of one's own gid alone)"
+							: "");
 	if (setresgid(p->gid, p->gid, p->gid) < 0)
 		return rt_fail_errno(err, errno, "process.user.gid: setgid %u", p->gid);
 	if (setresuid(p->uid, p->uid, p->uid) < 0)

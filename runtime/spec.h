@@ -34,6 +34,9 @@ struct spec_mount {
 	struct spec_idmap *uid_maps, *gid_maps;
 	size_t n_uid_maps, n_gid_maps;
 	bool recursive_ro;	   /* "rro": read-only with every submount of a bind */
+	/* not from config.json: made detached by the runtime's side and sent
+	 * to the init (idmap_plan in idmap.h) */
+	bool by_parent;
 };
 
 enum spec_ns_type { NS_PID, NS_NET, NS_MNT, NS_IPC, NS_UTS, NS_USER, NS_CGROUP, NS_TIME, NS_COUNT };

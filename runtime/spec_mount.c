@@ -116,21 +116,26 @@ static int parse_mount_options(json_t *item, const char *path, struct spec_mount
 static int parse_mount_idmaps(json_t *item, const char *path, struct spec_mount *m,
 			      struct rt_error *err)
 {
+	bool implied;
+
 	if (spec_parse_idmaps(item, "uidMappings", path, &m->uid_maps, &m->n_uid_maps, err) < 0 ||
 	    spec_parse_idmaps(item, "gidMappings", path, &m->gid_maps, &m->n_gid_maps, err) < 0)
 		return -EINVAL;
-	if ((m->n_uid_maps || m->n_gid_maps) && !m->idmap)
-		return rt_fail(err, EINVAL, "%s.%s: needs the \"idmap\" or \"ridmap\" option", path,
-			       m->n_uid_maps ? "uidMappings" : "gidMappings");
 	if (!m->n_uid_maps != !m->n_gid_maps)
 		return rt_fail(err, EINVAL, "%s.%s: is required with %s", path,
 			       m->n_uid_maps ? "gidMappings" : "uidMappings",
 			       m->n_uid_maps ? "uidMappings" : "gidMappings");
+	/* the options SHOULD name "idmap" or "ridmap" with mappings
+	 * (runtime-spec 1.2); without, the mappings alone idmap the mount,
+	 * not recursively, as runc does (containerd 2.4 sends a pod's volumes
+	 * so) */
+	implied = m->n_uid_maps && !m->idmap;
+	m->idmap |= implied;
 	if (m->idmap && !m->bind && strcmp(m->type, "tmpfs") != 0)
 		return rt_fail(err, EINVAL,
-			       "%s.options: a %s mount cannot be idmapped (only bind and tmpfs "
+			       "%s.%s: a %s mount cannot be idmapped (only bind and tmpfs "
 			       "mounts)",
-			       path, m->type);
+			       path, implied ? "uidMappings" : "options", m->type);
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /* sync.h - the runtime <-> init protocol over a SOCK_SEQPACKET pair (one
  * message per packet, close-on-exec on both ends).
  *
- *   parent -> init   SYNC_IDMAP       one idmapped mount, in config order,
+ *   parent -> init   SYNC_IDMAP       one mount the parent made (idmapped,
+ *                                     or a bind in a user ns), config order,
  *                                     its fd attached (SCM_RIGHTS); before
  *                                     SYNC_PLACED
  *   parent -> init   SYNC_PLACED      uid/gid maps written (user ns only) and

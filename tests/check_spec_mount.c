@@ -37,9 +37,14 @@ static const struct {
 	 NULL, true, false, 2},
 	{CONFIG("{\"destination\": \"/t\", \"type\": \"tmpfs\", \"options\": [\"idmap\"]}", USERNS),
 	 NULL, true, false, 0},
-	/* refusals */
+	/* mappings without "idmap": implied, not recursive (runc) */
 	{CONFIG(BIND("[\"rbind\"]", ", \"uidMappings\": " M1 ", \"gidMappings\": " M1), USERNS),
-	 "mounts[0].uidMappings: needs the \"idmap\" or \"ridmap\" option", false, false, 0},
+	 NULL, true, false, 1},
+	/* refusals */
+	{CONFIG("{\"destination\": \"/p\", \"type\": \"proc\", \"uidMappings\": " M1
+		", \"gidMappings\": " M1 "}", USERNS),
+	 "mounts[0].uidMappings: a proc mount cannot be idmapped (only bind and tmpfs mounts)",
+	 false, false, 0},
 	{CONFIG(BIND("[\"idmap\"]", ", \"gidMappings\": " M1), USERNS),
 	 "mounts[0].uidMappings: is required with gidMappings", false, false, 0},
 	{CONFIG(BIND("[\"idmap\"]",

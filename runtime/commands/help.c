@@ -95,7 +95,8 @@ void cli_usage(FILE *out)
 {
 	fprintf(out, "usage: mini-runtime [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n\n"
 		     "global options:\n"
-		     "  --root DIR              state directory (default: /run/mini-runtime)\n"
+		     "  --root DIR              state directory (default: /run/mini-runtime;\n"
+		     "                          not root: $XDG_RUNTIME_DIR/mini-runtime)\n"
 		     "  --log FILE              where errors, warnings and debug lines go\n"
 		     "  --log-format text|json  the log's format (default: text)\n"
 		     "  --debug                 log each step at debug level\n"
