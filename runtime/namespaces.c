@@ -277,37 +277,35 @@ int ns_write_id_maps(pid_t pid, const struct spec *spec, struct rt_error *err)
 
 int ns_join_process(pid_t pid, bool children_only, struct rt_error *err)
 {
-	static const struct {
-		const char *name;
-		int flag;
-		bool for_children;
-	} kinds[] = {
-		{"user", CLONE_NEWUSER, false}, {"pid", CLONE_NEWPID, true},
-		{"time", CLONE_NEWTIME, true},	{"net", CLONE_NEWNET, false},
-		{"ipc", CLONE_NEWIPC, false},	{"uts", CLONE_NEWUTS, false},
-		{"cgroup", CLONE_NEWCGROUP, false}, {"mnt", CLONE_NEWNS, false},
-	};
+	/* the user namespace first (it owns the others: joined, we may join
+	 * them), the mount namespace last (after it, /proc is the container's) */
+	static const enum spec_ns_type order[] = {NS_USER, NS_PID, NS_TIME,   NS_NET,
+						  NS_IPC,  NS_UTS, NS_CGROUP, NS_MNT};
 
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		enum spec_ns_type t = order[i];
+		/* the pid and time namespaces apply to our children */
+		bool for_children = t == NS_PID || t == NS_TIME;
+		const char *name = spec_ns_proc_name(t);
 		char theirs[64], ours[64];
 		struct stat a, b;
+		int r;
 
-		if (kinds[i].for_children != children_only)
+		if (for_children != children_only)
 			continue;
-		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, kinds[i].name);
-		snprintf(ours, sizeof(ours), "/proc/self/ns/%s%s", kinds[i].name,
-			 kinds[i].for_children ? "_for_children" : "");
+		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, name);
+		snprintf(ours, sizeof(ours), "/proc/self/ns/%s%s", name,
+			 for_children ? "_for_children" : "");
 		if (stat(theirs, &a) < 0)
 			continue; /* the kernel lacks this kind */
 		if (stat(ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 			continue; /* setns into our own user ns fails with EINVAL */
 		/* ns_restore_parent takes these back after the fork */
-		if (kinds[i].for_children &&
-		    save_ns(kinds[i].name, kinds[i].flag == CLONE_NEWPID ? &saved_pid_ns
-									: &saved_time_ns, err) < 0)
-			return -EINVAL;
-		if (join_path(theirs, kinds[i].flag, kinds[i].name, err) < 0)
-			return -EINVAL;
+		if (for_children &&
+		    (r = save_ns(name, t == NS_PID ? &saved_pid_ns : &saved_time_ns, err)) < 0)
+			return r;
+		if ((r = join_path(theirs, spec_ns_clone_flag(t), name, err)) < 0)
+			return r;
 	}
 	return 0;
 }

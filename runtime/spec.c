@@ -11,10 +11,6 @@
 #include "spec_internal.h"
 #include "util.h"
 
-static const char *const hook_keys[HOOK_KIND_COUNT] = {
-	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
-};
-
 static int parse_hook_list(json_t *arr, const char *path, struct spec_hook_list *list,
 			   struct rt_error *err)
 {
@@ -56,8 +52,8 @@ static int parse_hooks(json_t *root, struct spec *spec, struct rt_error *err)
 		json_t *arr = NULL;
 		char path[64];
 
-		snprintf(path, sizeof(path), "hooks.%s", hook_keys[k]);
-		if (sj_array(hooks, hook_keys[k], "hooks", &arr, err) < 0)
+		snprintf(path, sizeof(path), "hooks.%s", spec_hook_name(k));
+		if (sj_array(hooks, spec_hook_name(k), "hooks", &arr, err) < 0)
 			return -EINVAL;
 		if (arr && parse_hook_list(arr, path, &spec->hooks[k], err) < 0)
 			return -EINVAL;

@@ -11,27 +11,6 @@
 #include "spec_internal.h"
 #include "util.h"
 
-static const char *const ns_names[NS_COUNT] = {
-	[NS_PID] = "pid",	[NS_NET] = "network", [NS_MNT] = "mount",   [NS_IPC] = "ipc",
-	[NS_UTS] = "uts",	[NS_USER] = "user",   [NS_CGROUP] = "cgroup", [NS_TIME] = "time",
-};
-
-static const int ns_flags[NS_COUNT] = {
-	[NS_PID] = CLONE_NEWPID, [NS_NET] = CLONE_NEWNET,   [NS_MNT] = CLONE_NEWNS,
-	[NS_IPC] = CLONE_NEWIPC, [NS_UTS] = CLONE_NEWUTS,   [NS_USER] = CLONE_NEWUSER,
-	[NS_CGROUP] = CLONE_NEWCGROUP, [NS_TIME] = 0x80 /* CLONE_NEWTIME */,
-};
-
-const char *spec_ns_name(enum spec_ns_type type)
-{
-	return ns_names[type];
-}
-
-int spec_ns_clone_flag(enum spec_ns_type type)
-{
-	return ns_flags[type];
-}
-
 static int parse_namespaces(json_t *lx, struct spec *spec, struct rt_error *err)
 {
 	json_t *arr = NULL, *item;
@@ -43,17 +22,14 @@ static int parse_namespaces(json_t *lx, struct spec *spec, struct rt_error *err)
 	json_array_foreach(arr, i, item)
 	{
 		cleanup_free char *type = NULL;
-		int t;
+		enum spec_ns_type t;
 
 		snprintf(path, sizeof(path), "linux.namespaces[%zu]", i);
 		if (!json_is_object(item))
 			return rt_fail(err, EINVAL, "%s: expected an object", path);
 		if (sj_string(item, "type", path, true, &type, err) < 0)
 			return -EINVAL;
-		for (t = 0; t < NS_COUNT; t++)
-			if (strcmp(type, ns_names[t]) == 0)
-				break;
-		if (t == NS_COUNT)
+		if (spec_ns_parse(type, &t) < 0)
 			return rt_fail(err, EINVAL, "%s.type: unknown namespace \"%s\"", path, type);
 		if (spec->ns[t].enabled)
 			return rt_fail(err, EINVAL, "%s.type: duplicate namespace \"%s\"", path,
@@ -221,27 +197,14 @@ static int parse_devices(json_t *lx, struct spec *spec, struct rt_error *err)
 
 static int parse_propagation(json_t *lx, struct spec *spec, struct rt_error *err)
 {
-	static const struct {
-		const char *name;
-		unsigned long flags;
-	} table[] = {
-		{"private", MS_PRIVATE},	 {"rprivate", MS_PRIVATE | MS_REC},
-		{"slave", MS_SLAVE},		 {"rslave", MS_SLAVE | MS_REC},
-		{"shared", MS_SHARED},		 {"rshared", MS_SHARED | MS_REC},
-		{"unbindable", MS_UNBINDABLE},	 {"runbindable", MS_UNBINDABLE | MS_REC},
-	};
 	cleanup_free char *name = NULL;
 
 	if (sj_string(lx, "rootfsPropagation", "linux", false, &name, err) < 0)
 		return -EINVAL;
-	if (!name)
-		return 0;
-	for (size_t k = 0; k < ARRAY_SIZE(table); k++)
-		if (strcmp(name, table[k].name) == 0) {
-			spec->rootfs_propagation = table[k].flags;
-			return 0;
-		}
-	return rt_fail(err, EINVAL, "linux.rootfsPropagation: unknown propagation \"%s\"", name);
+	if (name && spec_propagation_parse(name, &spec->rootfs_propagation) < 0)
+		return rt_fail(err, EINVAL, "linux.rootfsPropagation: unknown propagation \"%s\"",
+			       name);
+	return 0;
 }
 
 static int parse_personality(json_t *lx, struct spec *spec, struct rt_error *err)
