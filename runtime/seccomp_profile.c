@@ -52,8 +52,8 @@ static const struct {
 	{"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB, SECCOMP_FILTER_FLAG_SPEC_ALLOW},
 };
 
-/* The architectures libseccomp may know; `features` lists those this
- * build's resolves, which is what parse_arch takes. */
+/* The architectures libseccomp may know; `features` lists those a filter
+ * built here takes (seccomp_arch_name_at). */
 static const char *const archs[] = {
 	"SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",	     "SCMP_ARCH_ARM",
 	"SCMP_ARCH_AARCH64", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",     "SCMP_ARCH_MIPS",
@@ -104,13 +104,36 @@ static uint32_t parse_arch(const char *name)
 	return seccomp_arch_resolve_name(lower);
 }
 
+/* One that a filter built here can take: libseccomp knows it and adds it
+ * beside the native one (not one of the other byte order: EDOM). */
+static bool arch_usable(scmp_filter_ctx ctx, const char *name)
+{
+	uint32_t arch = parse_arch(name);
+	int r;
+
+	if (!arch)
+		return false;
+	r = seccomp_arch_add(ctx, arch);
+	return r == 0 || r == -EEXIST;
+}
+
 const char *seccomp_arch_name_at(size_t i)
 {
-	/* skipping those this libseccomp does not know */
-	for (size_t k = 0; k < ARRAY_SIZE(archs); k++)
-		if (parse_arch(archs[k]) && i-- == 0)
-			return archs[k];
-	return NULL;
+	static bool probed;
+	static const char *usable[ARRAY_SIZE(archs) + 1];
+
+	if (!probed) {
+		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+		size_t n = 0;
+
+		for (size_t k = 0; ctx && k < ARRAY_SIZE(archs); k++)
+			if (arch_usable(ctx, archs[k]))
+				usable[n++] = archs[k];
+		if (ctx)
+			seccomp_release(ctx);
+		probed = true;
+	}
+	return i < ARRAY_SIZE(archs) ? usable[i] : NULL;
 }
 
 static int add_args(const struct spec_seccomp_rule *rule, const char *path,
