@@ -168,6 +168,8 @@ static int flow_seq(struct cur *c, struct fields *f)
 /* Lines "- A" after "flags:"; ends before the first line that is not one. */
 static int block_seq(struct cur *c, struct fields *f)
 {
+	int r;
+
 	for (;;) {
 		const char *line = c->p;
 
@@ -179,8 +181,8 @@ static int block_seq(struct cur *c, struct fields *f)
 		}
 		c->p++;
 		skip(c, false);
-		if (add_flag(c, f, false) < 0)
-			return -EINVAL;
+		if ((r = add_flag(c, f, false)) < 0)
+			return r;
 		if (!at_line_end(c))
 			return fail(c, "flags: expected one flag a line");
 	}
@@ -246,6 +248,7 @@ static int value(struct cur *c, struct fields *f, bool *seen, bool flow)
 static int mapping(struct cur *c, struct fields *f)
 {
 	bool *seen, flow;
+	int r;
 
 	skip(c, true);
 	if (!strncmp(c->p, "---", 3)) {
@@ -263,8 +266,8 @@ static int mapping(struct cur *c, struct fields *f)
 			c->p++;
 			break;
 		}
-		if (key(c, f, flow, &seen) < 0 || value(c, f, seen, flow) < 0)
-			return -EINVAL;
+		if ((r = key(c, f, flow, &seen)) < 0 || (r = value(c, f, seen, flow)) < 0)
+			return r;
 		if (flow) {
 			skip(c, true);
 			if (*c->p == ',')
@@ -288,8 +291,8 @@ int mpol_annotation_parse(const char *text, const char *field, struct mpol_polic
 	struct mpol_policy p;
 	int r;
 
-	if (mapping(&c, &f) < 0)
-		return -EINVAL;
+	if ((r = mapping(&c, &f)) < 0)
+		return r;
 	if (!f.has_mode || !*f.mode)
 		return fail(&c, "mode: missing mode");
 	for (size_t i = 0; i < f.nflags; i++)

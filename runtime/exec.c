@@ -17,6 +17,7 @@
 #include "cgroups.h"
 #include "container.h"
 #include "exec.h"
+#include "log.h"
 #include "namespaces.h"
 #include "process.h"
 #include "process_setup.h"
@@ -141,8 +142,8 @@ static int serve_child(int sync_fd, struct rt_error *err)
 	struct sync_msg msg;
 	int r;
 
-	if (sync_expect(sync_fd, SYNC_READY, "setting up the process", NULL, err) < 0)
-		return -EINVAL;
+	if ((r = sync_expect(sync_fd, SYNC_READY, "setting up the process", NULL, err)) < 0)
+		return r;
 	if (sync_send_type(sync_fd, SYNC_START) < 0)
 		return rt_fail(err, EPIPE, "the process exited before it could start");
 	r = sync_recv(sync_fd, &msg);
@@ -158,8 +159,8 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 	int sv[2], r, clone_errno;
 	long pid;
 
-	if (o->spec->seccomp && seccomp_filter_build(o->spec->seccomp, &c.filter, err) < 0)
-		return -EINVAL;
+	if (o->spec->seccomp && (r = seccomp_filter_build(o->spec->seccomp, &c.filter, err)) < 0)
+		return r;
 	r = open_console(o, &console_ours, &c.console_fd, err);
 	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		r = rt_fail_errno(err, errno, "socketpair");
@@ -198,12 +199,15 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 	cgroups_close_join(&c.cgroups);
 	if (pid < 0)
 		return rt_fail_errno(err, clone_errno, "fork");
-	if (ns_restore_parent(err) < 0) {
+	if ((r = ns_restore_parent(err)) < 0) {
 		kill((pid_t)pid, SIGKILL);
 		waitpid((pid_t)pid, NULL, 0);
-		return -EINVAL;
+		return r;
 	}
+	log_debug("exec %s: process %d forked, joining the container", o->state->id, (int)pid);
 	r = serve_child(ours, err);
+	if (r == 0)
+		log_debug("exec %s: the process is set up and runs", o->state->id);
 	if (r == 0 && console_ours >= 0)
 		r = terminal_recv_master(console_ours, ret_console, err);
 	/* last: a failure after it would leave the file behind */

@@ -49,6 +49,7 @@ int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_erro
 	unsigned long prop = spec->rootfs_propagation ? spec->rootfs_propagation
 						      : MS_SLAVE | MS_REC;
 	int fd;
+	int r;
 
 	/* an unbindable root cannot be bound onto itself: it is applied to
 	 * the rootfs at the end (mounts_finish). A shared one is applied here
@@ -60,8 +61,8 @@ int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_erro
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return rt_fail_errno(err, errno, "linux.rootfsPropagation: make / %s",
 				     spec_propagation_name(prop));
-	if ((prop & MS_SHARED) && make_root_mount_private(spec->root_path, err) < 0)
-		return -EINVAL;
+	if ((prop & MS_SHARED) && (r = make_root_mount_private(spec->root_path, err)) < 0)
+		return r;
 	if (mount(spec->root_path, spec->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return rt_fail_errno(err, errno, "root.path: bind %s", spec->root_path);
 	fd = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);

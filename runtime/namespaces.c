@@ -87,14 +87,16 @@ int ns_restore_parent(struct rt_error *err)
 
 int ns_prepare_parent(const struct spec *spec, struct rt_error *err)
 {
+	int r;
+
 	if (spec->ns[NS_PID].path &&
-	    (save_ns("pid", &saved_pid_ns, err) < 0 ||
-	     join_path(spec->ns[NS_PID].path, CLONE_NEWPID, "pid", err) < 0))
-		return -EINVAL;
+	    ((r = save_ns("pid", &saved_pid_ns, err)) < 0 ||
+	     (r = join_path(spec->ns[NS_PID].path, CLONE_NEWPID, "pid", err)) < 0))
+		return r;
 	if (!spec->ns[NS_TIME].enabled)
 		return 0;
-	if (save_ns("time", &saved_time_ns, err) < 0)
-		return -EINVAL;
+	if ((r = save_ns("time", &saved_time_ns, err)) < 0)
+		return r;
 	if (spec->ns[NS_TIME].path)
 		return join_path(spec->ns[NS_TIME].path, CLONE_NEWTIME, "time", err);
 	if (unshare(CLONE_NEWTIME) < 0)
@@ -117,14 +119,16 @@ int ns_join_paths(const struct spec *spec, struct rt_error *err)
 {
 	static const enum spec_ns_type order[] = {NS_USER, NS_NET, NS_IPC, NS_UTS,
 						  NS_CGROUP, NS_MNT};
+	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
 		enum spec_ns_type t = order[i];
 
 		if (!spec->ns[t].path || (t == NS_USER && in_user_ns(spec->ns[t].path)))
 			continue;
-		if (join_path(spec->ns[t].path, spec_ns_clone_flag(t), spec_ns_name(t), err) < 0)
-			return -EINVAL;
+		if ((r = join_path(spec->ns[t].path, spec_ns_clone_flag(t), spec_ns_name(t), err)) <
+		    0)
+			return r;
 	}
 	return 0;
 }
@@ -163,13 +167,15 @@ static int check_map(const char *file, const struct spec_idmap *maps, size_t n,
  * 0 of it, whatever host ids they are), the config's maps checked. */
 static int join_user(const struct spec *spec, struct rt_error *err)
 {
-	if (join_path(spec->ns[NS_USER].path, CLONE_NEWUSER, "user", err) < 0)
-		return -EINVAL;
-	if (check_map("/proc/self/uid_map", spec->uid_maps, spec->n_uid_maps,
-		      "linux.uidMappings", err) < 0 ||
-	    check_map("/proc/self/gid_map", spec->gid_maps, spec->n_gid_maps,
-		      "linux.gidMappings", err) < 0)
-		return -EINVAL;
+	int r;
+
+	if ((r = join_path(spec->ns[NS_USER].path, CLONE_NEWUSER, "user", err)) < 0)
+		return r;
+	if ((r = check_map("/proc/self/uid_map", spec->uid_maps, spec->n_uid_maps,
+			   "linux.uidMappings", err)) < 0 ||
+	    (r = check_map("/proc/self/gid_map", spec->gid_maps, spec->n_gid_maps,
+			   "linux.gidMappings", err)) < 0)
+		return r;
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return rt_fail_errno(err, errno,
 				     "linux.namespaces: become root in the user namespace %s (is 0 "
@@ -232,7 +238,7 @@ long ns_clone_in_user(const struct spec *spec, unsigned long flags, const struct
 			       spec->ns[NS_USER].path);
 	if (rep.pid <= 0) {
 		*err = rep.err;
-		return -EINVAL;
+		return rep.err.errnum > 0 ? -rep.err.errnum : -EINVAL;
 	}
 	return rep.pid;
 }
@@ -261,12 +267,14 @@ int ns_write_maps(pid_t pid, const struct spec_idmap *uid, size_t nuid,
 		  struct rt_error *err)
 {
 	char field[96];
+	int r;
 
 	snprintf(field, sizeof(field), "%s.uidMappings", path);
-	if (write_map(pid, "uid_map", uid, nuid, field, err) < 0)
-		return -EINVAL;
+	if ((r = write_map(pid, "uid_map", uid, nuid, field, err)) < 0)
+		return r;
 	snprintf(field, sizeof(field), "%s.gidMappings", path);
-	return write_map(pid, "gid_map", gid, ngid, field, err) < 0 ? -EINVAL : 0;
+	r = write_map(pid, "gid_map", gid, ngid, field, err);
+	return r < 0 ? r : 0;
 }
 
 int ns_write_id_maps(pid_t pid, const struct spec *spec, struct rt_error *err)

@@ -168,17 +168,18 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t default_action,
 {
 	struct scmp_arg_cmp cmps[6 * 8];
 	uint32_t action;
+	int r;
 
 	if (parse_action(rule->action, rule->has_errno, rule->errno_ret, &action) < 0)
 		return rt_fail(err, EINVAL, "%s.action: unknown action \"%s\"", path, rule->action);
 	if (rule->nargs > ARRAY_SIZE(cmps))
 		return rt_fail(err, EINVAL, "%s.args: too many conditions", path);
-	if (add_args(rule, path, cmps, err) < 0)
-		return -EINVAL;
+	if ((r = add_args(rule, path, cmps, err)) < 0)
+		return r;
 	if (action == default_action)
 		return 0; /* libseccomp refuses a rule that repeats the default */
 	for (char **name = rule->names; *name; name++) {
-		int nr = seccomp_syscall_resolve_name(*name), r;
+		int nr = seccomp_syscall_resolve_name(*name);
 
 		if (nr == __NR_SCMP_ERROR)
 			continue; /* unknown here: profiles list syscalls of every arch */
@@ -300,13 +301,14 @@ static int build(const struct spec_seccomp *c, struct seccomp_filter *f, struct 
 		r = export_program(ctx, f, err);
 	seccomp_release(ctx);
 	f->flags = load_flags(c);
-	return r < 0 ? -EINVAL : 0;
+	return r < 0 ? r : 0;
 }
 
 int seccomp_filter_build(const struct spec_seccomp *c, struct seccomp_filter **ret_filter,
 			 struct rt_error *err)
 {
 	struct seccomp_filter *f = calloc(1, sizeof(*f));
+	int r;
 
 	if (!f)
 		return rt_fail(err, ENOMEM, "out of memory");
@@ -314,9 +316,9 @@ int seccomp_filter_build(const struct spec_seccomp *c, struct seccomp_filter **r
 	 * for it once is found again by the whole profile (seccomp_cache.c) */
 	if (seccomp_cache_key(c, &f->key, &f->key_len) < 0)
 		f->key = NULL;
-	if (seccomp_cache_find(f) < 0 && build(c, f, err) < 0) {
+	if (seccomp_cache_find(f) < 0 && (r = build(c, f, err)) < 0) {
 		seccomp_filter_free(f);
-		return -EINVAL;
+		return r;
 	}
 	*ret_filter = f;
 	return 0;

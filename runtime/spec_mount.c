@@ -29,8 +29,8 @@ static int parse_mount_options(json_t *item, const char *path, struct spec_mount
 	char **opts = NULL;
 	int r = 0;
 
-	if (sj_strv(item, "options", path, &opts, err) < 0)
-		return -EINVAL;
+	if ((r = sj_strv(item, "options", path, &opts, err)) < 0)
+		return r;
 	for (char **o = opts; o && *o && r == 0; o++) {
 		const struct spec_mount_option *opt = spec_mount_option(*o);
 
@@ -70,9 +70,13 @@ static int parse_mount_options(json_t *item, const char *path, struct spec_mount
 static int parse_mount_idmaps(json_t *item, const char *path, struct spec_mount *m,
 			      struct rt_error *err)
 {
-	if (spec_parse_idmaps(item, "uidMappings", path, &m->uid_maps, &m->n_uid_maps, err) < 0 ||
-	    spec_parse_idmaps(item, "gidMappings", path, &m->gid_maps, &m->n_gid_maps, err) < 0)
-		return -EINVAL;
+	int r;
+
+	if ((r = spec_parse_idmaps(item, "uidMappings", path, &m->uid_maps, &m->n_uid_maps, err)) <
+		0 ||
+	    (r = spec_parse_idmaps(item, "gidMappings", path, &m->gid_maps, &m->n_gid_maps, err)) <
+		0)
+		return r;
 	if ((m->n_uid_maps || m->n_gid_maps) && !m->idmap)
 		return rt_fail(err, EINVAL, "%s.%s: needs the \"idmap\" or \"ridmap\" option", path,
 			       m->n_uid_maps ? "uidMappings" : "gidMappings");
@@ -113,9 +117,10 @@ int spec_parse_mounts(json_t *root, struct spec *spec, struct rt_error *err)
 	json_t *arr = NULL, *item;
 	char path[64];
 	size_t i;
+	int r;
 
-	if (sj_array(root, "mounts", "", &arr, err) < 0)
-		return -EINVAL;
+	if ((r = sj_array(root, "mounts", "", &arr, err)) < 0)
+		return r;
 	if (!arr || json_array_size(arr) == 0)
 		return 0;
 	spec->mounts = calloc(json_array_size(arr), sizeof(*spec->mounts));
@@ -128,11 +133,11 @@ int spec_parse_mounts(json_t *root, struct spec *spec, struct rt_error *err)
 		snprintf(path, sizeof(path), "mounts[%zu]", i);
 		if (!json_is_object(item))
 			return rt_fail(err, EINVAL, "%s: expected an object", path);
-		if (sj_string(item, "destination", path, true, &m->destination, err) < 0 ||
-		    sj_string(item, "type", path, false, &m->type, err) < 0 ||
-		    sj_string(item, "source", path, false, &m->source, err) < 0 ||
-		    parse_mount_options(item, path, m, err) < 0)
-			return -EINVAL;
+		if ((r = sj_string(item, "destination", path, true, &m->destination, err)) < 0 ||
+		    (r = sj_string(item, "type", path, false, &m->type, err)) < 0 ||
+		    (r = sj_string(item, "source", path, false, &m->source, err)) < 0 ||
+		    (r = parse_mount_options(item, path, m, err)) < 0)
+			return r;
 		if (m->destination[0] != '/')
 			return rt_fail(err, EINVAL, "%s.destination: \"%s\" is not an absolute path",
 				       path, m->destination);
@@ -142,8 +147,8 @@ int spec_parse_mounts(json_t *root, struct spec *spec, struct rt_error *err)
 			return rt_fail(err, EINVAL, "%s.source: a bind mount needs a source", path);
 		if (!m->bind && !m->type)
 			return rt_fail(err, EINVAL, "%s.type: is required (or a bind option)", path);
-		if (parse_mount_idmaps(item, path, m, err) < 0)
-			return -EINVAL;
+		if ((r = parse_mount_idmaps(item, path, m, err)) < 0)
+			return r;
 	}
 	return 0;
 }

@@ -95,9 +95,11 @@ static int check_one(const struct spec *spec, const char *key, struct rt_error *
 
 int sysctl_check(const struct spec *spec, struct rt_error *err)
 {
+	int r;
+
 	for (size_t i = 0; i < spec->nsysctl; i++)
-		if (check_one(spec, spec->sysctl[i].key, err) < 0)
-			return -EINVAL;
+		if ((r = check_one(spec, spec->sysctl[i].key, err)) < 0)
+			return r;
 	return 0;
 }
 
