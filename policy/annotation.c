@@ -133,10 +133,12 @@ struct fields {
 
 static int add_flag(struct cur *c, struct fields *f, bool flow)
 {
+	int r;
+
 	if (f->nflags == sizeof(f->flags) / sizeof(f->flags[0]))
 		return fail(c, "flags: too many flags");
-	if (scalar(c, flow, f->flags[f->nflags], sizeof(f->flags[0])) < 0)
-		return -EINVAL;
+	if ((r = scalar(c, flow, f->flags[f->nflags], sizeof(f->flags[0]))) < 0)
+		return r;
 	f->nflags++;
 	return 0;
 }
@@ -144,6 +146,8 @@ static int add_flag(struct cur *c, struct fields *f, bool flow)
 /* [A, B] */
 static int flow_seq(struct cur *c, struct fields *f)
 {
+	int r;
+
 	c->p++;
 	skip(c, true);
 	if (*c->p == ']') {
@@ -152,8 +156,8 @@ static int flow_seq(struct cur *c, struct fields *f)
 	}
 	for (;;) {
 		skip(c, true);
-		if (add_flag(c, f, true) < 0)
-			return -EINVAL;
+		if ((r = add_flag(c, f, true)) < 0)
+			return r;
 		skip(c, true);
 		if (*c->p == ']') {
 			c->p++;
@@ -192,10 +196,11 @@ static int key(struct cur *c, struct fields *f, bool flow, bool **ret_seen)
 {
 	char k[16];
 	size_t n = 0;
+	int r;
 
 	if (*c->p == '"' || *c->p == '\'') {
-		if (scalar(c, true, k, sizeof(k)) < 0)
-			return -EINVAL;
+		if ((r = scalar(c, true, k, sizeof(k))) < 0)
+			return r;
 	} else {
 		while (((*c->p >= 'a' && *c->p <= 'z') || (*c->p >= 'A' && *c->p <= 'Z') ||
 			*c->p == '_') && n + 1 < sizeof(k))
