@@ -3,6 +3,8 @@
 # the id, or the file), and nothing left behind. Also what the runtime
 # prints about itself: features, spec, json logs.
 
+bats_require_minimum_version 1.5.0
+
 load lib/common
 
 IT_CGROUP_PARENT=mini-it4
@@ -245,6 +247,42 @@ fails_with() {
 	[ "$status" -eq 1 ]
 	[ "$(wc -l <"$TEST_TMP/log.json")" -eq 2 ]
 	[ "$(tail -1 "$TEST_TMP/log.json" | jq -r .msg)" = "container nosuch does not exist" ]
+}
+
+# the warnings of create go through the log too: with --log FILE
+# --log-format json (what containerd's shim passes) a capability the runtime
+# does not hold is a JSON warning line there, and nothing on stderr
+@test "--log-format json: create's warnings are JSON lines in the log, not stderr" {
+	make_bundle true
+	cfg '.process.capabilities.bounding += ["CAP_NET_ADMIN"]'
+	run --separate-stderr setpriv --bounding-set -net_admin -- "$MINI_RUNTIME" --root "$ROOT" \
+		--log "$TEST_TMP/log.json" --log-format json run --bundle "$BUNDLE" c1
+	cat "$TEST_TMP/log.json"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	jq -e . "$TEST_TMP/log.json" >/dev/null
+	[ "$(jq -r 'select(.level == "warning") | .msg' "$TEST_TMP/log.json")" = \
+		"process.capabilities: cap_net_admin cannot be granted (the runtime does not hold them): left out" ]
+	assert_nothing_left c1
+}
+
+# --debug: each step of create, start and exec is a debug line in the log
+@test "--debug logs the steps of create, start and exec" {
+	make_bundle sleep 100
+	# not `run`: the init would hold its output pipe open
+	rt --debug --log "$TEST_TMP/log.json" --log-format json create --bundle "$BUNDLE" c1
+	rt --debug --log "$TEST_TMP/log.json" --log-format json start c1
+	rt --debug --log "$TEST_TMP/log.json" --log-format json exec c1 true
+	cat "$TEST_TMP/log.json"
+	msgs=$(jq -r 'select(.level == "debug") | .msg' "$TEST_TMP/log.json")
+	for step in "create c1: $BUNDLE/config.json parsed and validated" "create c1: cgroup made" \
+		"create c1: init cloned" "create c1: the init is set up" \
+		"start c1: init released (exec fifo)" "exec c1: true as 0:0" \
+		"exec c1: the process is set up and runs" "exec: process [0-9]* runs in container c1"; do
+		echo "$msgs" | grep -q -- "$step" || { echo "missing: $step"; false; }
+	done
+	rt delete --force c1
+	assert_nothing_left c1
 }
 
 @test "--log-format json escapes quotes and control characters" {

@@ -133,10 +133,12 @@ struct fields {
 
 static int add_flag(struct cur *c, struct fields *f, bool flow)
 {
+	int r;
+
 	if (f->nflags == sizeof(f->flags) / sizeof(f->flags[0]))
 		return fail(c, "flags: too many flags");
-	if (scalar(c, flow, f->flags[f->nflags], sizeof(f->flags[0])) < 0)
-		return -EINVAL;
+	if ((r = scalar(c, flow, f->flags[f->nflags], sizeof(f->flags[0]))) < 0)
+		return r;
 	f->nflags++;
 	return 0;
 }
@@ -144,6 +146,8 @@ static int add_flag(struct cur *c, struct fields *f, bool flow)
 /* [A, B] */
 static int flow_seq(struct cur *c, struct fields *f)
 {
+	int r;
+
 	c->p++;
 	skip(c, true);
 	if (*c->p == ']') {
@@ -152,8 +156,8 @@ static int flow_seq(struct cur *c, struct fields *f)
 	}
 	for (;;) {
 		skip(c, true);
-		if (add_flag(c, f, true) < 0)
-			return -EINVAL;
+		if ((r = add_flag(c, f, true)) < 0)
+			return r;
 		skip(c, true);
 		if (*c->p == ']') {
 			c->p++;
@@ -168,6 +172,8 @@ static int flow_seq(struct cur *c, struct fields *f)
 /* Lines "- A" after "flags:"; ends before the first line that is not one. */
 static int block_seq(struct cur *c, struct fields *f)
 {
+	int r;
+
 	for (;;) {
 		const char *line = c->p;
 
@@ -179,8 +185,8 @@ static int block_seq(struct cur *c, struct fields *f)
 		}
 		c->p++;
 		skip(c, false);
-		if (add_flag(c, f, false) < 0)
-			return -EINVAL;
+		if ((r = add_flag(c, f, false)) < 0)
+			return r;
 		if (!at_line_end(c))
 			return fail(c, "flags: expected one flag a line");
 	}
@@ -190,10 +196,11 @@ static int key(struct cur *c, struct fields *f, bool flow, bool **ret_seen)
 {
 	char k[16];
 	size_t n = 0;
+	int r;
 
 	if (*c->p == '"' || *c->p == '\'') {
-		if (scalar(c, true, k, sizeof(k)) < 0)
-			return -EINVAL;
+		if ((r = scalar(c, true, k, sizeof(k))) < 0)
+			return r;
 	} else {
 		while (((*c->p >= 'a' && *c->p <= 'z') || (*c->p >= 'A' && *c->p <= 'Z') ||
 			*c->p == '_') && n + 1 < sizeof(k))
@@ -246,6 +253,7 @@ static int value(struct cur *c, struct fields *f, bool *seen, bool flow)
 static int mapping(struct cur *c, struct fields *f)
 {
 	bool *seen, flow;
+	int r;
 
 	skip(c, true);
 	if (!strncmp(c->p, "---", 3)) {
@@ -263,8 +271,8 @@ static int mapping(struct cur *c, struct fields *f)
 			c->p++;
 			break;
 		}
-		if (key(c, f, flow, &seen) < 0 || value(c, f, seen, flow) < 0)
-			return -EINVAL;
+		if ((r = key(c, f, flow, &seen)) < 0 || (r = value(c, f, seen, flow)) < 0)
+			return r;
 		if (flow) {
 			skip(c, true);
 			if (*c->p == ',')
@@ -288,8 +296,8 @@ int mpol_annotation_parse(const char *text, const char *field, struct mpol_polic
 	struct mpol_policy p;
 	int r;
 
-	if (mapping(&c, &f) < 0)
-		return -EINVAL;
+	if ((r = mapping(&c, &f)) < 0)
+		return r;
 	if (!f.has_mode || !*f.mode)
 		return fail(&c, "mode: missing mode");
 	for (size_t i = 0; i < f.nflags; i++)

@@ -31,6 +31,10 @@ enum mpol_flag {
 	MPOL_FLAG_NUMA_BALANCING = 1 << 13, /* Linux 5.12 */
 	MPOL_FLAG_RELATIVE_NODES = 1 << 14,
 	MPOL_FLAG_STATIC_NODES = 1 << 15,
+	/* every flag above, as mpol_flag_names lists them (names.c) */
+	MPOL_FLAGS_ALL = MPOL_FLAG_NUMA_BALANCING | MPOL_FLAG_RELATIVE_NODES | MPOL_FLAG_STATIC_NODES,
+	/* the two that say how the nodes are read */
+	MPOL_FLAGS_NODES = MPOL_FLAG_RELATIVE_NODES | MPOL_FLAG_STATIC_NODES,
 };
 
 /* MAX_NUMNODES on distribution kernels (CONFIG_NODES_SHIFT=10). */

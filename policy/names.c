@@ -29,6 +29,11 @@ const char *const mpol_flag_names[] = {
 #define NMODES (sizeof(mpol_mode_names) / sizeof(mpol_mode_names[0]) - 1)
 #define NFLAGS (sizeof(mpol_flag_names) / sizeof(mpol_flag_names[0]) - 1)
 
+/* the names and the mask are one vocabulary: a flag added to one is in both */
+_Static_assert((unsigned)MPOL_FLAGS_ALL ==
+		       ((unsigned)MPOL_FLAG_NUMA_BALANCING << NFLAGS) - MPOL_FLAG_NUMA_BALANCING,
+	       "mpol_flag_names and MPOL_FLAGS_ALL differ");
+
 const char *mpol_mode_name(int mode)
 {
 	if (mode < 0 || (size_t)mode >= NMODES)

@@ -8,8 +8,6 @@
 
 #include "mempolicy.h"
 
-#define ALL_FLAGS                                                                                  \
-	((unsigned)MPOL_FLAG_NUMA_BALANCING | MPOL_FLAG_RELATIVE_NODES | MPOL_FLAG_STATIC_NODES)
 
 long mpol_sys_set(int mode, const unsigned long *mask, unsigned long maxnode)
 {
@@ -66,8 +64,8 @@ int mpol_read_back(mpol_get_fn get, struct mpol_policy *ret_policy, char *err, s
 		return -e;
 	}
 	/* The kernel ORs the user-visible flags into the mode. */
-	p.flags = (unsigned)mode & ALL_FLAGS;
-	p.mode = (int)((unsigned)mode & ~ALL_FLAGS);
+	p.flags = (unsigned)mode & (unsigned)MPOL_FLAGS_ALL;
+	p.mode = (int)((unsigned)mode & ~(unsigned)MPOL_FLAGS_ALL);
 	for (size_t i = 0; i < MPOL_MASK_WORDS; i++)
 		if (p.nodes.bits[i])
 			p.has_nodes = true;

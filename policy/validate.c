@@ -6,9 +6,6 @@
 
 #include "mempolicy.h"
 
-#define ALL_FLAGS                                                                                  \
-	((unsigned)MPOL_FLAG_NUMA_BALANCING | MPOL_FLAG_RELATIVE_NODES | MPOL_FLAG_STATIC_NODES)
-#define NODE_FLAGS ((unsigned)MPOL_FLAG_RELATIVE_NODES | MPOL_FLAG_STATIC_NODES)
 
 int mpol_policy_parse(const char *mode, const char *nodes, const char *const *flags, size_t nflags,
 		      struct mpol_policy *ret_policy, char *err, size_t errlen)
@@ -63,9 +60,9 @@ static int check_known(const struct mpol_policy *policy, char *err, size_t errle
 		snprintf(err, errlen, "linux.memoryPolicy.mode: unknown mode %d", policy->mode);
 		return -EINVAL;
 	}
-	if (policy->flags & ~ALL_FLAGS) {
+	if (policy->flags & ~(unsigned)MPOL_FLAGS_ALL) {
 		snprintf(err, errlen, "linux.memoryPolicy.flags: unknown flag bits 0x%x",
-			 policy->flags & ~ALL_FLAGS);
+			 policy->flags & ~(unsigned)MPOL_FLAGS_ALL);
 		return -EINVAL;
 	}
 	return 0;
@@ -107,7 +104,7 @@ int mpol_validate(const struct mpol_policy *policy, char *err, size_t errlen)
 			 name);
 		return -EINVAL;
 	}
-	if ((policy->flags & NODE_FLAGS) == NODE_FLAGS) {
+	if ((policy->flags & (unsigned)MPOL_FLAGS_NODES) == (unsigned)MPOL_FLAGS_NODES) {
 		snprintf(err, errlen,
 			 "linux.memoryPolicy.flags: MPOL_F_STATIC_NODES and "
 			 "MPOL_F_RELATIVE_NODES are mutually exclusive");
@@ -118,7 +115,8 @@ int mpol_validate(const struct mpol_policy *policy, char *err, size_t errlen)
 		return r;
 	/* Rule 7: MPOL_PREFERRED without nodes means "local"; there is no node
 	 * set for STATIC or RELATIVE to apply to, and the kernel says EINVAL. */
-	if (policy->mode == MPOL_MODE_PREFERRED && !has_nodes && (policy->flags & NODE_FLAGS)) {
+	if (policy->mode == MPOL_MODE_PREFERRED && !has_nodes &&
+	    (policy->flags & (unsigned)MPOL_FLAGS_NODES)) {
 		snprintf(err, errlen,
 			 "linux.memoryPolicy.flags: MPOL_PREFERRED without nodes takes no %s",
 			 mpol_flag_name(policy->flags & MPOL_FLAG_STATIC_NODES

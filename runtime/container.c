@@ -40,13 +40,14 @@ static int check_mems(const struct spec *spec, const struct resources *res, stru
 	struct mpol_nodemask mems;
 	const struct mpol_policy *p = &spec->memory_policy;
 	char nodes[256];
+	int r;
 
 	if (!spec->has_memory_policy || !p->has_nodes || !res || !res->cpu_mems ||
 	    !*res->cpu_mems || (p->flags & MPOL_FLAG_RELATIVE_NODES))
 		return 0;
-	if (mpol_parse_nodes(res->cpu_mems, "linux.resources.cpu.mems", &mems, err->msg,
-			     sizeof(err->msg)) < 0)
-		return -EINVAL;
+	if ((r = mpol_parse_nodes(res->cpu_mems, "linux.resources.cpu.mems", &mems, err->msg,
+				  sizeof(err->msg))) < 0)
+		return r;
 	for (size_t i = 0; i < MPOL_MASK_WORDS; i++)
 		if (p->nodes.bits[i] & mems.bits[i])
 			return 0;
@@ -61,23 +62,25 @@ static int validate(struct spec *spec, const struct create_opts *o,
 		    struct seccomp_filter **ret_filter, struct resources **ret_res,
 		    bool *ret_apparmor, struct rt_error *err)
 {
+	int r;
+
 	if (!spec->process && o->for_run)
 		return rt_fail(err, EINVAL, "process: run needs a process to start");
-	if (rootless_validate(spec, err) < 0)
-		return -EINVAL;
-	if (apparmor_check(spec->process, "process.apparmorProfile", ret_apparmor, err) < 0)
-		return -EINVAL;
+	if ((r = rootless_validate(spec, err)) < 0)
+		return r;
+	if ((r = apparmor_check(spec->process, "process.apparmorProfile", ret_apparmor, err)) < 0)
+		return r;
 	if (!spec->ns[NS_UTS].enabled) {
 		if (spec->hostname && *spec->hostname)
 			return rt_fail(err, EINVAL, "hostname: needs a private UTS namespace");
 		if (spec->domainname && *spec->domainname)
 			return rt_fail(err, EINVAL, "domainname: needs a private UTS namespace");
 	}
-	if (sysctl_check(spec, err) < 0)
-		return -EINVAL;
+	if ((r = sysctl_check(spec, err)) < 0)
+		return r;
 	if (spec->process && spec->process->has_caps &&
-	    caps_parse(spec->process, "process", err) < 0)
-		return -EINVAL;
+	    (r = caps_parse(spec->process, "process", err)) < 0)
+		return r;
 	/* in a user namespace of its own or joined, the init holds every
 	 * capability there */
 	if (spec->process && !spec->ns[NS_USER].enabled) {
@@ -85,11 +88,11 @@ static int validate(struct spec *spec, const struct create_opts *o,
 		char names[512];
 
 		caps_format(out, names, sizeof(names));
+		/* through the log: with --log-format json the shim reads it */
 		if (out)
-			fprintf(stderr,
-				"mini-runtime: warning: process.capabilities: %s cannot be "
-				"granted (the runtime does not hold them): left out\n",
-				names);
+			log_warn("process.capabilities: %s cannot be granted (the runtime does not "
+				 "hold them): left out",
+				 names);
 	}
 	/* only a `run` that stays can hold the terminal itself */
 	if (spec->process && spec->process->terminal && !o->console_socket &&
@@ -98,8 +101,8 @@ static int validate(struct spec *spec, const struct create_opts *o,
 			       o->for_run ? "run --detach" : "create");
 	if (spec->has_memory_policy) {
 		struct mpol_host host;
-		int r = mpol_host_probe(&host, err->msg, sizeof(err->msg));
 
+		r = mpol_host_probe(&host, err->msg, sizeof(err->msg));
 		if (r == 0)
 			r = mpol_validate_host(&spec->memory_policy, &host, err->msg,
 					       sizeof(err->msg));
@@ -114,14 +117,14 @@ static int validate(struct spec *spec, const struct create_opts *o,
 				 spec->memory_policy_overridden);
 	}
 	if (spec->resources_json &&
-	    resources_parse(spec->resources_json, "linux.resources", ret_res, err) < 0)
-		return -EINVAL;
-	if (spec->resources_json && check_mems(spec, *ret_res, err) < 0) {
+	    (r = resources_parse(spec->resources_json, "linux.resources", ret_res, err)) < 0)
+		return r;
+	if (spec->resources_json && (r = check_mems(spec, *ret_res, err)) < 0) {
 		mpol_rename_field(err->msg, sizeof(err->msg), spec->memory_policy_source);
-		return -EINVAL;
+		return r;
 	}
-	if (spec->seccomp && seccomp_filter_build(spec->seccomp, ret_filter, err) < 0)
-		return -EINVAL;
+	if (spec->seccomp && (r = seccomp_filter_build(spec->seccomp, ret_filter, err)) < 0)
+		return r;
 	return 0;
 }
 
@@ -189,21 +192,21 @@ static int serve_init(struct container *c, const struct init_args *args,
 {
 	struct sync_msg msg;
 	bool tell = args->new_userns || args->cgroups.placed_by_parent || idmap_count(c->spec);
+	int r;
 
-	if (args->new_userns && ns_write_id_maps(c->state.pid, c->spec, err) < 0)
-		return -EINVAL;
+	if (args->new_userns && (r = ns_write_id_maps(c->state.pid, c->spec, err)) < 0)
+		return r;
 	/* after the maps: a mount without mappings of its own takes them */
-	if (idmap_send_mounts(c->sync_fd, c->spec, c->state.pid, err) < 0)
-		return -EINVAL;
+	if ((r = idmap_send_mounts(c->sync_fd, c->spec, c->state.pid, err)) < 0)
+		return r;
 	if (args->cgroups.placed_by_parent &&
-	    cgroups_place(c->state.cgroup_json, c->state.pid, c->spec, c->state.id, res, err) < 0)
-		return -EINVAL;
+	    (r = cgroups_place(c->state.cgroup_json, c->state.pid, c->spec, c->state.id, res,
+			       err)) < 0)
+		return r;
 	if (tell && sync_send_type(c->sync_fd, SYNC_PLACED) < 0)
 		return rt_fail(err, EPIPE, "the container's init exited during set-up");
 	for (;;) {
-		int r = sync_recv(c->sync_fd, &msg);
-
-		if (r < 0)
+		if (sync_recv(c->sync_fd, &msg) < 0)
 			return rt_fail(err, EPIPE, "the container's init exited during set-up");
 		if (msg.type == SYNC_ERROR)
 			return rt_fail(err, msg.errnum, "%s", msg.text);
@@ -297,16 +300,17 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 		 const struct resources *res, struct rt_error *err)
 {
 	int sv[2];
+	int r;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return rt_fail_errno(err, errno, "socketpair");
 	c->sync_fd = sv[0];
 	args->sync_fd = sv[1];
 	/* with a user namespace joined, the child that clones does it */
-	if ((!c->spec->ns[NS_USER].path && ns_prepare_parent(c->spec, err) < 0) ||
-	    clone_init(args, &c->state.pid, err) < 0 || ns_restore_parent(err) < 0) {
+	if ((!c->spec->ns[NS_USER].path && (r = ns_prepare_parent(c->spec, err)) < 0) ||
+	    (r = clone_init(args, &c->state.pid, err)) < 0 || (r = ns_restore_parent(err)) < 0) {
 		close(sv[1]);
-		return -EINVAL;
+		return r;
 	}
 	close(sv[1]);
 	if (proc_stat(c->state.pid, &c->state.start_time, NULL) < 0)
@@ -316,16 +320,16 @@ static int spawn(struct container *c, const struct create_opts *o, struct init_a
 	 * (PR_SET_PDEATHSIG), and one that got past READY before we were
 	 * killed is found by `delete --force` in the cgroup recorded before */
 	test_pause("clone");
-	if (serve_init(c, args, res, err) < 0)
-		return -EINVAL;
+	if ((r = serve_init(c, args, res, err)) < 0)
+		return r;
 	test_pause("ready");
 	c->state.creating = false;
 	/* `run` writes it right after START (container_start_now): it holds
 	 * the lock meanwhile, so nobody sees the difference */
-	if (!o->for_run && state_write(c->dirfd, &c->state, err) < 0)
-		return -EINVAL;
-	if (o->pid_file && container_write_pid_file(o->pid_file, c->state.pid, err) < 0)
-		return -EINVAL;
+	if (!o->for_run && (r = state_write(c->dirfd, &c->state, err)) < 0)
+		return r;
+	if (o->pid_file && (r = container_write_pid_file(o->pid_file, c->state.pid, err)) < 0)
+		return r;
 	return 0;
 }
 
@@ -361,19 +365,19 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	int r;
 
 	*c = (struct container){.dirfd = -1, .sync_fd = -1, .console_fd = -1};
-	if (state_validate_id(o->id, err) < 0 ||
-	    spec_load_text(o->bundle, &c->spec, &config, &config_len, err) < 0)
-		return -EINVAL;
+	if ((r = state_validate_id(o->id, err)) < 0 ||
+	    (r = spec_load_text(o->bundle, &c->spec, &config, &config_len, err)) < 0)
+		return r;
 	/* which mounts we make for the init (idmap.h) */
 	idmap_plan(c->spec, !rootless());
 	args.spec = c->spec;
 	args.new_userns = c->spec->ns[NS_USER].enabled && !c->spec->ns[NS_USER].path;
 	args.new_cgroupns = c->spec->ns[NS_CGROUP].enabled && !c->spec->ns[NS_CGROUP].path;
-	if (validate(c->spec, o, &filter, &res, &args.apparmor, err) < 0) {
+	if ((r = validate(c->spec, o, &filter, &res, &args.apparmor, err)) < 0) {
 		seccomp_filter_free(filter);
 		resources_free(res);
 		container_release(c);
-		return -EINVAL;
+		return r;
 	}
 	args.seccomp = filter;
 	log_debug("create %s: %s/config.json parsed and validated", o->id, c->spec->bundle);
@@ -434,19 +438,21 @@ int container_load(const char *root, const char *id, unsigned allowed, const cha
 	cleanup_free char *text = NULL;
 	char name[STATE_ID_MAX + 32];
 	size_t len = 0;
+	int r;
 
-	if (state_load(root, id, allowed, op, &c.dirfd, &c.state, &c.status, err) < 0)
-		return -EINVAL;
+	if ((r = state_load(root, id, allowed, op, &c.dirfd, &c.state, &c.status, err)) < 0)
+		return r;
 	/* no bundle: no state.json, a create that died before it wrote one */
 	if (c.state.bundle) {
 		snprintf(name, sizeof(name), "container %s: %s", id, STATE_CONFIG);
 		struct rt_error *e = warn ? warn : err;
 
-		if (state_read_config(c.dirfd, id, &text, &len, e) < 0 ||
-		    spec_parse(text, len, name, c.state.bundle, c.state.rootfs, &c.spec, e) < 0) {
+		if ((r = state_read_config(c.dirfd, id, &text, &len, e)) < 0 ||
+		    (r = spec_parse(text, len, name, c.state.bundle, c.state.rootfs, &c.spec, e)) <
+			    0) {
 			if (!warn) {
 				container_release(&c);
-				return -EINVAL;
+				return r;
 			}
 			c.spec = NULL;
 		}

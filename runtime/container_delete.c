@@ -129,12 +129,12 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct r
 	 * lives on in its cgroup, holding the shim's pipes open */
 	unsigned allowed = all ? STATE_ANY : STATE_ANY & ~STATE_MASK(STATUS_STOPPED);
 
-	if (state_load(root, id, allowed, "kill it", &dirfd, &st, &status, err) < 0) {
+	if ((r = state_load(root, id, allowed, "kill it", &dirfd, &st, &status, err)) < 0) {
 		/* runc's words: containerd's shim takes an error containing
 		 * "container not running" for "already exited", not a failure */
 		if (err->errnum == ESRCH)
 			return rt_fail(err, ESRCH, "kill %s: container not running", id);
-		return -EINVAL;
+		return r;
 	}
 	/* --all: every process in the container's cgroup (a container sharing
 	 * the host's pid namespace outlives its init otherwise) */

@@ -132,10 +132,11 @@ static int build_process(const struct exec_request *q, struct spec *spec,
 			 struct spec_process **ret, struct rt_error *err)
 {
 	struct spec_process *p;
+	int r;
 
 	if (q->process_file) {
-		if (spec_load_process(q->process_file, &p, err) < 0)
-			return -EINVAL;
+		if ((r = spec_load_process(q->process_file, &p, err)) < 0)
+			return r;
 	} else if (!spec->process) {
 		return rt_fail(err, EINVAL, "exec: config.json has no process to start from");
 	} else {
@@ -161,11 +162,11 @@ int container_exec(const char *root, const char *id, const struct exec_request *
 	bool apparmor = false;
 	int r;
 
-	if (container_load(root, id,
-			   STATE_MASK(STATUS_CREATED) | STATE_MASK(STATUS_RUNNING) |
-				   STATE_MASK(STATUS_PAUSED),
-			   "exec in it", &c, NULL, err) < 0)
-		return -EINVAL;
+	if ((r = container_load(root, id,
+				STATE_MASK(STATUS_CREATED) | STATE_MASK(STATUS_RUNNING) |
+				    STATE_MASK(STATUS_PAUSED),
+				"exec in it", &c, NULL, err)) < 0)
+		return r;
 	/* as runc: the new process would sit frozen until `resume` */
 	if (c.status == STATUS_PAUSED && !q->ignore_paused) {
 		container_release(&c);

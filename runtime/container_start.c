@@ -30,12 +30,13 @@ static int run_poststart(const struct container *c, struct rt_error *warn, struc
 int container_start_now(struct container *c, struct rt_error *warn, struct rt_error *err)
 {
 	struct sync_msg none;
+	int r;
 
 	if (sync_send_type(c->sync_fd, SYNC_START) < 0)
 		return rt_fail(err, EPIPE, "the container's init exited before start");
 	log_debug("start %s: init released (sync socket)", c->state.id);
-	if (state_write(c->dirfd, &c->state, err) < 0)
-		return -EINVAL;
+	if ((r = state_write(c->dirfd, &c->state, err)) < 0)
+		return r;
 	/* the init's end closes at its execve (close-on-exec) or exit */
 	sync_recv(c->sync_fd, &none);
 	close(c->sync_fd);
@@ -49,8 +50,9 @@ int container_start(const char *root, const char *id, struct rt_error *warn,
 	struct container c;
 	int r;
 
-	if (container_load(root, id, STATE_MASK(STATUS_CREATED), "start it", &c, NULL, err) < 0)
-		return -EINVAL;
+	if ((r = container_load(root, id, STATE_MASK(STATUS_CREATED), "start it", &c, NULL, err)) <
+	    0)
+		return r;
 	if (!c.state.has_process)
 		r = rt_fail(err, EINVAL,
 			    "container %s has no process to start (config.json has no \"process\")",

@@ -40,13 +40,15 @@ static int open_parent(int rootfd, const char *path, int *ret_fd, const char **r
 {
 	char parent[PATH_MAX];
 	const char *slash = strrchr(path, '/');
+	int r;
 
 	if (!slash || !slash[1] || (size_t)(slash - path) >= sizeof(parent))
 		return rt_fail(err, EINVAL, "%s: invalid path", path);
 	memcpy(parent, path, (size_t)(slash - path));
 	parent[slash - path] = '\0';
-	if (path_open_in_root(rootfd, parent[0] ? parent : "/", PATH_CREATE_DIR, ret_fd, err) < 0)
-		return -EINVAL;
+	if ((r = path_open_in_root(rootfd, parent[0] ? parent : "/", PATH_CREATE_DIR, ret_fd,
+				   err)) < 0)
+		return r;
 	*ret_name = slash + 1;
 	return 0;
 }
@@ -73,9 +75,10 @@ static int bind_device(int rootfd, const struct spec_device *d, struct rt_error 
 	const char *name;
 	char target[32];
 	struct stat st;
+	int r;
 
-	if (open_parent(rootfd, d->path, &dirfd, &name, err) < 0)
-		return -EINVAL;
+	if ((r = open_parent(rootfd, d->path, &dirfd, &name, err)) < 0)
+		return r;
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
 	    unlinkat(dirfd, name, 0) < 0)
 		return rt_fail_errno(err, errno, "replace the symlink %s", d->path);
@@ -117,11 +120,12 @@ static int make_device(int rootfd, const struct spec_device *d, bool in_userns,
 {
 	cleanup_close int dirfd = -1;
 	const char *name;
+	int r;
 
 	if (in_userns)
 		return bind_device(rootfd, d, err);
-	if (open_parent(rootfd, d->path, &dirfd, &name, err) < 0)
-		return -EINVAL;
+	if ((r = open_parent(rootfd, d->path, &dirfd, &name, err)) < 0)
+		return r;
 	return make_node(dirfd, name, d, err);
 }
 
@@ -138,17 +142,18 @@ static int create_defaults(const struct spec *spec, int rootfd, bool in_userns,
 			   struct rt_error *err)
 {
 	cleanup_close int dev = -1;
+	int r;
 
-	if (path_open_in_root(rootfd, "/dev", PATH_CREATE_DIR, &dev, err) < 0)
-		return -EINVAL;
+	if ((r = path_open_in_root(rootfd, "/dev", PATH_CREATE_DIR, &dev, err)) < 0)
+		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
 		const struct spec_device *d = &default_devices[i];
 
 		if (configured(spec, d->path))
 			continue;
-		if ((in_userns ? bind_device(rootfd, d, err)
-			       : make_node(dev, d->path + strlen("/dev/"), d, err)) < 0)
-			return -EINVAL;
+		if ((r = in_userns ? bind_device(rootfd, d, err)
+				   : make_node(dev, d->path + strlen("/dev/"), d, err)) < 0)
+			return r;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(default_links); i++)
 		if (symlinkat(default_links[i].target, dev,

@@ -1,3 +1,7 @@
+/* exec.c - a process in a running container: the parent joins the pid and
+ * time namespaces and forks; the child joins the rest and the container's
+ * root between process_setup_begin and process_setup_finish, the steps it
+ * shares with the init (process_setup.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,14 +14,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "apparmor.h"
 #include "cgroups.h"
 #include "container.h"
 #include "exec.h"
-#include "init.h"
+#include "log.h"
 #include "namespaces.h"
 #include "process.h"
 #include "procfs.h"
+#include "process_setup.h"
 #include "rootless.h"
 #include "seccomp_profile.h"
 #include "sync.h"
@@ -30,27 +34,6 @@ struct exec_child {
 	struct seccomp_filter *filter;
 	struct cg_join cgroups;
 };
-
-__attribute__((noreturn)) static void child_fail(int sync_fd, const struct rt_error *err)
-{
-	struct sync_msg msg = {.type = SYNC_ERROR, .errnum = err->errnum};
-
-	snprintf(msg.text, sizeof(msg.text), "%s", err->msg);
-	sync_send(sync_fd, &msg);
-	_exit(127);
-}
-
-static int apply_policy(const struct spec *spec, struct rt_error *err)
-{
-	int r;
-
-	if (!spec->has_memory_policy)
-		return 0;
-	r = mpol_apply(&spec->memory_policy, mpol_sys_set, NULL, err->msg, sizeof(err->msg));
-	if (r < 0)
-		err->errnum = -r;
-	return r;
-}
 
 /* A container without a mount namespace of its own is a chroot in the
  * caller's mount namespace, and joining a mount namespace puts us at its
@@ -75,61 +58,68 @@ static int enter_init_root(int rootfd, struct rt_error *err)
 	if (fstat(rootfd, &want) < 0 || stat("/", &have) < 0)
 		r = rt_fail_errno(err, errno, "exec: stat the container's root");
 	else if ((want.st_dev != have.st_dev || want.st_ino != have.st_ino) &&
-		 (fchdir(rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0))
+		 (fchdir(rootfd) < 0 || chroot(".") < 0))
+		r = rt_fail_errno(err, errno, "exec: enter the container's root");
+	/* at "/" as the init is, where process.cwd "/" leaves us (without a
+	 * mount namespace joined we were in the caller's cwd) */
+	else if (chdir("/") < 0)
 		r = rt_fail_errno(err, errno, "exec: enter the container's root");
 	close(rootfd);
 	return r;
 }
 
+/* oom_score_adj before joining: after it, /proc would be the container's,
+ * which it can have overmounted to redirect the write */
+static int set_oom_score(struct process_setup *s, struct rt_error *err)
+{
+	int r = process_set_oom_score(s->procfd, s->process, err);
+
+	if (s->procfd >= 0)
+		close(steal_fd(&s->procfd));
+	return r;
+}
+
+/* The container's namespaces (the pid and time ones were joined before the
+ * fork: they apply to children) and its root. */
+static int join_container(pid_t pid, struct rt_error *err)
+{
+	int rootfd = -1, r;
+
+	if ((r = open_init_root(pid, &rootfd, err)) < 0)
+		return r;
+	if ((r = ns_join_process(pid, false, err)) < 0) {
+		close(rootfd);
+		return r;
+	}
+	return enter_init_root(rootfd, err);
+}
+
 __attribute__((noreturn)) static void child_main(const struct exec_child *c)
 {
-	const struct spec_process *p = c->o->process;
+	const struct exec_opts *o = c->o;
+	struct process_setup s = {
+		.spec = o->spec,
+		.process = o->process,
+		.cgroups = &c->cgroups,
+		.sync_fd = c->sync_fd,
+		.fifo_fd = -1,
+		.console_fd = c->console_fd,
+		.preserve_fds = o->preserve_fds,
+		.need_procfs = o->process->has_oom_score_adj,
+		.apparmor = o->apparmor,
+		/* exec_start waits for execve (EOF) or the error */
+		.report_late = true,
+		.seccomp = c->filter,
+	};
 	struct rt_error err = {0};
-	char program[PATH_MAX];
-	int rootfd, procfd = -1, apparmor_fd = -1;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (cgroups_join_self(&c->cgroups, &err) < 0)
-		child_fail(c->sync_fd, &err);
-	/* what the caller left open must not reach the container: see init.c */
-	if (close_fds_except(3 + c->o->preserve_fds, (const int[]){c->sync_fd, c->console_fd},
-			     2) < 0) {
-		rt_fail_errno(&err, errno, "close inherited fds");
-		child_fail(c->sync_fd, &err);
-	}
-	/* oom_score_adj before joining: after it, /proc would be the
-	 * container's, which it can have overmounted to redirect the write */
-	if ((p->has_oom_score_adj || c->o->apparmor) &&
-	    (procfs_open(&procfd, &err) < 0 || process_set_oom_score(procfd, p, &err) < 0 ||
-	     (c->o->apparmor && apparmor_open_exec_attr(procfd, &apparmor_fd, &err) < 0)))
-		child_fail(c->sync_fd, &err);
-	if (procfd >= 0)
-		close(procfd);
-	if (open_init_root(c->o->state->pid, &rootfd, &err) < 0 ||
-	    ns_join_process(c->o->state->pid, false, &err) < 0 ||
-	    enter_init_root(rootfd, &err) < 0)
-		child_fail(c->sync_fd, &err);
-	if (p->terminal && c->console_fd >= 0 && terminal_setup(c->console_fd, p, false, &err) < 0)
-		child_fail(c->sync_fd, &err);
-	if (process_set_limits(c->o->spec, p, &err) < 0)
-		child_fail(c->sync_fd, &err);
-	if (init_enter_cwd(p->cwd, &err) < 0)
-		child_fail(c->sync_fd, &err);
-	if (apply_policy(c->o->spec, &err) < 0 ||
-	    process_find_program(p, program, sizeof(program), &err) < 0)
-		child_fail(c->sync_fd, &err);
-	if (sync_send_type(c->sync_fd, SYNC_READY) < 0 ||
-	    sync_expect(c->sync_fd, SYNC_START, "waiting for start", NULL, &err) < 0)
-		_exit(127);
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	/* before no_new_privs, as the init does */
-	if (apparmor_fd >= 0 && apparmor_apply(apparmor_fd, p->apparmor_profile, &err) < 0)
-		child_fail(c->sync_fd, &err);
-	if (process_drop_privileges(p, c->filter, &err) < 0)
-		child_fail(c->sync_fd, &err);
-	/* success closes the close-on-exec sync socket: the parent sees EOF */
-	process_exec(p, program, &err);
-	child_fail(c->sync_fd, &err);
+	/* PDEATHSIG, the container's cgroups, no inherited fds, the host's /proc */
+	process_setup_step(&s, process_setup_begin(&s, &err), &err);
+	process_setup_step(&s, set_oom_score(&s, &err), &err);
+	process_setup_step(&s, join_container(o->state->pid, &err), &err);
+	/* terminal, rlimits, cwd, memory policy, program, READY, START,
+	 * AppArmor, privileges, execve */
+	process_setup_finish(&s);
 }
 
 static int open_console(const struct exec_opts *o, int *ret_ours, int *ret_child,
@@ -154,8 +144,8 @@ static int serve_child(int sync_fd, struct rt_error *err)
 	struct sync_msg msg;
 	int r;
 
-	if (sync_expect(sync_fd, SYNC_READY, "setting up the process", NULL, err) < 0)
-		return -EINVAL;
+	if ((r = sync_expect(sync_fd, SYNC_READY, "setting up the process", NULL, err)) < 0)
+		return r;
 	if (sync_send_type(sync_fd, SYNC_START) < 0)
 		return rt_fail(err, EPIPE, "the process exited before it could start");
 	r = sync_recv(sync_fd, &msg);
@@ -186,8 +176,8 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 	int sv[2], r, clone_errno;
 	long pid;
 
-	if (o->spec->seccomp && seccomp_filter_build(o->spec->seccomp, &c.filter, err) < 0)
-		return -EINVAL;
+	if (o->spec->seccomp && (r = seccomp_filter_build(o->spec->seccomp, &c.filter, err)) < 0)
+		return r;
 	r = open_console(o, &console_ours, &c.console_fd, err);
 	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		r = rt_fail_errno(err, errno, "socketpair");
@@ -228,12 +218,15 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 	cgroups_close_join(&c.cgroups);
 	if (pid < 0)
 		return via_user ? -EINVAL : rt_fail_errno(err, clone_errno, "fork");
-	if (ns_restore_parent(err) < 0) {
+	if ((r = ns_restore_parent(err)) < 0) {
 		kill((pid_t)pid, SIGKILL);
 		waitpid((pid_t)pid, NULL, 0);
-		return -EINVAL;
+		return r;
 	}
+	log_debug("exec %s: process %d forked, joining the container", o->state->id, (int)pid);
 	r = serve_child(ours, err);
+	if (r == 0)
+		log_debug("exec %s: the process is set up and runs", o->state->id);
 	if (r == 0 && console_ours >= 0)
 		r = terminal_recv_master(console_ours, ret_console, err);
 	/* last: a failure after it would leave the file behind */

@@ -11,10 +11,6 @@
 #include "hooks.h"
 #include "util.h"
 
-static const char *const kind_names[HOOK_KIND_COUNT] = {
-	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
-};
-
 static void exec_hook(const struct spec_hook *hook, int stdin_fd)
 {
 	char *default_args[] = {hook->path, NULL};
@@ -113,7 +109,7 @@ int hooks_run(const struct spec *spec, enum spec_hook_kind kind, const char *sta
 	int r = 0;
 
 	for (size_t i = 0; i < list->count; i++) {
-		snprintf(where, sizeof(where), "hooks.%s[%zu]", kind_names[kind], i);
+		snprintf(where, sizeof(where), "hooks.%s[%zu]", spec_hook_name(kind), i);
 		if (run_one(&list->items[i], where, state_json, &one) == 0)
 			continue;
 		if (r == 0) {

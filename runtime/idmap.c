@@ -118,6 +118,8 @@ static int container_userns(const struct spec *spec, pid_t pid, struct userns_se
 static int userns_for(const struct spec *spec, const struct spec_mount *m, const char *path,
 		      pid_t pid, struct userns_set *set, struct rt_error *err)
 {
+	int r;
+
 	if (!m->n_uid_maps ||
 	    (spec->ns[NS_USER].enabled && !spec->ns[NS_USER].path &&
 	     same_maps(m->uid_maps, m->n_uid_maps, spec->uid_maps, spec->n_uid_maps) &&
@@ -131,8 +133,8 @@ static int userns_for(const struct spec *spec, const struct spec_mount *m, const
 			return set->made[i].fd;
 	}
 	set->made[set->nmade].m = m;
-	if (make_userns(m, path, &set->made[set->nmade].fd, err) < 0)
-		return -EINVAL;
+	if ((r = make_userns(m, path, &set->made[set->nmade].fd, err)) < 0)
+		return r;
 	return set->made[set->nmade++].fd;
 }
 
@@ -141,6 +143,7 @@ static int make_tree(const struct spec *spec, const struct spec_mount *m, int *r
 		     struct rt_error *err)
 {
 	cleanup_close int tree = -1;
+	int r;
 
 	if (m->bind) {
 		if (mnt_clone(AT_FDCWD, m->source, m->flags & MS_REC, &tree, err) < 0 ||
@@ -153,15 +156,16 @@ static int make_tree(const struct spec *spec, const struct spec_mount *m, int *r
 	} else {
 		unsigned long set = m->flags & ~MS_REC;
 
-		if (mnt_new_fs(m->type, m->source ? m->source : m->type, m->data, set,
-			       (unsigned int)mnt_attr_from_flags(set, 0).attr_set, &tree, err) < 0)
-			return -EINVAL;
+		if ((r = mnt_new_fs(m->type, m->source ? m->source : m->type, m->data, set,
+				    (unsigned int)mnt_attr_from_flags(set, 0).attr_set, &tree,
+				    err)) < 0)
+			return r;
 	}
 	/* a clone of a shared mount is its peer: what the container mounts
 	 * below it would reach the host (the rootfs is a slave for the same
 	 * reason, mounts_prepare_root) */
-	if (mnt_set_propagation(tree, MS_SLAVE | MS_REC, err) < 0)
-		return -EINVAL;
+	if ((r = mnt_set_propagation(tree, MS_SLAVE | MS_REC, err)) < 0)
+		return r;
 	*ret_tree = steal_fd(&tree);
 	return 0;
 }
@@ -205,7 +209,7 @@ static int send_one(int sync_fd, const struct spec *spec, size_t i, pid_t pid,
 	} else {
 		userns = userns_for(spec, m, path, pid, set, err);
 		if (userns < 0)
-			return -EINVAL;
+			return userns;
 		if (make_tree(spec, m, &tree, err) < 0 || set_idmap(m, tree, userns, err) < 0)
 			return rt_wrap(err, "%s: idmapped mount %s", path, m->destination);
 	}

@@ -1,5 +1,6 @@
 /* init.h - the container side: what the cloned init process does, in
- * order, until it execs the user's program. */
+ * order, until it execs the user's program (its first and last steps are
+ * process_setup.h's, shared with exec). */
 #ifndef MINI_INIT_H
 #define MINI_INIT_H
 
@@ -25,11 +26,8 @@ struct init_args {
 	struct seccomp_filter *seccomp; /* built by the parent; NULL for none */
 };
 
-/* chdir to process.cwd and check that it is under the root (exec too). */
-int init_enter_cwd(const char *cwd, struct rt_error *err);
-
-/* Never returns: execs the process or exits 1 after reporting the failed
- * step on the sync socket. */
+/* Never returns: execs the process or exits PROCESS_SETUP_FAILED after
+ * reporting the failed step (process_setup.h). */
 __attribute__((noreturn)) void init_main(const struct init_args *args);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_options.h"
 #include "commands/commands.h"
 #include "log.h"
 #include "rootless.h"
@@ -16,17 +17,27 @@
 static const struct command {
 	const char *name;
 	command_fn fn;
-	bool protect_exe; /* starts a process in a container: see selfexe.h */
 } commands[] = {
-	{"create", cmd_create, true},	 {"start", cmd_start, false},
-	{"run", cmd_run, true},		 {"state", cmd_state, false},
-	{"kill", cmd_kill, false},	 {"delete", cmd_delete, false},
-	{"list", cmd_list, false},	 {"features", cmd_features, false},
-	{"spec", cmd_spec, false},	 {"exec", cmd_exec, true},
-	{"ps", cmd_ps, false},		 {"pause", cmd_pause, false},
-	{"resume", cmd_resume, false},	 {"update", cmd_update, false},
-	{"events", cmd_events, false},	 {"help", cmd_help, false},
+	{"create", cmd_create},	  {"start", cmd_start},	  {"run", cmd_run},
+	{"state", cmd_state},	  {"kill", cmd_kill},	  {"delete", cmd_delete},
+	{"list", cmd_list},	  {"features", cmd_features}, {"spec", cmd_spec},
+	{"exec", cmd_exec},	  {"ps", cmd_ps},	  {"pause", cmd_pause},
+	{"resume", cmd_resume},	  {"update", cmd_update}, {"events", cmd_events},
+	{"help", cmd_help},
 };
+
+/* starts a process in a container: see selfexe.h */
+static bool protects_exe(const char *name)
+{
+#define REEXEC_NAME(n) n,
+	static const char *const reexec[] = {CLI_REEXEC_COMMANDS(REEXEC_NAME)};
+#undef REEXEC_NAME
+
+	for (size_t i = 0; i < sizeof(reexec) / sizeof(reexec[0]); i++)
+		if (strcmp(name, reexec[i]) == 0)
+			return true;
+	return false;
+}
 
 /* jansson seeds its hash tables from /dev/urandom (open, read, close) on
  * first use. The only JSON we parse is the caller's config and our own
@@ -43,18 +54,9 @@ static void seed_json(void)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"root", required_argument, NULL, 'r'},
-		{"log", required_argument, NULL, 'l'},
-		{"log-format", required_argument, NULL, 'f'},
-		{"debug", no_argument, NULL, 'd'},
-		{"systemd-cgroup", no_argument, NULL, 's'},
-		{"rootless", required_argument, NULL, 'R'},
-		{"criu", required_argument, NULL, 'C'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'v'},
-		{NULL, 0, NULL, 0},
-	};
+#define GETOPT_ENTRY(name, has_arg, val) {name, has_arg, NULL, val},
+	static const struct option opts[] = {CLI_GLOBAL_OPTIONS(GETOPT_ENTRY){NULL, 0, NULL, 0}};
+#undef GETOPT_ENTRY
 	const char *why = NULL;
 	struct global_opts g = {.root = rootless_default_root(&why)};
 	const char *log_path = NULL, *log_format = "text";
@@ -116,7 +118,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) != 0)
 			continue;
-		if (commands[i].protect_exe && selfexe_protect(argv, &err) < 0) {
+		if (protects_exe(commands[i].name) && selfexe_protect(argv, &err) < 0) {
 			log_error(err.msg);
 			return 1;
 		}

@@ -49,6 +49,7 @@ int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_erro
 	unsigned long prop = spec->rootfs_propagation ? spec->rootfs_propagation
 						      : MS_SLAVE | MS_REC;
 	int fd;
+	int r;
 
 	/* an unbindable root cannot be bound onto itself: it is applied to
 	 * the rootfs at the end (mounts_finish). A shared one is applied here
@@ -59,11 +60,9 @@ int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_erro
 		prop = MS_SLAVE | MS_REC;
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return rt_fail_errno(err, errno, "linux.rootfsPropagation: make / %s",
-				     (prop & MS_SHARED)    ? "shared"
-				     : (prop & MS_PRIVATE) ? "private"
-							   : "slave");
-	if ((prop & MS_SHARED) && make_root_mount_private(spec->root_path, err) < 0)
-		return -EINVAL;
+				     spec_propagation_name(prop));
+	if ((prop & MS_SHARED) && (r = make_root_mount_private(spec->root_path, err)) < 0)
+		return r;
 	if (mount(spec->root_path, spec->root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return rt_fail_errno(err, errno, "root.path: bind %s", spec->root_path);
 	fd = open(spec->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -480,7 +479,6 @@ int mounts_finish(const struct spec *spec, struct rt_error *err)
 	if ((spec->rootfs_propagation & (MS_SHARED | MS_UNBINDABLE)) &&
 	    mount(NULL, "/", NULL, spec->rootfs_propagation, NULL) < 0)
 		return rt_fail_errno(err, errno, "linux.rootfsPropagation: make / %s",
-				     (spec->rootfs_propagation & MS_SHARED) ? "shared"
-									    : "unbindable");
+				     spec_propagation_name(spec->rootfs_propagation));
 	return 0;
 }

@@ -138,13 +138,16 @@ int ns_restore_parent(struct rt_error *err)
 
 int ns_prepare_parent(const struct spec *spec, struct rt_error *err)
 {
+	int r;
+
 	if (spec->ns[NS_PID].path &&
-	    (save_ns("pid", &saved_pid_ns, err) < 0 || join_spec_path(spec, NS_PID, err) < 0))
-		return -EINVAL;
+	    ((r = save_ns("pid", &saved_pid_ns, err)) < 0 ||
+	     (r = join_spec_path(spec, NS_PID, err)) < 0))
+		return r;
 	if (!spec->ns[NS_TIME].enabled)
 		return 0;
-	if (save_ns("time", &saved_time_ns, err) < 0)
-		return -EINVAL;
+	if ((r = save_ns("time", &saved_time_ns, err)) < 0)
+		return r;
 	if (spec->ns[NS_TIME].path)
 		return join_spec_path(spec, NS_TIME, err);
 	if (unshare(CLONE_NEWTIME) < 0)
@@ -157,10 +160,11 @@ int ns_prepare_parent(const struct spec *spec, struct rt_error *err)
 int ns_join_paths(const struct spec *spec, struct rt_error *err)
 {
 	static const enum spec_ns_type order[] = {NS_NET, NS_IPC, NS_UTS, NS_CGROUP, NS_MNT};
+	int r;
 
 	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
-		if (spec->ns[order[i]].path && join_spec_path(spec, order[i], err) < 0)
-			return -EINVAL;
+		if (spec->ns[order[i]].path && (r = join_spec_path(spec, order[i], err)) < 0)
+			return r;
 	return 0;
 }
 
@@ -198,13 +202,15 @@ static int check_map(const char *file, const struct spec_idmap *maps, size_t n,
  * 0 of it, whatever host ids they are), the config's maps checked. */
 static int join_user(const struct spec *spec, struct rt_error *err)
 {
-	if (open_spec_paths(spec, err) < 0 || join_spec_path(spec, NS_USER, err) < 0)
-		return -EINVAL;
-	if (check_map("/proc/self/uid_map", spec->uid_maps, spec->n_uid_maps,
-		      "linux.uidMappings", err) < 0 ||
-	    check_map("/proc/self/gid_map", spec->gid_maps, spec->n_gid_maps,
-		      "linux.gidMappings", err) < 0)
-		return -EINVAL;
+	int r;
+
+	if ((r = open_spec_paths(spec, err)) < 0 || (r = join_spec_path(spec, NS_USER, err)) < 0)
+		return r;
+	if ((r = check_map("/proc/self/uid_map", spec->uid_maps, spec->n_uid_maps,
+			   "linux.uidMappings", err)) < 0 ||
+	    (r = check_map("/proc/self/gid_map", spec->gid_maps, spec->n_gid_maps,
+			   "linux.gidMappings", err)) < 0)
+		return r;
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return rt_fail_errno(err, errno,
 				     "linux.namespaces: become root in the user namespace %s (is 0 "
@@ -268,7 +274,7 @@ static long clone_via_child(unsigned long flags, const struct ns_spawner *s,
 		return rt_fail(err, EPIPE, "linux.namespaces: the child joining %s died", what);
 	if (rep.pid <= 0) {
 		*err = rep.err;
-		return -EINVAL;
+		return rep.err.errnum > 0 ? -rep.err.errnum : -EINVAL;
 	}
 	return rep.pid;
 }
@@ -330,12 +336,14 @@ int ns_write_maps(pid_t pid, const struct spec_idmap *uid, size_t nuid,
 		  struct rt_error *err)
 {
 	char field[96];
+	int r;
 
 	snprintf(field, sizeof(field), "%s.uidMappings", path);
-	if (write_map(pid, "uid_map", uid, nuid, field, err) < 0)
-		return -EINVAL;
+	if ((r = write_map(pid, "uid_map", uid, nuid, field, err)) < 0)
+		return r;
 	snprintf(field, sizeof(field), "%s.gidMappings", path);
-	return write_map(pid, "gid_map", gid, ngid, field, err) < 0 ? -EINVAL : 0;
+	r = write_map(pid, "gid_map", gid, ngid, field, err);
+	return r < 0 ? r : 0;
 }
 
 int ns_write_id_maps(pid_t pid, const struct spec *spec, struct rt_error *err)
@@ -348,37 +356,35 @@ int ns_write_id_maps(pid_t pid, const struct spec *spec, struct rt_error *err)
 
 int ns_join_process(pid_t pid, bool children_only, struct rt_error *err)
 {
-	static const struct {
-		const char *name;
-		int flag;
-		bool for_children;
-	} kinds[] = {
-		{"user", CLONE_NEWUSER, false}, {"pid", CLONE_NEWPID, true},
-		{"time", CLONE_NEWTIME, true},	{"net", CLONE_NEWNET, false},
-		{"ipc", CLONE_NEWIPC, false},	{"uts", CLONE_NEWUTS, false},
-		{"cgroup", CLONE_NEWCGROUP, false}, {"mnt", CLONE_NEWNS, false},
-	};
+	/* the user namespace first (it owns the others: joined, we may join
+	 * them), the mount namespace last (after it, /proc is the container's) */
+	static const enum spec_ns_type order[] = {NS_USER, NS_PID, NS_TIME,   NS_NET,
+						  NS_IPC,  NS_UTS, NS_CGROUP, NS_MNT};
 
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		enum spec_ns_type t = order[i];
+		/* the pid and time namespaces apply to our children */
+		bool for_children = t == NS_PID || t == NS_TIME;
+		const char *name = spec_ns_proc_name(t);
 		char theirs[64], ours[64];
 		struct stat a, b;
+		int r;
 
-		if (kinds[i].for_children != children_only)
+		if (for_children != children_only)
 			continue;
-		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, kinds[i].name);
-		snprintf(ours, sizeof(ours), "/proc/self/ns/%s%s", kinds[i].name,
-			 kinds[i].for_children ? "_for_children" : "");
+		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, name);
+		snprintf(ours, sizeof(ours), "/proc/self/ns/%s%s", name,
+			 for_children ? "_for_children" : "");
 		if (stat(theirs, &a) < 0)
 			continue; /* the kernel lacks this kind */
 		if (stat(ours, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 			continue; /* setns into our own user ns fails with EINVAL */
 		/* ns_restore_parent takes these back after the fork */
-		if (kinds[i].for_children &&
-		    save_ns(kinds[i].name, kinds[i].flag == CLONE_NEWPID ? &saved_pid_ns
-									: &saved_time_ns, err) < 0)
-			return -EINVAL;
-		if (join_path(theirs, kinds[i].flag, kinds[i].name, err) < 0)
-			return -EINVAL;
+		if (for_children &&
+		    (r = save_ns(name, t == NS_PID ? &saved_pid_ns : &saved_time_ns, err)) < 0)
+			return r;
+		if ((r = join_path(theirs, spec_ns_clone_flag(t), name, err)) < 0)
+			return r;
 	}
 	return 0;
 }

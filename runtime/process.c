@@ -57,13 +57,15 @@ static int set_scheduler(const struct spec_process *p, struct rt_error *err)
 int process_set_limits(const struct spec *spec, const struct spec_process *p,
 		       struct rt_error *err)
 {
+	int r;
+
 	for (size_t i = 0; i < p->nrlimits; i++)
 		if (setrlimit(p->rlimits[i].resource, &p->rlimits[i].limit) < 0)
 			return rt_fail_errno(err, errno, "process.rlimits[%zu]: setrlimit", i);
 	if (spec->has_personality && personality(spec->personality) < 0)
 		return rt_fail_errno(err, errno, "linux.personality: personality");
-	if (p->has_scheduler && set_scheduler(p, err) < 0)
-		return -EINVAL;
+	if (p->has_scheduler && (r = set_scheduler(p, err)) < 0)
+		return r;
 	/* IOPRIO_PRIO_VALUE(class, level); IOPRIO_WHO_PROCESS = 1 */
 	if (p->has_ioprio &&
 	    syscall(SYS_ioprio_set, 1, 0, (p->ioprio_class << 13) | p->ioprio_level) < 0)
@@ -165,14 +167,16 @@ int process_exec(const struct spec_process *p, const char *program, struct rt_er
 int process_drop_privileges(const struct spec_process *p, struct seccomp_filter *filter,
 			    struct rt_error *err)
 {
-	if (filter && !p->no_new_privileges && seccomp_filter_load(filter, err) < 0)
-		return -EINVAL;
-	if (caps_drop_bounding(p, err) < 0 || process_set_user(p, err) < 0 ||
-	    caps_apply(p, err) < 0)
-		return -EINVAL;
+	int r;
+
+	if (filter && !p->no_new_privileges && (r = seccomp_filter_load(filter, err)) < 0)
+		return r;
+	if ((r = caps_drop_bounding(p, err)) < 0 || (r = process_set_user(p, err)) < 0 ||
+	    (r = caps_apply(p, err)) < 0)
+		return r;
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return rt_fail_errno(err, errno, "process.noNewPrivileges");
-	if (filter && p->no_new_privileges && seccomp_filter_load(filter, err) < 0)
-		return -EINVAL;
+	if (filter && p->no_new_privileges && (r = seccomp_filter_load(filter, err)) < 0)
+		return r;
 	return 0;
 }

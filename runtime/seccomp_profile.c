@@ -14,44 +14,80 @@
 #include "seccomp_profile.h"
 #include "util.h"
 
+/* The vocabularies of linux.seccomp, one table each: the filter is built
+ * from them and `features` lists them. */
+static const struct {
+	const char *name;
+	uint32_t action; /* ERRNO and TRACE: with errnoRet (EPERM by default) */
+	bool takes_errno;
+} actions[] = {
+	{"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false},
+	{"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true},
+	{"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD, false}, /* the old name of KILL_THREAD */
+	{"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false},
+	{"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false},
+	{"SCMP_ACT_LOG", SCMP_ACT_LOG, false},
+	{"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true},
+	{"SCMP_ACT_TRAP", SCMP_ACT_TRAP, false},
+};
+
 static const struct {
 	const char *name;
 	enum scmp_compare op;
 } ops[] = {
-	{"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT},
-	{"SCMP_CMP_LE", SCMP_CMP_LE}, {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-	{"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
-	{"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
+	{"SCMP_CMP_EQ", SCMP_CMP_EQ}, {"SCMP_CMP_GE", SCMP_CMP_GE},
+	{"SCMP_CMP_GT", SCMP_CMP_GT}, {"SCMP_CMP_LE", SCMP_CMP_LE},
+	{"SCMP_CMP_LT", SCMP_CMP_LT}, {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
+	{"SCMP_CMP_NE", SCMP_CMP_NE},
 };
 
+/* libseccomp's attribute (to build) and the kernel's flag (to load) */
 static const struct {
 	const char *name;
 	enum scmp_filter_attr attr;
+	uint32_t flag;
 } filter_flags[] = {
-	{"SECCOMP_FILTER_FLAG_TSYNC", SCMP_FLTATR_CTL_TSYNC},
-	{"SECCOMP_FILTER_FLAG_LOG", SCMP_FLTATR_CTL_LOG},
-	{"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB},
+	{"SECCOMP_FILTER_FLAG_TSYNC", SCMP_FLTATR_CTL_TSYNC, SECCOMP_FILTER_FLAG_TSYNC},
+	{"SECCOMP_FILTER_FLAG_LOG", SCMP_FLTATR_CTL_LOG, SECCOMP_FILTER_FLAG_LOG},
+	{"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB, SECCOMP_FILTER_FLAG_SPEC_ALLOW},
 };
+
+/* The architectures libseccomp may know; `features` lists those a filter
+ * built here takes (seccomp_arch_name_at). */
+static const char *const archs[] = {
+	"SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",	     "SCMP_ARCH_ARM",
+	"SCMP_ARCH_AARCH64", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",     "SCMP_ARCH_MIPS",
+	"SCMP_ARCH_MIPS64",  "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",	     "SCMP_ARCH_MIPSEL64",
+	"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",   "SCMP_ARCH_PPC64",	     "SCMP_ARCH_PPC64LE",
+	"SCMP_ARCH_S390",    "SCMP_ARCH_S390X",	    "SCMP_ARCH_PARISC",	     "SCMP_ARCH_PARISC64",
+	"SCMP_ARCH_RISCV64", "SCMP_ARCH_SHEB",	    "SCMP_ARCH_SH",
+};
+
+const char *seccomp_action_name_at(size_t i)
+{
+	return i < ARRAY_SIZE(actions) ? actions[i].name : NULL;
+}
+
+const char *seccomp_op_name_at(size_t i)
+{
+	return i < ARRAY_SIZE(ops) ? ops[i].name : NULL;
+}
+
+const char *seccomp_flag_name_at(size_t i)
+{
+	return i < ARRAY_SIZE(filter_flags) ? filter_flags[i].name : NULL;
+}
 
 static int parse_action(const char *name, bool has_errno, uint32_t errno_ret, uint32_t *ret)
 {
-	if (strcmp(name, "SCMP_ACT_ALLOW") == 0)
-		*ret = SCMP_ACT_ALLOW;
-	else if (strcmp(name, "SCMP_ACT_KILL") == 0 || strcmp(name, "SCMP_ACT_KILL_THREAD") == 0)
-		*ret = SCMP_ACT_KILL_THREAD;
-	else if (strcmp(name, "SCMP_ACT_KILL_PROCESS") == 0)
-		*ret = SCMP_ACT_KILL_PROCESS;
-	else if (strcmp(name, "SCMP_ACT_TRAP") == 0)
-		*ret = SCMP_ACT_TRAP;
-	else if (strcmp(name, "SCMP_ACT_ERRNO") == 0)
-		*ret = SCMP_ACT_ERRNO(has_errno ? errno_ret : EPERM);
-	else if (strcmp(name, "SCMP_ACT_TRACE") == 0)
-		*ret = SCMP_ACT_TRACE(has_errno ? errno_ret : EPERM);
-	else if (strcmp(name, "SCMP_ACT_LOG") == 0)
-		*ret = SCMP_ACT_LOG;
-	else
-		return -EINVAL;
-	return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(actions); i++)
+		if (strcmp(name, actions[i].name) == 0) {
+			*ret = actions[i].action;
+			if (actions[i].takes_errno)
+				*ret |= (has_errno ? errno_ret : EPERM) & 0x0000ffffU;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 /* "SCMP_ARCH_X86_64" -> libseccomp's "x86_64" */
@@ -66,6 +102,38 @@ static uint32_t parse_arch(const char *name)
 		lower[i] = (char)tolower((unsigned char)name[10 + i]);
 	lower[i] = '\0';
 	return seccomp_arch_resolve_name(lower);
+}
+
+/* One that a filter built here can take: libseccomp knows it and adds it
+ * beside the native one (not one of the other byte order: EDOM). */
+static bool arch_usable(scmp_filter_ctx ctx, const char *name)
+{
+	uint32_t arch = parse_arch(name);
+	int r;
+
+	if (!arch)
+		return false;
+	r = seccomp_arch_add(ctx, arch);
+	return r == 0 || r == -EEXIST;
+}
+
+const char *seccomp_arch_name_at(size_t i)
+{
+	static bool probed;
+	static const char *usable[ARRAY_SIZE(archs) + 1];
+
+	if (!probed) {
+		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+		size_t n = 0;
+
+		for (size_t k = 0; ctx && k < ARRAY_SIZE(archs); k++)
+			if (arch_usable(ctx, archs[k]))
+				usable[n++] = archs[k];
+		if (ctx)
+			seccomp_release(ctx);
+		probed = true;
+	}
+	return i < ARRAY_SIZE(archs) ? usable[i] : NULL;
 }
 
 static int add_args(const struct spec_seccomp_rule *rule, const char *path,
@@ -100,17 +168,18 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t default_action,
 {
 	struct scmp_arg_cmp cmps[6 * 8];
 	uint32_t action;
+	int r;
 
 	if (parse_action(rule->action, rule->has_errno, rule->errno_ret, &action) < 0)
 		return rt_fail(err, EINVAL, "%s.action: unknown action \"%s\"", path, rule->action);
 	if (rule->nargs > ARRAY_SIZE(cmps))
 		return rt_fail(err, EINVAL, "%s.args: too many conditions", path);
-	if (add_args(rule, path, cmps, err) < 0)
-		return -EINVAL;
+	if ((r = add_args(rule, path, cmps, err)) < 0)
+		return r;
 	if (action == default_action)
 		return 0; /* libseccomp refuses a rule that repeats the default */
 	for (char **name = rule->names; *name; name++) {
-		int nr = seccomp_syscall_resolve_name(*name), r;
+		int nr = seccomp_syscall_resolve_name(*name);
 
 		if (nr == __NR_SCMP_ERROR)
 			continue; /* unknown here: profiles list syscalls of every arch */
@@ -200,20 +269,12 @@ static int export_program(scmp_filter_ctx ctx, struct seccomp_filter *f, struct 
 /* The filter flags seccomp(2) takes, as libseccomp would pass them. */
 static uint32_t load_flags(const struct spec_seccomp *c)
 {
-	static const struct {
-		const char *name;
-		uint32_t flag;
-	} table[] = {
-		{"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
-		{"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
-		{"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
-	};
 	uint32_t flags = 0;
 
 	for (size_t i = 0; c->flags && c->flags[i]; i++)
-		for (size_t k = 0; k < ARRAY_SIZE(table); k++)
-			if (strcmp(c->flags[i], table[k].name) == 0)
-				flags |= table[k].flag;
+		for (size_t k = 0; k < ARRAY_SIZE(filter_flags); k++)
+			if (strcmp(c->flags[i], filter_flags[k].name) == 0)
+				flags |= filter_flags[k].flag;
 	return flags;
 }
 
@@ -240,13 +301,14 @@ static int build(const struct spec_seccomp *c, struct seccomp_filter *f, struct 
 		r = export_program(ctx, f, err);
 	seccomp_release(ctx);
 	f->flags = load_flags(c);
-	return r < 0 ? -EINVAL : 0;
+	return r < 0 ? r : 0;
 }
 
 int seccomp_filter_build(const struct spec_seccomp *c, struct seccomp_filter **ret_filter,
 			 struct rt_error *err)
 {
 	struct seccomp_filter *f = calloc(1, sizeof(*f));
+	int r;
 
 	if (!f)
 		return rt_fail(err, ENOMEM, "out of memory");
@@ -254,9 +316,9 @@ int seccomp_filter_build(const struct spec_seccomp *c, struct seccomp_filter **r
 	 * for it once is found again by the whole profile (seccomp_cache.c) */
 	if (seccomp_cache_key(c, &f->key, &f->key_len) < 0)
 		f->key = NULL;
-	if (seccomp_cache_find(f) < 0 && build(c, f, err) < 0) {
+	if (seccomp_cache_find(f) < 0 && (r = build(c, f, err)) < 0) {
 		seccomp_filter_free(f);
-		return -EINVAL;
+		return r;
 	}
 	*ret_filter = f;
 	return 0;

@@ -5,6 +5,8 @@
 #ifndef MINI_SECCOMP_PROFILE_H
 #define MINI_SECCOMP_PROFILE_H
 
+#include <stddef.h>
+
 #include "error.h"
 #include "spec.h"
 
@@ -14,6 +16,13 @@ int seccomp_filter_build(const struct spec_seccomp *config, struct seccomp_filte
 			 struct rt_error *err);
 int seccomp_filter_load(struct seccomp_filter *filter, struct rt_error *err);
 void seccomp_filter_free(struct seccomp_filter *filter);
+
+/* What linux.seccomp takes, one table each (for `features`): the i-th
+ * action, operator, flag and architecture, NULL past the end. */
+const char *seccomp_action_name_at(size_t i);
+const char *seccomp_op_name_at(size_t i);
+const char *seccomp_flag_name_at(size_t i);
+const char *seccomp_arch_name_at(size_t i);
 
 /* The filters built are kept under ROOT (seccomp_cache.c) and found there
  * by seccomp_filter_build; without this call (or with NULL or "") nothing

@@ -25,6 +25,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 
+#include "cli_options.h"
 #include "selfexe.h"
 
 #define EARLY                                                                                      \
@@ -104,8 +105,10 @@ EARLY static bool has_prefix(const char *s, const char *prefix)
  * takes (abbreviations) fall back to main's selfexe_protect. */
 EARLY static const char *command(int argc, char **argv)
 {
-	static const char *const with_value[] = {"--root", "--log", "--log-format", "--rootless",
-						 "--criu"};
+	/* main's options (cli_options.h): NULL for one without a value */
+#define WITH_VALUE(name, has_arg, val) (has_arg) == required_argument ? "--" name : NULL,
+	static const char *const with_value[] = {CLI_GLOBAL_OPTIONS(WITH_VALUE)};
+#undef WITH_VALUE
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -115,7 +118,7 @@ EARLY static const char *command(int argc, char **argv)
 		if (same(a, "--"))
 			return i + 1 < argc ? argv[i + 1] : NULL;
 		for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
-			if (same(a, with_value[k])) {
+			if (with_value[k] && same(a, with_value[k])) {
 				i++;
 				break;
 			}
@@ -134,8 +137,10 @@ EARLY void selfexe_early(long *sp)
 	size_t n = 0;
 	long fd;
 
-	if (!cmd || !(same(cmd, "create") || same(cmd, "run") || same(cmd, "exec")))
+#define IS(name) || same(cmd, name)
+	if (!cmd || !(false CLI_REEXEC_COMMANDS(IS)))
 		return;
+#undef IS
 	for (; envp[n]; n++)
 		if (has_prefix(envp[n], SELFEXE_REEXEC_ENV "="))
 			return; /* re-executed already */

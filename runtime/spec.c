@@ -11,16 +11,13 @@
 #include "spec_internal.h"
 #include "util.h"
 
-static const char *const hook_keys[HOOK_KIND_COUNT] = {
-	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
-};
-
 static int parse_hook_list(json_t *arr, const char *path, struct spec_hook_list *list,
 			   struct rt_error *err)
 {
 	json_t *item;
 	char sub[96];
 	size_t i;
+	int r;
 
 	list->items = calloc(json_array_size(arr) + 1, sizeof(*list->items));
 	if (!list->items)
@@ -33,11 +30,11 @@ static int parse_hook_list(json_t *arr, const char *path, struct spec_hook_list 
 		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
 		if (!json_is_object(item))
 			return rt_fail(err, EINVAL, "%s: expected an object", sub);
-		if (sj_string(item, "path", sub, true, &h->path, err) < 0 ||
-		    sj_strv(item, "args", sub, &h->args, err) < 0 ||
-		    sj_strv(item, "env", sub, &h->env, err) < 0 ||
-		    sj_int(item, "timeout", sub, 1, INT_MAX, NULL, &timeout, err) < 0)
-			return -EINVAL;
+		if ((r = sj_string(item, "path", sub, true, &h->path, err)) < 0 ||
+		    (r = sj_strv(item, "args", sub, &h->args, err)) < 0 ||
+		    (r = sj_strv(item, "env", sub, &h->env, err)) < 0 ||
+		    (r = sj_int(item, "timeout", sub, 1, INT_MAX, NULL, &timeout, err)) < 0)
+			return r;
 		if (h->path[0] != '/')
 			return rt_fail(err, EINVAL, "%s.path: \"%s\" is not an absolute path", sub,
 				       h->path);
@@ -49,18 +46,19 @@ static int parse_hook_list(json_t *arr, const char *path, struct spec_hook_list 
 static int parse_hooks(json_t *root, struct spec *spec, struct rt_error *err)
 {
 	json_t *hooks = NULL;
+	int r;
 
-	if (sj_object(root, "hooks", "", &hooks, err) < 0)
-		return -EINVAL;
+	if ((r = sj_object(root, "hooks", "", &hooks, err)) < 0)
+		return r;
 	for (int k = 0; hooks && k < HOOK_KIND_COUNT; k++) {
 		json_t *arr = NULL;
 		char path[64];
 
-		snprintf(path, sizeof(path), "hooks.%s", hook_keys[k]);
-		if (sj_array(hooks, hook_keys[k], "hooks", &arr, err) < 0)
-			return -EINVAL;
-		if (arr && parse_hook_list(arr, path, &spec->hooks[k], err) < 0)
-			return -EINVAL;
+		snprintf(path, sizeof(path), "hooks.%s", spec_hook_name(k));
+		if ((r = sj_array(hooks, spec_hook_name(k), "hooks", &arr, err)) < 0)
+			return r;
+		if (arr && (r = parse_hook_list(arr, path, &spec->hooks[k], err)) < 0)
+			return r;
 	}
 	return 0;
 }
@@ -69,9 +67,10 @@ static int parse_annotations(json_t *root, struct spec *spec, struct rt_error *e
 {
 	json_t *obj = NULL, *v;
 	const char *key;
+	int r;
 
-	if (sj_object(root, "annotations", "", &obj, err) < 0)
-		return -EINVAL;
+	if ((r = sj_object(root, "annotations", "", &obj, err)) < 0)
+		return r;
 	if (!obj || json_object_size(obj) == 0)
 		return 0;
 	spec->annotations = calloc(json_object_size(obj), sizeof(*spec->annotations));
@@ -110,14 +109,15 @@ static int parse_root(json_t *root, struct spec *spec, struct rt_error *err)
 	json_t *obj = NULL;
 	cleanup_free char *path = NULL;
 	char buf[PATH_MAX];
+	int r;
 
-	if (sj_object(root, "root", "", &obj, err) < 0)
-		return -EINVAL;
+	if ((r = sj_object(root, "root", "", &obj, err)) < 0)
+		return r;
 	if (!obj)
 		return rt_fail(err, EINVAL, "root: is required");
-	if (sj_string(obj, "path", "root", true, &path, err) < 0 ||
-	    sj_bool(obj, "readonly", "root", &spec->root_readonly, err) < 0)
-		return -EINVAL;
+	if ((r = sj_string(obj, "path", "root", true, &path, err)) < 0 ||
+	    (r = sj_bool(obj, "readonly", "root", &spec->root_readonly, err)) < 0)
+		return r;
 	if (spec->root_path) /* given by spec_parse's caller */
 		return 0;
 	if (path[0] == '/')
@@ -133,15 +133,17 @@ static int parse_root(json_t *root, struct spec *spec, struct rt_error *err)
 static int parse_top(json_t *root, struct spec *spec, struct rt_error *err)
 {
 	json_t *process = NULL, *lx = NULL;
+	int r;
 
-	if (sj_string(root, "ociVersion", "", true, &spec->oci_version, err) < 0 ||
-	    sj_string(root, "hostname", "", false, &spec->hostname, err) < 0 ||
-	    sj_string(root, "domainname", "", false, &spec->domainname, err) < 0 ||
-	    parse_root(root, spec, err) < 0 || spec_parse_mounts(root, spec, err) < 0 ||
-	    parse_hooks(root, spec, err) < 0 || parse_annotations(root, spec, err) < 0 ||
-	    sj_object(root, "process", "", &process, err) < 0 ||
-	    sj_object(root, "linux", "", &lx, err) < 0)
-		return -EINVAL;
+	if ((r = sj_string(root, "ociVersion", "", true, &spec->oci_version, err)) < 0 ||
+	    (r = sj_string(root, "hostname", "", false, &spec->hostname, err)) < 0 ||
+	    (r = sj_string(root, "domainname", "", false, &spec->domainname, err)) < 0 ||
+	    (r = parse_root(root, spec, err)) < 0 || (r = spec_parse_mounts(root, spec, err)) < 0 ||
+	    (r = parse_hooks(root, spec, err)) < 0 ||
+	    (r = parse_annotations(root, spec, err)) < 0 ||
+	    (r = sj_object(root, "process", "", &process, err)) < 0 ||
+	    (r = sj_object(root, "linux", "", &lx, err)) < 0)
+		return r;
 	if (strncmp(spec->oci_version, "1.", 2) != 0)
 		return rt_fail(err, EINVAL, "ociVersion: unsupported version \"%s\"",
 			       spec->oci_version);
@@ -149,13 +151,13 @@ static int parse_top(json_t *root, struct spec *spec, struct rt_error *err)
 		spec->process = calloc(1, sizeof(*spec->process));
 		if (!spec->process)
 			return rt_fail(err, ENOMEM, "out of memory");
-		if (spec_parse_process(process, "process", spec->process, err) < 0)
-			return -EINVAL;
+		if ((r = spec_parse_process(process, "process", spec->process, err)) < 0)
+			return r;
 	}
-	if (lx && spec_parse_linux(lx, spec, err) < 0)
-		return -EINVAL;
-	if (spec_check_idmapped_mounts(spec, err) < 0)
-		return -EINVAL;
+	if (lx && (r = spec_parse_linux(lx, spec, err)) < 0)
+		return r;
+	if ((r = spec_check_idmapped_mounts(spec, err)) < 0)
+		return r;
 	return spec_resolve_memory_policy(spec, err);
 }
 
@@ -200,6 +202,7 @@ int spec_load_text(const char *bundle, struct spec **ret_spec, char **ret_text, 
 	cleanup_free char *abs = realpath(bundle, NULL);
 	cleanup_free char *text = NULL;
 	size_t len = 0;
+	int r;
 
 	if (!abs)
 		return rt_fail_errno(err, errno, "bundle %s", bundle);
@@ -208,8 +211,8 @@ int spec_load_text(const char *bundle, struct spec **ret_spec, char **ret_text, 
 	 * character through stdio */
 	if (read_file(path, &text, &len, err) < 0)
 		return -ENOENT;
-	if (spec_parse(text, len, path, abs, NULL, ret_spec, err) < 0)
-		return -EINVAL;
+	if ((r = spec_parse(text, len, path, abs, NULL, ret_spec, err)) < 0)
+		return r;
 	if (ret_text) {
 		*ret_text = steal_ptr(&text);
 		*ret_len = len;

@@ -215,7 +215,33 @@ void spec_free(struct spec *spec);
 void spec_process_free(struct spec_process *process);
 
 
-const char *spec_ns_name(enum spec_ns_type type);
+/* The vocabularies (spec_names.c), one table each, read by the parser,
+ * the code that applies them and `features`. The *_name_at functions list
+ * a table: NULL past its end. */
+const char *spec_ns_name(enum spec_ns_type type);      /* linux.namespaces: "network" */
+const char *spec_ns_proc_name(enum spec_ns_type type); /* /proc/PID/ns: "net" */
 int spec_ns_clone_flag(enum spec_ns_type type);
+int spec_ns_parse(const char *name, enum spec_ns_type *ret_type); /* -1: unknown */
+const char *spec_ns_name_at(size_t i);
+const char *spec_hook_name(enum spec_hook_kind kind);
+const char *spec_hook_name_at(size_t i);
+
+enum spec_mount_opt_kind {
+	MOUNT_OPT_FLAGS,	/* set, clear, propagation */
+	MOUNT_OPT_RECURSIVE_RO, /* "rro" */
+	MOUNT_OPT_IDMAP,	/* "idmap" */
+	MOUNT_OPT_RIDMAP,	/* "ridmap" */
+};
+struct spec_mount_option {
+	const char *name;
+	unsigned long set, clear, propagation;
+	enum spec_mount_opt_kind kind;
+};
+/* NULL for a name that is no option (filesystem data, for the parser). */
+const struct spec_mount_option *spec_mount_option(const char *name);
+const char *spec_mount_option_name_at(size_t i);
+/* linux.rootfsPropagation and the propagation options: "rslave" <-> MS_SLAVE | MS_REC */
+int spec_propagation_parse(const char *name, unsigned long *ret_flags); /* -1: unknown */
+const char *spec_propagation_name(unsigned long flags);
 
 #endif

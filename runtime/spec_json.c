@@ -145,9 +145,10 @@ int sj_strv(json_t *parent, const char *key, const char *path, char ***ret, stru
 	json_t *arr = NULL, *item;
 	char **v, sub[256];
 	size_t i;
+	int r;
 
-	if (sj_array(parent, key, path, &arr, err) < 0)
-		return -EINVAL;
+	if ((r = sj_array(parent, key, path, &arr, err)) < 0)
+		return r;
 	if (!arr)
 		return 0;
 	v = calloc(json_array_size(arr) + 1, sizeof(*v));
@@ -156,9 +157,9 @@ int sj_strv(json_t *parent, const char *key, const char *path, char ***ret, stru
 	json_array_foreach(arr, i, item)
 	{
 		snprintf(sub, sizeof(sub), "%s%s%s[%zu]", path, *path ? "." : "", key ? key : "", i);
-		if (sj_string(item, NULL, sub, true, &v[i], err) < 0) {
+		if ((r = sj_string(item, NULL, sub, true, &v[i], err)) < 0) {
 			strv_free(v);
-			return -EINVAL;
+			return r;
 		}
 	}
 	strv_free(*ret);

@@ -11,56 +11,33 @@
 #include "spec_internal.h"
 #include "util.h"
 
-static const char *const ns_names[NS_COUNT] = {
-	[NS_PID] = "pid",	[NS_NET] = "network", [NS_MNT] = "mount",   [NS_IPC] = "ipc",
-	[NS_UTS] = "uts",	[NS_USER] = "user",   [NS_CGROUP] = "cgroup", [NS_TIME] = "time",
-};
-
-static const int ns_flags[NS_COUNT] = {
-	[NS_PID] = CLONE_NEWPID, [NS_NET] = CLONE_NEWNET,   [NS_MNT] = CLONE_NEWNS,
-	[NS_IPC] = CLONE_NEWIPC, [NS_UTS] = CLONE_NEWUTS,   [NS_USER] = CLONE_NEWUSER,
-	[NS_CGROUP] = CLONE_NEWCGROUP, [NS_TIME] = 0x80 /* CLONE_NEWTIME */,
-};
-
-const char *spec_ns_name(enum spec_ns_type type)
-{
-	return ns_names[type];
-}
-
-int spec_ns_clone_flag(enum spec_ns_type type)
-{
-	return ns_flags[type];
-}
-
 static int parse_namespaces(json_t *lx, struct spec *spec, struct rt_error *err)
 {
 	json_t *arr = NULL, *item;
 	char path[64];
 	size_t i;
+	int r;
 
-	if (sj_array(lx, "namespaces", "linux", &arr, err) < 0)
-		return -EINVAL;
+	if ((r = sj_array(lx, "namespaces", "linux", &arr, err)) < 0)
+		return r;
 	json_array_foreach(arr, i, item)
 	{
 		cleanup_free char *type = NULL;
-		int t;
+		enum spec_ns_type t;
 
 		snprintf(path, sizeof(path), "linux.namespaces[%zu]", i);
 		if (!json_is_object(item))
 			return rt_fail(err, EINVAL, "%s: expected an object", path);
-		if (sj_string(item, "type", path, true, &type, err) < 0)
-			return -EINVAL;
-		for (t = 0; t < NS_COUNT; t++)
-			if (strcmp(type, ns_names[t]) == 0)
-				break;
-		if (t == NS_COUNT)
+		if ((r = sj_string(item, "type", path, true, &type, err)) < 0)
+			return r;
+		if (spec_ns_parse(type, &t) < 0)
 			return rt_fail(err, EINVAL, "%s.type: unknown namespace \"%s\"", path, type);
 		if (spec->ns[t].enabled)
 			return rt_fail(err, EINVAL, "%s.type: duplicate namespace \"%s\"", path,
 				       type);
 		spec->ns[t].enabled = true;
-		if (sj_string(item, "path", path, false, &spec->ns[t].path, err) < 0)
-			return -EINVAL;
+		if ((r = sj_string(item, "path", path, false, &spec->ns[t].path, err)) < 0)
+			return r;
 		if (spec->ns[t].path && spec->ns[t].path[0] != '/')
 			return rt_fail(err, EINVAL, "%s.path: \"%s\" is not an absolute path", path,
 				       spec->ns[t].path);
@@ -107,9 +84,10 @@ int spec_parse_idmaps(json_t *obj, const char *key, const char *path, struct spe
 	json_t *arr = NULL, *item;
 	char sub[96];
 	size_t i;
+	int r;
 
-	if (sj_array(obj, key, path, &arr, err) < 0)
-		return -EINVAL;
+	if ((r = sj_array(obj, key, path, &arr, err)) < 0)
+		return r;
 	if (!arr || json_array_size(arr) == 0)
 		return 0;
 	if (json_array_size(arr) > IDMAP_MAX_RANGES)
@@ -125,14 +103,14 @@ int spec_parse_idmaps(json_t *obj, const char *key, const char *path, struct spe
 		snprintf(sub, sizeof(sub), "%s.%s[%zu]", path, key, i);
 		if (!json_is_object(item))
 			return rt_fail(err, EINVAL, "%s: expected an object", sub);
-		if (sj_int(item, "containerID", sub, 0, UINT32_MAX, NULL, &c, err) < 0 ||
-		    sj_int(item, "hostID", sub, 0, UINT32_MAX, NULL, &h, err) < 0 ||
-		    sj_int(item, "size", sub, 1, UINT32_MAX, NULL, &s, err) < 0)
-			return -EINVAL;
+		if ((r = sj_int(item, "containerID", sub, 0, UINT32_MAX, NULL, &c, err)) < 0 ||
+		    (r = sj_int(item, "hostID", sub, 0, UINT32_MAX, NULL, &h, err)) < 0 ||
+		    (r = sj_int(item, "size", sub, 1, UINT32_MAX, NULL, &s, err)) < 0)
+			return r;
 		(*ret)[i] = (struct spec_idmap){(uint32_t)c, (uint32_t)h, (uint32_t)s};
 		*ret_n = i + 1;
-		if (check_idmap(*ret, i, path, key, err) < 0)
-			return -EINVAL;
+		if ((r = check_idmap(*ret, i, path, key, err)) < 0)
+			return r;
 	}
 	return 0;
 }
@@ -141,9 +119,10 @@ static int parse_sysctl(json_t *lx, struct spec *spec, struct rt_error *err)
 {
 	json_t *obj = NULL, *v;
 	const char *key;
+	int r;
 
-	if (sj_object(lx, "sysctl", "linux", &obj, err) < 0)
-		return -EINVAL;
+	if ((r = sj_object(lx, "sysctl", "linux", &obj, err)) < 0)
+		return r;
 	if (!obj || json_object_size(obj) == 0)
 		return 0;
 	spec->sysctl = calloc(json_object_size(obj), sizeof(*spec->sysctl));
@@ -171,17 +150,18 @@ static int parse_device(json_t *item, const char *path, struct spec_device *d,
 	cleanup_free char *type = NULL;
 	long long mode = 0, uid = 0, gid = 0;
 	bool has_major = false, has_minor = false;
+	int r;
 
 	if (!json_is_object(item))
 		return rt_fail(err, EINVAL, "%s: expected an object", path);
-	if (sj_string(item, "path", path, true, &d->path, err) < 0 ||
-	    sj_string(item, "type", path, true, &type, err) < 0 ||
-	    sj_int(item, "major", path, 0, 0xfff, &has_major, &d->major, err) < 0 ||
-	    sj_int(item, "minor", path, 0, 0xfffff, &has_minor, &d->minor, err) < 0 ||
-	    sj_int(item, "fileMode", path, 0, 07777, &d->has_mode, &mode, err) < 0 ||
-	    sj_int(item, "uid", path, 0, UINT32_MAX - 1, &d->has_uid, &uid, err) < 0 ||
-	    sj_int(item, "gid", path, 0, UINT32_MAX - 1, &d->has_gid, &gid, err) < 0)
-		return -EINVAL;
+	if ((r = sj_string(item, "path", path, true, &d->path, err)) < 0 ||
+	    (r = sj_string(item, "type", path, true, &type, err)) < 0 ||
+	    (r = sj_int(item, "major", path, 0, 0xfff, &has_major, &d->major, err)) < 0 ||
+	    (r = sj_int(item, "minor", path, 0, 0xfffff, &has_minor, &d->minor, err)) < 0 ||
+	    (r = sj_int(item, "fileMode", path, 0, 07777, &d->has_mode, &mode, err)) < 0 ||
+	    (r = sj_int(item, "uid", path, 0, UINT32_MAX - 1, &d->has_uid, &uid, err)) < 0 ||
+	    (r = sj_int(item, "gid", path, 0, UINT32_MAX - 1, &d->has_gid, &gid, err)) < 0)
+		return r;
 	if (d->path[0] != '/')
 		return rt_fail(err, EINVAL, "%s.path: \"%s\" is not an absolute path", path, d->path);
 	if (strlen(type) != 1 || !strchr("cbup", type[0]))
@@ -201,9 +181,10 @@ static int parse_devices(json_t *lx, struct spec *spec, struct rt_error *err)
 	json_t *arr = NULL, *item;
 	char path[64];
 	size_t i;
+	int r;
 
-	if (sj_array(lx, "devices", "linux", &arr, err) < 0)
-		return -EINVAL;
+	if ((r = sj_array(lx, "devices", "linux", &arr, err)) < 0)
+		return r;
 	if (!arr || json_array_size(arr) == 0)
 		return 0;
 	spec->devices = calloc(json_array_size(arr), sizeof(*spec->devices));
@@ -213,35 +194,23 @@ static int parse_devices(json_t *lx, struct spec *spec, struct rt_error *err)
 	{
 		snprintf(path, sizeof(path), "linux.devices[%zu]", i);
 		spec->ndevices = i + 1;
-		if (parse_device(item, path, &spec->devices[i], err) < 0)
-			return -EINVAL;
+		if ((r = parse_device(item, path, &spec->devices[i], err)) < 0)
+			return r;
 	}
 	return 0;
 }
 
 static int parse_propagation(json_t *lx, struct spec *spec, struct rt_error *err)
 {
-	static const struct {
-		const char *name;
-		unsigned long flags;
-	} table[] = {
-		{"private", MS_PRIVATE},	 {"rprivate", MS_PRIVATE | MS_REC},
-		{"slave", MS_SLAVE},		 {"rslave", MS_SLAVE | MS_REC},
-		{"shared", MS_SHARED},		 {"rshared", MS_SHARED | MS_REC},
-		{"unbindable", MS_UNBINDABLE},	 {"runbindable", MS_UNBINDABLE | MS_REC},
-	};
 	cleanup_free char *name = NULL;
+	int r;
 
-	if (sj_string(lx, "rootfsPropagation", "linux", false, &name, err) < 0)
-		return -EINVAL;
-	if (!name)
-		return 0;
-	for (size_t k = 0; k < ARRAY_SIZE(table); k++)
-		if (strcmp(name, table[k].name) == 0) {
-			spec->rootfs_propagation = table[k].flags;
-			return 0;
-		}
-	return rt_fail(err, EINVAL, "linux.rootfsPropagation: unknown propagation \"%s\"", name);
+	if ((r = sj_string(lx, "rootfsPropagation", "linux", false, &name, err)) < 0)
+		return r;
+	if (name && spec_propagation_parse(name, &spec->rootfs_propagation) < 0)
+		return rt_fail(err, EINVAL, "linux.rootfsPropagation: unknown propagation \"%s\"",
+			       name);
+	return 0;
 }
 
 static int parse_personality(json_t *lx, struct spec *spec, struct rt_error *err)
@@ -249,14 +218,15 @@ static int parse_personality(json_t *lx, struct spec *spec, struct rt_error *err
 	json_t *obj = NULL;
 	cleanup_free char *domain = NULL;
 	char **flags = NULL;
+	int r;
 
-	if (sj_object(lx, "personality", "linux", &obj, err) < 0)
-		return -EINVAL;
+	if ((r = sj_object(lx, "personality", "linux", &obj, err)) < 0)
+		return r;
 	if (!obj)
 		return 0;
-	if (sj_string(obj, "domain", "linux.personality", true, &domain, err) < 0 ||
-	    sj_strv(obj, "flags", "linux.personality", &flags, err) < 0)
-		return -EINVAL;
+	if ((r = sj_string(obj, "domain", "linux.personality", true, &domain, err)) < 0 ||
+	    (r = sj_strv(obj, "flags", "linux.personality", &flags, err)) < 0)
+		return r;
 	/* runtime-spec defines no flags yet; runc rejects any */
 	if (flags && flags[0]) {
 		strv_free(flags);
@@ -281,22 +251,23 @@ static int parse_time_offsets(json_t *lx, struct spec *spec, struct rt_error *er
 		int clock;
 	} clocks[] = {{"monotonic", CLOCK_MONOTONIC}, {"boottime", CLOCK_BOOTTIME}};
 	json_t *obj = NULL;
+	int r;
 
-	if (sj_object(lx, "timeOffsets", "linux", &obj, err) < 0)
-		return -EINVAL;
+	if ((r = sj_object(lx, "timeOffsets", "linux", &obj, err)) < 0)
+		return r;
 	for (size_t k = 0; obj && k < ARRAY_SIZE(clocks); k++) {
 		json_t *c = NULL;
 		char path[64];
 		long long secs = 0, nsecs = 0;
 
 		snprintf(path, sizeof(path), "linux.timeOffsets.%s", clocks[k].key);
-		if (sj_object(obj, clocks[k].key, "linux.timeOffsets", &c, err) < 0)
-			return -EINVAL;
+		if ((r = sj_object(obj, clocks[k].key, "linux.timeOffsets", &c, err)) < 0)
+			return r;
 		if (!c)
 			continue;
-		if (sj_int(c, "secs", path, INT64_MIN, INT64_MAX, NULL, &secs, err) < 0 ||
-		    sj_int(c, "nanosecs", path, 0, 999999999, NULL, &nsecs, err) < 0)
-			return -EINVAL;
+		if ((r = sj_int(c, "secs", path, INT64_MIN, INT64_MAX, NULL, &secs, err)) < 0 ||
+		    (r = sj_int(c, "nanosecs", path, 0, 999999999, NULL, &nsecs, err)) < 0)
+			return r;
 		spec->time_offsets[spec->ntime_offsets++] =
 			(struct spec_time_offset){clocks[k].clock, secs, (uint32_t)nsecs};
 	}
@@ -314,14 +285,14 @@ static int parse_memory_policy(json_t *lx, struct spec *spec, struct rt_error *e
 	size_t nflags = 0;
 	int r;
 
-	if (sj_object(lx, "memoryPolicy", "linux", &obj, err) < 0)
-		return -EINVAL;
+	if ((r = sj_object(lx, "memoryPolicy", "linux", &obj, err)) < 0)
+		return r;
 	if (!obj)
 		return 0;
-	if (sj_string(obj, "mode", path, true, &mode, err) < 0 ||
-	    sj_string(obj, "nodes", path, false, &nodes, err) < 0 ||
-	    sj_strv(obj, "flags", path, &flags, err) < 0)
-		return -EINVAL;
+	if ((r = sj_string(obj, "mode", path, true, &mode, err)) < 0 ||
+	    (r = sj_string(obj, "nodes", path, false, &nodes, err)) < 0 ||
+	    (r = sj_strv(obj, "flags", path, &flags, err)) < 0)
+		return r;
 	while (flags && flags[nflags])
 		nflags++;
 	r = mpol_policy_parse(mode, nodes, (const char *const *)flags, nflags,
@@ -340,22 +311,24 @@ static int parse_memory_policy(json_t *lx, struct spec *spec, struct rt_error *e
 int spec_parse_linux(json_t *lx, struct spec *spec, struct rt_error *err)
 {
 	json_t *resources = NULL;
+	int r;
 
-	if (parse_namespaces(lx, spec, err) < 0 ||
-	    spec_parse_idmaps(lx, "uidMappings", "linux", &spec->uid_maps, &spec->n_uid_maps,
-			      err) < 0 ||
-	    spec_parse_idmaps(lx, "gidMappings", "linux", &spec->gid_maps, &spec->n_gid_maps,
-			      err) < 0 ||
-	    parse_sysctl(lx, spec, err) < 0 || parse_devices(lx, spec, err) < 0 ||
-	    sj_strv(lx, "maskedPaths", "linux", &spec->masked_paths, err) < 0 ||
-	    sj_strv(lx, "readonlyPaths", "linux", &spec->readonly_paths, err) < 0 ||
-	    parse_propagation(lx, spec, err) < 0 ||
-	    sj_string(lx, "cgroupsPath", "linux", false, &spec->cgroups_path, err) < 0 ||
-	    parse_personality(lx, spec, err) < 0 || parse_time_offsets(lx, spec, err) < 0 ||
-	    parse_memory_policy(lx, spec, err) < 0 ||
-	    spec_parse_seccomp(lx, spec, err) < 0 ||
-	    sj_object(lx, "resources", "linux", &resources, err) < 0)
-		return -EINVAL;
+	if ((r = parse_namespaces(lx, spec, err)) < 0 ||
+	    (r = spec_parse_idmaps(lx, "uidMappings", "linux", &spec->uid_maps, &spec->n_uid_maps,
+				   err)) < 0 ||
+	    (r = spec_parse_idmaps(lx, "gidMappings", "linux", &spec->gid_maps, &spec->n_gid_maps,
+				   err)) < 0 ||
+	    (r = parse_sysctl(lx, spec, err)) < 0 || (r = parse_devices(lx, spec, err)) < 0 ||
+	    (r = sj_strv(lx, "maskedPaths", "linux", &spec->masked_paths, err)) < 0 ||
+	    (r = sj_strv(lx, "readonlyPaths", "linux", &spec->readonly_paths, err)) < 0 ||
+	    (r = parse_propagation(lx, spec, err)) < 0 ||
+	    (r = sj_string(lx, "cgroupsPath", "linux", false, &spec->cgroups_path, err)) < 0 ||
+	    (r = parse_personality(lx, spec, err)) < 0 ||
+	    (r = parse_time_offsets(lx, spec, err)) < 0 ||
+	    (r = parse_memory_policy(lx, spec, err)) < 0 ||
+	    (r = spec_parse_seccomp(lx, spec, err)) < 0 ||
+	    (r = sj_object(lx, "resources", "linux", &resources, err)) < 0)
+		return r;
 	if (resources) {
 		spec->resources_json = json_dumps(resources, JSON_COMPACT);
 		if (!spec->resources_json)

@@ -44,9 +44,10 @@ static int parse_rlimits(json_t *obj, const char *path, struct spec_process *p,
 	json_t *arr = NULL, *item;
 	char sub[128];
 	size_t i;
+	int r;
 
-	if (sj_array(obj, "rlimits", path, &arr, err) < 0)
-		return -EINVAL;
+	if ((r = sj_array(obj, "rlimits", path, &arr, err)) < 0)
+		return r;
 	if (!arr || json_array_size(arr) == 0)
 		return 0;
 	p->rlimits = calloc(json_array_size(arr), sizeof(*p->rlimits));
@@ -61,10 +62,10 @@ static int parse_rlimits(json_t *obj, const char *path, struct spec_process *p,
 		snprintf(sub, sizeof(sub), "%s.rlimits[%zu]", path, i);
 		if (!json_is_object(item))
 			return rt_fail(err, EINVAL, "%s: expected an object", sub);
-		if (sj_string(item, "type", sub, true, &type, err) < 0 ||
-		    sj_uint64(item, "soft", sub, NULL, &soft, err) < 0 ||
-		    sj_uint64(item, "hard", sub, NULL, &hard, err) < 0)
-			return -EINVAL;
+		if ((r = sj_string(item, "type", sub, true, &type, err)) < 0 ||
+		    (r = sj_uint64(item, "soft", sub, NULL, &soft, err)) < 0 ||
+		    (r = sj_uint64(item, "hard", sub, NULL, &hard, err)) < 0)
+			return r;
 		for (k = 0; k < ARRAY_SIZE(rlimit_names); k++)
 			if (strcmp(type, rlimit_names[k].name) == 0)
 				break;
@@ -93,25 +94,26 @@ static int parse_user(json_t *obj, const char *path, struct spec_process *p, str
 	long long v = 0;
 	bool present = false;
 	size_t i;
+	int r;
 
 	snprintf(sub, sizeof(sub), "%s.user", path);
-	if (sj_object(obj, "user", path, &user, err) < 0)
-		return -EINVAL;
+	if ((r = sj_object(obj, "user", path, &user, err)) < 0)
+		return r;
 	if (!user)
 		return 0;
-	if (sj_int(user, "uid", sub, 0, UINT32_MAX - 1, NULL, &v, err) < 0)
-		return -EINVAL;
+	if ((r = sj_int(user, "uid", sub, 0, UINT32_MAX - 1, NULL, &v, err)) < 0)
+		return r;
 	p->uid = (uid_t)v;
 	v = 0;
-	if (sj_int(user, "gid", sub, 0, UINT32_MAX - 1, NULL, &v, err) < 0)
-		return -EINVAL;
+	if ((r = sj_int(user, "gid", sub, 0, UINT32_MAX - 1, NULL, &v, err)) < 0)
+		return r;
 	p->gid = (gid_t)v;
-	if (sj_int(user, "umask", sub, 0, 0777, &present, &v, err) < 0)
-		return -EINVAL;
+	if ((r = sj_int(user, "umask", sub, 0, 0777, &present, &v, err)) < 0)
+		return r;
 	p->has_umask = present;
 	p->umask = (mode_t)v;
-	if (sj_array(user, "additionalGids", sub, &gids, err) < 0)
-		return -EINVAL;
+	if ((r = sj_array(user, "additionalGids", sub, &gids, err)) < 0)
+		return r;
 	if (!gids || json_array_size(gids) == 0)
 		return 0;
 	p->additional_gids = calloc(json_array_size(gids), sizeof(gid_t));
@@ -122,8 +124,8 @@ static int parse_user(json_t *obj, const char *path, struct spec_process *p, str
 		char idx[160];
 
 		snprintf(idx, sizeof(idx), "%s.additionalGids[%zu]", sub, i);
-		if (sj_int(item, NULL, idx, 0, UINT32_MAX - 1, NULL, &v, err) < 0)
-			return -EINVAL;
+		if ((r = sj_int(item, NULL, idx, 0, UINT32_MAX - 1, NULL, &v, err)) < 0)
+			return r;
 		p->additional_gids[p->n_additional_gids++] = (gid_t)v;
 	}
 	return 0;
@@ -133,16 +135,17 @@ static int parse_caps(json_t *obj, const char *path, struct spec_process *p, str
 {
 	json_t *caps = NULL;
 	char sub[128];
+	int r;
 
-	if (sj_object(obj, "capabilities", path, &caps, err) < 0)
-		return -EINVAL;
+	if ((r = sj_object(obj, "capabilities", path, &caps, err)) < 0)
+		return r;
 	if (!caps)
 		return 0;
 	p->has_caps = true;
 	snprintf(sub, sizeof(sub), "%s.capabilities", path);
 	for (int s = 0; s < CAP_SET_COUNT; s++)
-		if (sj_strv(caps, cap_set_keys[s], sub, &p->caps[s], err) < 0)
-			return -EINVAL;
+		if ((r = sj_strv(caps, cap_set_keys[s], sub, &p->caps[s], err)) < 0)
+			return r;
 	return 0;
 }
 
@@ -152,15 +155,16 @@ static int parse_console_size(json_t *obj, const char *path, struct spec_process
 	json_t *size = NULL;
 	char sub[128];
 	long long h = 0, w = 0;
+	int r;
 
-	if (sj_object(obj, "consoleSize", path, &size, err) < 0)
-		return -EINVAL;
+	if ((r = sj_object(obj, "consoleSize", path, &size, err)) < 0)
+		return r;
 	if (!size)
 		return 0;
 	snprintf(sub, sizeof(sub), "%s.consoleSize", path);
-	if (sj_int(size, "height", sub, 0, UINT16_MAX, NULL, &h, err) < 0 ||
-	    sj_int(size, "width", sub, 0, UINT16_MAX, NULL, &w, err) < 0)
-		return -EINVAL;
+	if ((r = sj_int(size, "height", sub, 0, UINT16_MAX, NULL, &h, err)) < 0 ||
+	    (r = sj_int(size, "width", sub, 0, UINT16_MAX, NULL, &w, err)) < 0)
+		return r;
 	p->console_height = (unsigned)h;
 	p->console_width = (unsigned)w;
 	return 0;
@@ -174,15 +178,16 @@ static int parse_io_priority(json_t *obj, const char *path, struct spec_process 
 	char sub[128];
 	long long prio = 0;
 	size_t k;
+	int r;
 
-	if (sj_object(obj, "ioPriority", path, &io, err) < 0)
-		return -EINVAL;
+	if ((r = sj_object(obj, "ioPriority", path, &io, err)) < 0)
+		return r;
 	if (!io)
 		return 0;
 	snprintf(sub, sizeof(sub), "%s.ioPriority", path);
-	if (sj_string(io, "class", sub, true, &cls, err) < 0 ||
-	    sj_int(io, "priority", sub, 0, 7, NULL, &prio, err) < 0)
-		return -EINVAL;
+	if ((r = sj_string(io, "class", sub, true, &cls, err)) < 0 ||
+	    (r = sj_int(io, "priority", sub, 0, 7, NULL, &prio, err)) < 0)
+		return r;
 	for (k = 0; k < ARRAY_SIZE(ioprio_classes); k++)
 		if (strcmp(cls, ioprio_classes[k]) == 0)
 			break;
@@ -202,19 +207,20 @@ static int parse_scheduler(json_t *obj, const char *path, struct spec_process *p
 	char sub[128];
 	long long nice = 0, prio = 0;
 	size_t k;
+	int r;
 
-	if (sj_object(obj, "scheduler", path, &sch, err) < 0)
-		return -EINVAL;
+	if ((r = sj_object(obj, "scheduler", path, &sch, err)) < 0)
+		return r;
 	if (!sch)
 		return 0;
 	snprintf(sub, sizeof(sub), "%s.scheduler", path);
-	if (sj_string(sch, "policy", sub, true, &policy, err) < 0 ||
-	    sj_int(sch, "nice", sub, -20, 19, NULL, &nice, err) < 0 ||
-	    sj_int(sch, "priority", sub, 0, 99, NULL, &prio, err) < 0 ||
-	    sj_uint64(sch, "runtime", sub, NULL, &p->sched_runtime, err) < 0 ||
-	    sj_uint64(sch, "deadline", sub, NULL, &p->sched_deadline, err) < 0 ||
-	    sj_uint64(sch, "period", sub, NULL, &p->sched_period, err) < 0)
-		return -EINVAL;
+	if ((r = sj_string(sch, "policy", sub, true, &policy, err)) < 0 ||
+	    (r = sj_int(sch, "nice", sub, -20, 19, NULL, &nice, err)) < 0 ||
+	    (r = sj_int(sch, "priority", sub, 0, 99, NULL, &prio, err)) < 0 ||
+	    (r = sj_uint64(sch, "runtime", sub, NULL, &p->sched_runtime, err)) < 0 ||
+	    (r = sj_uint64(sch, "deadline", sub, NULL, &p->sched_deadline, err)) < 0 ||
+	    (r = sj_uint64(sch, "period", sub, NULL, &p->sched_period, err)) < 0)
+		return r;
 	for (k = 0; k < ARRAY_SIZE(sched_policies); k++)
 		if (strcmp(policy, sched_policies[k].name) == 0)
 			break;
@@ -230,18 +236,22 @@ static int parse_scheduler(json_t *obj, const char *path, struct spec_process *p
 int spec_parse_process(json_t *obj, const char *path, struct spec_process *p, struct rt_error *err)
 {
 	long long oom = 0;
+	int r;
 
-	if (sj_bool(obj, "terminal", path, &p->terminal, err) < 0 ||
-	    parse_console_size(obj, path, p, err) < 0 || parse_user(obj, path, p, err) < 0 ||
-	    sj_strv(obj, "args", path, &p->args, err) < 0 ||
-	    sj_strv(obj, "env", path, &p->env, err) < 0 ||
-	    sj_string(obj, "cwd", path, false, &p->cwd, err) < 0 ||
-	    parse_caps(obj, path, p, err) < 0 || parse_rlimits(obj, path, p, err) < 0 ||
-	    sj_bool(obj, "noNewPrivileges", path, &p->no_new_privileges, err) < 0 ||
-	    sj_string(obj, "apparmorProfile", path, false, &p->apparmor_profile, err) < 0 ||
-	    sj_int(obj, "oomScoreAdj", path, -1000, 1000, &p->has_oom_score_adj, &oom, err) < 0 ||
-	    parse_io_priority(obj, path, p, err) < 0 || parse_scheduler(obj, path, p, err) < 0)
-		return -EINVAL;
+	if ((r = sj_bool(obj, "terminal", path, &p->terminal, err)) < 0 ||
+	    (r = parse_console_size(obj, path, p, err)) < 0 ||
+	    (r = parse_user(obj, path, p, err)) < 0 ||
+	    (r = sj_strv(obj, "args", path, &p->args, err)) < 0 ||
+	    (r = sj_strv(obj, "env", path, &p->env, err)) < 0 ||
+	    (r = sj_string(obj, "cwd", path, false, &p->cwd, err)) < 0 ||
+	    (r = parse_caps(obj, path, p, err)) < 0 || (r = parse_rlimits(obj, path, p, err)) < 0 ||
+	    (r = sj_bool(obj, "noNewPrivileges", path, &p->no_new_privileges, err)) < 0 ||
+	    (r = sj_string(obj, "apparmorProfile", path, false, &p->apparmor_profile, err)) < 0 ||
+	    (r = sj_int(obj, "oomScoreAdj", path, -1000, 1000, &p->has_oom_score_adj, &oom, err)) <
+		0 ||
+	    (r = parse_io_priority(obj, path, p, err)) < 0 ||
+	    (r = parse_scheduler(obj, path, p, err)) < 0)
+		return r;
 	p->oom_score_adj = (int)oom;
 	if (!p->args || !p->args[0])
 		return rt_fail(err, EINVAL, "%s.args: must hold at least the program", path);

@@ -29,10 +29,6 @@ static enum spec_ns_type holder(const char *key)
 	return NS_COUNT;
 }
 
-static const char *const ns_names[NS_COUNT] = {
-	[NS_IPC] = "ipc", [NS_NET] = "net", [NS_UTS] = "uts",
-};
-
 /* The container has this namespace of its own: a new one, or a joined
  * one that is not the runtime's ("host" meaning the caller's, as runc). */
 static bool own_namespace(const struct spec *spec, enum spec_ns_type t)
@@ -44,7 +40,7 @@ static bool own_namespace(const struct spec *spec, enum spec_ns_type t)
 		return false;
 	if (!spec->ns[t].path)
 		return true;
-	snprintf(ours, sizeof(ours), "/proc/self/ns/%s", ns_names[t]);
+	snprintf(ours, sizeof(ours), "/proc/self/ns/%s", spec_ns_proc_name(t));
 	if (stat(spec->ns[t].path, &a) < 0 || stat(ours, &b) < 0)
 		return true; /* the join itself reports a bad path */
 	return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
@@ -87,7 +83,7 @@ static int check_one(const struct spec *spec, const char *key, struct rt_error *
 		return rt_fail(err, EPERM,
 			       "linux.sysctl[\"%s\"]: needs a %s namespace of the container's own "
 			       "(not the host's)",
-			       key, ns_names[ns]);
+			       key, spec_ns_proc_name(ns));
 	if (!strcmp(dots, "kernel.hostname") && spec->hostname && *spec->hostname)
 		return rt_fail(err, EINVAL,
 			       "linux.sysctl[\"%s\"]: conflicts with the \"hostname\" field", key);
@@ -99,9 +95,11 @@ static int check_one(const struct spec *spec, const char *key, struct rt_error *
 
 int sysctl_check(const struct spec *spec, struct rt_error *err)
 {
+	int r;
+
 	for (size_t i = 0; i < spec->nsysctl; i++)
-		if (check_one(spec, spec->sysctl[i].key, err) < 0)
-			return -EINVAL;
+		if ((r = check_one(spec, spec->sysctl[i].key, err)) < 0)
+			return r;
 	return 0;
 }
 

@@ -18,9 +18,10 @@ int cli_load_cgroup(const struct global_opts *g, const char *id, unsigned allowe
 		    const char *op, int *ret_dirfd, struct state *st, struct rt_error *err)
 {
 	enum state_status s;
+	int r;
 
-	if (state_load(g->root, id, allowed, op, ret_dirfd, st, &s, err) < 0)
-		return -EINVAL;
+	if ((r = state_load(g->root, id, allowed, op, ret_dirfd, st, &s, err)) < 0)
+		return r;
 	if (!st->cgroup_json) {
 		state_free(st);
 		close(*ret_dirfd);
@@ -40,11 +41,11 @@ static int freeze(int argc, char **argv, const struct global_opts *g, bool on,
 
 	if (r != 0)
 		return r == CLI_DONE ? 0 : r;
-	if (cli_load_cgroup(g, id,
-		 on ? STATE_MASK(STATUS_RUNNING) | STATE_MASK(STATUS_CREATED)
-		    : STATE_MASK(STATUS_PAUSED),
-		 on ? "pause it" : "resume it", &dirfd, &st, err) < 0)
-		return -EINVAL;
+	if ((r = cli_load_cgroup(g, id,
+				 on ? STATE_MASK(STATUS_RUNNING) | STATE_MASK(STATUS_CREATED)
+				    : STATE_MASK(STATUS_PAUSED),
+				 on ? "pause it" : "resume it", &dirfd, &st, err)) < 0)
+		return r;
 	r = cgroups_freeze(st.cgroup_json, on, err);
 	state_free(&st);
 	return r;
@@ -66,6 +67,7 @@ int cmd_events(int argc, char **argv, const struct global_opts *g, struct rt_err
 	cleanup_free char *json = NULL;
 	struct state st;
 	int i = 1;
+	int r;
 
 	if (i < argc && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0))
 		return cli_help(argv[0]) > 0 ? 0 : -EINVAL;
@@ -75,9 +77,9 @@ int cmd_events(int argc, char **argv, const struct global_opts *g, struct rt_err
 		return rt_fail(err, ENOTSUP, "events: only --stats is supported");
 	if (i >= argc)
 		return rt_fail(err, EINVAL, "events: missing container id");
-	if (cli_load_cgroup(g, argv[i], CLI_LIVE | STATE_MASK(STATUS_STOPPED), "read its stats",
-			    &dirfd, &st, err) < 0)
-		return -EINVAL;
+	if ((r = cli_load_cgroup(g, argv[i], CLI_LIVE | STATE_MASK(STATUS_STOPPED),
+				 "read its stats", &dirfd, &st, err)) < 0)
+		return r;
 	i = cgroups_stats_json(st.cgroup_json, st.id, &json, err);
 	state_free(&st);
 	if (i < 0)

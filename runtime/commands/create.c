@@ -99,6 +99,7 @@ int cli_create_opts(int argc, char **argv, const struct global_opts *g, bool is_
 		{NULL, 0, NULL, 0},
 	};
 	int o;
+	int r;
 
 	*c = (struct create_opts){
 		.root = g->root, .for_run = is_run, .systemd_cgroup = g->systemd_cgroup};
@@ -121,8 +122,8 @@ int cli_create_opts(int argc, char **argv, const struct global_opts *g, bool is_
 			c->no_pivot = true;
 			break;
 		case 'f':
-			if (cli_preserve_fds(optarg, &c->preserve_fds, err) < 0)
-				return -EINVAL;
+			if ((r = cli_preserve_fds(optarg, &c->preserve_fds, err)) < 0)
+				return r;
 			break;
 		case 'd':
 			if (!is_run)
@@ -148,8 +149,8 @@ int cli_create_opts(int argc, char **argv, const struct global_opts *g, bool is_
 	} else {
 		if (!c->bundle)
 			c->bundle = ".";
-		if (cli_one_id(argc, argv, optind, &c->id, err) < 0)
-			return -EINVAL;
+		if ((r = cli_one_id(argc, argv, optind, &c->id, err)) < 0)
+			return r;
 	}
 	return cli_seal_fds(c->preserve_fds, err);
 }
@@ -162,8 +163,8 @@ int cmd_create(int argc, char **argv, const struct global_opts *g, struct rt_err
 
 	if (r != 0)
 		return r == CLI_DONE ? 0 : r;
-	if (container_create(&opts, &c, err) < 0)
-		return -EINVAL;
+	if ((r = container_create(&opts, &c, err)) < 0)
+		return r;
 	container_release(&c);
 	return 0;
 }

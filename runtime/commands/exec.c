@@ -98,6 +98,8 @@ static int unsupported(int o, struct rt_error *err)
 
 static int parse_one(int o, char **argv, struct exec_cli *c, struct rt_error *err)
 {
+	int r;
+
 	switch (o) {
 	case 'p': c->process_file = optarg; return 0;
 	case 'd': c->detach = true; return 0;
@@ -111,13 +113,13 @@ static int parse_one(int o, char **argv, struct exec_cli *c, struct rt_error *er
 	case 'i': c->ignore_paused = true; return 0;
 	case 'g': return push_gid(c, optarg, err);
 	case 'e':
-		if (check_env(optarg, err) < 0)
-			return -EINVAL;
+		if ((r = check_env(optarg, err)) < 0)
+			return r;
 		return push(&c->env, &c->nenv, optarg) < 0 ? rt_fail(err, ENOMEM, "out of memory")
 							   : 0;
 	case 'c':
-		if (check_cap(optarg, err) < 0)
-			return -EINVAL;
+		if ((r = check_cap(optarg, err)) < 0)
+			return r;
 		return push(&c->caps, &c->ncaps, optarg) < 0
 			       ? rt_fail(err, ENOMEM, "out of memory")
 			       : 0;
@@ -155,6 +157,7 @@ static int parse(int argc, char **argv, struct exec_cli *c, struct rt_error *err
 		{NULL, 0, NULL, 0},
 	};
 	int o;
+	int r;
 
 	optind = 1;
 	opterr = 0;
@@ -162,8 +165,8 @@ static int parse(int argc, char **argv, struct exec_cli *c, struct rt_error *err
 	while ((o = getopt_long(argc, argv, "+p:dtw:e:u:g:c:h", opts, NULL)) != -1) {
 		if (o == 'h')
 			return cli_help(argv[0]);
-		if (parse_one(o, argv, c, err) < 0)
-			return -EINVAL;
+		if ((r = parse_one(o, argv, c, err)) < 0)
+			return r;
 	}
 	if (c->cwd && c->cwd[0] != '/')
 		return rt_fail(err, EINVAL, "exec --cwd: \"%s\" is not an absolute path", c->cwd);

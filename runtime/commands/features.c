@@ -5,6 +5,8 @@
 
 #include "commands.h"
 #include "mempolicy.h"
+#include "seccomp_profile.h"
+#include "spec.h"
 #include "version.h"
 
 static void print_list(const char *const *items)
@@ -13,33 +15,17 @@ static void print_list(const char *const *items)
 		printf("%s\"%s\"", i ? ", " : "", items[i]);
 }
 
+/* A vocabulary's table, as its module lists it: what the parser takes. */
+static void print_table(const char *(*name_at)(size_t))
+{
+	const char *name;
+
+	for (size_t i = 0; (name = name_at(i)); i++)
+		printf("%s\"%s\"", i ? ", " : "", name);
+}
+
 int cmd_features(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
 {
-	static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network",
-						 "pid",	   "user", "uts",   "time", NULL};
-	static const char *const mount_options[] = {
-		"async",      "atime",	 "bind",       "defaults",   "dev",	"diratime",
-		"dirsync",    "exec",	 "idmap",      "lazytime",   "mand",	     "noatime", "nodev",
-		"nodiratime", "noexec",	 "nolazytime", "nomand",     "norelatime",
-		"nostrictatime", "nosuid", "private",  "rbind",	     "relatime", "remount",
-		"ridmap",     "ro",	      "rprivate", "rro",       "rshared",   "rslave",     "runbindable", "rw",
-		"shared",     "silent",	 "slave",      "strictatime", "suid",	"sync",
-		"unbindable", NULL};
-	static const char *const hooks[] = {"prestart",	      "createRuntime", "createContainer",
-					    "startContainer", "poststart",     "poststop", NULL};
-	static const char *const actions[] = {"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO",
-					      "SCMP_ACT_KILL",	"SCMP_ACT_KILL_PROCESS",
-					      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
-					      "SCMP_ACT_TRACE", "SCMP_ACT_TRAP", NULL};
-	static const char *const ops[] = {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
-					  "SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ",
-					  "SCMP_CMP_NE", NULL};
-	static const char *const archs[] = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32",
-					    "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", NULL};
-	static const char *const seccomp_flags[] = {"SECCOMP_FILTER_FLAG_TSYNC",
-						    "SECCOMP_FILTER_FLAG_LOG",
-						    "SECCOMP_FILTER_FLAG_SPEC_ALLOW", NULL};
-
 	(void)g;
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
 		return cli_help(argv[0]) > 0 ? 0 : -EINVAL;
@@ -48,24 +34,24 @@ int cmd_features(int argc, char **argv, const struct global_opts *g, struct rt_e
 	printf("{\n  \"ociVersionMin\": \"1.0.0\",\n  \"ociVersionMax\": \"%s\",\n",
 	       MINI_SPEC_VERSION);
 	printf("  \"hooks\": [");
-	print_list(hooks);
+	print_table(spec_hook_name_at);
 	printf("],\n  \"mountOptions\": [");
-	print_list(mount_options);
+	print_table(spec_mount_option_name_at);
 	printf("],\n  \"linux\": {\n    \"namespaces\": [");
-	print_list(namespaces);
+	print_table(spec_ns_name_at);
 	printf("],\n    \"capabilities\": null,\n");
 	/* what the runtime can drive, "regardless of the host" (runtime-spec's
 	 * features.md): a pure v2 node and a hybrid one get the same answer */
 	printf("    \"cgroup\": {\"v1\": true, \"v2\": true, \"systemd\": true, "
 	       "\"systemdUser\": false, \"rdma\": true},\n");
 	printf("    \"seccomp\": {\"enabled\": true, \"actions\": [");
-	print_list(actions);
+	print_table(seccomp_action_name_at);
 	printf("], \"operators\": [");
-	print_list(ops);
+	print_table(seccomp_op_name_at);
 	printf("], \"archs\": [");
-	print_list(archs);
+	print_table(seccomp_arch_name_at);
 	printf("], \"supportedFlags\": [");
-	print_list(seccomp_flags);
+	print_table(seccomp_flag_name_at);
 	/* AppArmor is applied where the host runs it, and ignored (with a
 	 * warning) where it does not, as runc */
 	printf("]},\n    \"apparmor\": {\"enabled\": true},\n    \"selinux\": {\"enabled\": "

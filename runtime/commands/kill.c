@@ -14,7 +14,7 @@ int cmd_kill(int argc, char **argv, const struct global_opts *g, struct rt_error
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *id;
-	int sig = SIGTERM, o;
+	int sig = SIGTERM, o, r;
 	bool all = false;
 
 	optind = 1;
@@ -33,7 +33,8 @@ int cmd_kill(int argc, char **argv, const struct global_opts *g, struct rt_error
 		return rt_fail(err, EINVAL, "kill: unexpected argument \"%s\"", argv[optind + 2]);
 	if (optind + 1 < argc && signal_parse(argv[optind + 1], &sig) < 0)
 		return rt_fail(err, EINVAL, "kill: unknown signal \"%s\"", argv[optind + 1]);
-	return container_kill(g->root, id, sig, all, err) < 0 ? -EINVAL : 0;
+	r = container_kill(g->root, id, sig, all, err);
+	return r < 0 ? r : 0;
 }
 
 int cmd_delete(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
@@ -56,10 +57,10 @@ int cmd_delete(int argc, char **argv, const struct global_opts *g, struct rt_err
 				       argv[optind - 1]);
 		force = true;
 	}
-	if (cli_one_id(argc, argv, optind, &id, err) < 0)
-		return -EINVAL;
+	if ((r = cli_one_id(argc, argv, optind, &id, err)) < 0)
+		return r;
 	r = container_delete(g->root, id, force, &warn, err);
 	if (warn.msg[0])
 		log_warn("%s", warn.msg);
-	return r < 0 ? -EINVAL : 0;
+	return r < 0 ? r : 0;
 }

@@ -186,9 +186,9 @@ int cmd_ps(int argc, char **argv, const struct global_opts *g, struct rt_error *
 	if (strcmp(format, "json") == 0 && first < argc)
 		return rt_fail(err, EINVAL, "ps --format json: unexpected ps option \"%s\"",
 			       argv[first]);
-	if (cli_load_cgroup(g, argv[optind], LIVE_OR_STOPPED, "list its processes", &dirfd, &st,
-			    err) < 0)
-		return -EINVAL;
+	if ((r = cli_load_cgroup(g, argv[optind], LIVE_OR_STOPPED, "list its processes", &dirfd,
+				 &st, err)) < 0)
+		return r;
 	r = cgroups_pids(st.cgroup_json, &pids, &n, err);
 	state_free(&st);
 	if (r < 0)

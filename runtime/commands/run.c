@@ -25,19 +25,20 @@ int cmd_run(int argc, char **argv, const struct global_opts *g, struct rt_error 
 	cleanup_close int master = -1;
 	sigset_t sigs;
 	int code = cli_create_opts(argc, argv, g, true, &opts, err);
+	int r;
 
 	if (code != 0)
 		return code == CLI_DONE ? 0 : code;
-	if (container_create(&opts, &c, err) < 0)
-		return -EINVAL;
+	if ((r = container_create(&opts, &c, err)) < 0)
+		return r;
 	/* a console without --console-socket is ours (never with --detach) */
-	if (c.console_fd >= 0 && terminal_recv_master(c.console_fd, &master, err) < 0)
+	if (c.console_fd >= 0 && (r = terminal_recv_master(c.console_fd, &master, err)) < 0)
 		goto fail;
 	if (master >= 0)
 		signals_forward_by_handlers(c.state.pid);
 	else if (!opts.detach)
 		signals_block_forwarded(&sigs);
-	if (container_start_now(&c, &warn, err) < 0)
+	if ((r = container_start_now(&c, &warn, err)) < 0)
 		goto fail;
 	log_warning(&warn);
 	if (opts.detach) {
@@ -65,5 +66,5 @@ fail:
 	container_destroy(g->root, opts.id, c.spec, c.state.pid, c.state.cgroup_json, NULL,
 			  &(struct rt_error){0});
 	container_release(&c);
-	return -EINVAL;
+	return r;
 }

@@ -15,8 +15,8 @@ int cmd_start(int argc, char **argv, const struct global_opts *g, struct rt_erro
 	if (r != 0)
 		return r == CLI_DONE ? 0 : r;
 	log_debug("start: container %s", id);
-	if (container_start(g->root, id, &warn, err) < 0)
-		return -EINVAL;
+	if ((r = container_start(g->root, id, &warn, err)) < 0)
+		return r;
 	log_debug("start: container %s is running", id);
 	if (warn.msg[0])
 		log_warn("%s", warn.msg);

@@ -20,8 +20,8 @@ int cmd_state(int argc, char **argv, const struct global_opts *g, struct rt_erro
 
 	if (r != 0)
 		return r == CLI_DONE ? 0 : r;
-	if (state_peek(g->root, id, &st, &status, err) < 0)
-		return -EINVAL;
+	if ((r = state_peek(g->root, id, &st, &status, err)) < 0)
+		return r;
 	json = state_to_json(&st, status);
 	state_free(&st);
 	if (!json)
