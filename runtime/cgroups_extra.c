@@ -15,11 +15,11 @@
 #define F "linux.resources."
 
 /* The v1 file of hierarchy v1_name, or the v2 file (v2_file NULL: none). */
-static int write_one(const struct cg_set *set, const char *v1_name, const char *v1_file,
+static int write_one(const struct cgroups *set, const char *v1_name, const char *v1_file,
 		     const char *v2_file, const char *value, const char *field,
-		     const struct cg_dir **ret_dir, struct rt_error *err)
+		     const struct cgroup_dir **ret_dir, struct rt_error *err)
 {
-	const struct cg_dir *d = cg_find(set, v1_name, v2_file ? v2_file : v1_file);
+	const struct cgroup_dir *d = cg_find(set, v1_name, v2_file ? v2_file : v1_file);
 
 	if (!d || (d->v2 && !v2_file))
 		return rt_fail(err, ENOTSUP, "%s: this host has no cgroup %s file for it", field,
@@ -31,9 +31,9 @@ static int write_one(const struct cg_set *set, const char *v1_name, const char *
 
 /* Linux 6.1 made memory.kmem.limit_in_bytes a file that takes a write and
  * keeps nothing: read back, what did not stick fails. */
-static int kernel_memory(const struct cg_set *set, int64_t v, struct rt_error *err)
+static int kernel_memory(const struct cgroups *set, int64_t v, struct rt_error *err)
 {
-	const struct cg_dir *d = NULL;
+	const struct cgroup_dir *d = NULL;
 	long page = sysconf(_SC_PAGESIZE);
 	char b[32], back[64];
 	long long got;
@@ -53,7 +53,7 @@ static int kernel_memory(const struct cg_set *set, int64_t v, struct rt_error *e
 	return 0;
 }
 
-static int memory(const struct cg_set *set, const struct resources *r, struct rt_error *err)
+static int memory(const struct cgroups *set, const struct resources *r, struct rt_error *err)
 {
 	char b[32];
 
@@ -65,7 +65,7 @@ static int memory(const struct cg_set *set, const struct resources *r, struct rt
 		return -EINVAL;
 	/* v2 accounts hierarchically, always: true is what it does already */
 	if (r->mem_use_hierarchy.set) {
-		const struct cg_dir *d = cg_find(set, "memory", "memory.max");
+		const struct cgroup_dir *d = cg_find(set, "memory", "memory.max");
 
 		if (d && d->v2 && r->mem_use_hierarchy.v)
 			return 0;
@@ -77,10 +77,10 @@ static int memory(const struct cg_set *set, const struct resources *r, struct rt
 	return 0;
 }
 
-int cg_check_memory_usage(const struct cg_set *set, const struct resources *r,
+int cg_check_memory_usage(const struct cgroups *set, const struct resources *r,
 			  struct rt_error *err)
 {
-	const struct cg_dir *d = cg_find(set, "memory", "memory.max");
+	const struct cgroup_dir *d = cg_find(set, "memory", "memory.max");
 	char buf[64];
 	long long usage;
 
@@ -97,7 +97,7 @@ int cg_check_memory_usage(const struct cg_set *set, const struct resources *r,
 	return 0;
 }
 
-static int network(const struct cg_set *set, const struct resources *r, struct rt_error *err)
+static int network(const struct cgroups *set, const struct resources *r, struct rt_error *err)
 {
 	char b[300], field[64];
 
@@ -114,7 +114,7 @@ static int network(const struct cg_set *set, const struct resources *r, struct r
 	return 0;
 }
 
-int cg_apply_extra(const struct cg_set *set, const struct resources *r, struct rt_error *err)
+int cg_apply_extra(const struct cgroups *set, const struct resources *r, struct rt_error *err)
 {
 	char b[32];
 

@@ -1,43 +1,22 @@
 /* cgroups_resources.c - linux.resources written to the v1 or v2 file that
  * holds each, with runtime-spec's v1 -> v2 conversions. */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cgroups_internal.h"
 #include "util.h"
 
 #define F "linux.resources."
 
-bool cg_exists(const struct cg_dir *d, const char *file)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", d->dir, file);
-	return access(path, F_OK) == 0;
-}
-
-const struct cg_dir *cg_find(const struct cg_set *set, const char *v1_name, const char *file)
-{
-	for (size_t i = 0; v1_name && i < set->n; i++)
-		if (!set->d[i].v2 && cg_has(&set->d[i], v1_name))
-			return &set->d[i];
-	for (size_t i = 0; i < set->n; i++)
-		if (set->d[i].v2 && cg_exists(&set->d[i], file))
-			return &set->d[i];
-	return NULL;
-}
-
 /* Writes value to the v1 file (in hierarchy v1_name) or the v2 file. */
-static int put(const struct cg_set *set, const char *v1_name, const char *v1_file,
+static int put(const struct cgroups *set, const char *v1_name, const char *v1_file,
 	       const char *v2_file, const char *value, const char *field, struct rt_error *err)
 {
-	const struct cg_dir *d = cg_find(set, v1_name, v2_file ? v2_file : v1_file);
+	const struct cgroup_dir *d = cg_find(set, v1_name, v2_file ? v2_file : v1_file);
 
 	if (!d || (d->v2 && !v2_file))
 		return rt_fail(err, ENOTSUP, "%s: this host has no cgroup controller for it", field);
@@ -53,13 +32,13 @@ static const char *num(int64_t v, char *buf, size_t len, bool minus_one_is_max, 
 	return buf;
 }
 
-static bool memory_is_v2(const struct cg_set *set)
+static bool memory_is_v2(const struct cgroups *set)
 {
-	const struct cg_dir *d = cg_find(set, "memory", "memory.max");
+	const struct cgroup_dir *d = cg_find(set, "memory", "memory.max");
 	return d && d->v2;
 }
 
-static int apply_memory(const struct cg_set *set, const struct resources *r, struct rt_error *err)
+static int apply_memory(const struct cgroups *set, const struct resources *r, struct rt_error *err)
 {
 	bool v2 = memory_is_v2(set);
 	char b[32];
@@ -110,9 +89,9 @@ int64_t cg_shares_to_weight(int64_t shares)
 	return w < 1 ? 1 : w > 10000 ? 10000 : (int64_t)w;
 }
 
-static int apply_cpu(const struct cg_set *set, const struct resources *r, struct rt_error *err)
+static int apply_cpu(const struct cgroups *set, const struct resources *r, struct rt_error *err)
 {
-	const struct cg_dir *cpu = cg_find(set, "cpu", "cpu.max");
+	const struct cgroup_dir *cpu = cg_find(set, "cpu", "cpu.max");
 	char b[64];
 
 	if (r->cpu_shares.set) {
@@ -160,7 +139,7 @@ static int apply_cpu(const struct cg_set *set, const struct resources *r, struct
 	return 0;
 }
 
-static int apply_other(const struct cg_set *set, const struct resources *r, struct rt_error *err)
+static int apply_other(const struct cgroups *set, const struct resources *r, struct rt_error *err)
 {
 	char b[64], file[96], field[64];
 
@@ -171,7 +150,7 @@ static int apply_other(const struct cg_set *set, const struct resources *r, stru
 		return -EINVAL;
 	for (size_t i = 0; i < r->nhugepages; i++) {
 		const struct res_hugepage *h = &r->hugepages[i];
-		const struct cg_dir *d;
+		const struct cgroup_dir *d;
 
 		snprintf(field, sizeof(field), F "hugepageLimits[%zu]", i);
 		snprintf(file, sizeof(file), "hugetlb.%s.max", h->page_size);
@@ -194,7 +173,7 @@ static int apply_other(const struct cg_set *set, const struct resources *r, stru
 	}
 	for (size_t i = 0; i < r->nrdma; i++) {
 		const struct res_rdma *x = &r->rdma[i];
-		const struct cg_dir *d = cg_find(set, "rdma", "rdma.max");
+		const struct cgroup_dir *d = cg_find(set, "rdma", "rdma.max");
 		char handles[24] = "max", objects[24] = "max";
 
 		snprintf(field, sizeof(field), F "rdma.%s", x->device);
@@ -210,7 +189,7 @@ static int apply_other(const struct cg_set *set, const struct resources *r, stru
 			return -EINVAL;
 	}
 	for (size_t i = 0; i < r->nunified; i++) {
-		const struct cg_dir *d = cg_find(set, NULL, r->unified[i].key);
+		const struct cgroup_dir *d = cg_find(set, NULL, r->unified[i].key);
 
 		snprintf(field, sizeof(field), F "unified.%s", r->unified[i].key);
 		if (!d)
@@ -221,76 +200,11 @@ static int apply_other(const struct cg_set *set, const struct resources *r, stru
 	return 0;
 }
 
-int cg_apply_resources(const struct cg_set *set, const struct resources *r, struct rt_error *err)
+int cg_apply_resources(const struct cgroups *set, const struct resources *r, struct rt_error *err)
 {
 	if (cg_check_memory_usage(set, r, err) < 0 || apply_memory(set, r, err) < 0 ||
 	    apply_cpu(set, r, err) < 0 || cg_apply_blkio(set, r, err) < 0 ||
 	    apply_other(set, r, err) < 0 || cg_apply_extra(set, r, err) < 0)
 		return -EINVAL;
-	return 0;
-}
-
-int cgroups_update(const char *record, const struct resources *res, struct rt_error *err)
-{
-	struct cg_set set;
-
-	if (!record || cg_parse_record(record, &set) < 0)
-		return rt_fail(err, ENOENT, "the container has no cgroup");
-	/* systemd's copy of the limits it owns first, or it would put its
-	 * own back the next time it touches the unit */
-	if (set.n == 1 && *set.d[0].unit && cg_systemd_update(&set.d[0], res, err) < 0)
-		return -EINVAL;
-	if (cg_apply_resources(&set, res, err) < 0 || cg_apply_devices(&set, NULL, res, err) < 0)
-		return -EINVAL;
-	return 0;
-}
-
-static long long read_num(const struct cg_set *set, const char *v1_name, const char *v1_file,
-			  const char *v2_file, const char *key)
-{
-	const struct cg_dir *d = cg_find(set, v1_name, v2_file);
-	char buf[4096], *p;
-
-	if (!d || cg_read(d->dir, d->v2 ? v2_file : v1_file, buf, sizeof(buf)) <= 0)
-		return -1;
-	if (key) { /* a "key value" line of a flat-keyed file */
-		p = strstr(buf, key);
-		return p ? strtoll(p + strlen(key), NULL, 10) : -1;
-	}
-	return strncmp(buf, "max", 3) == 0 ? -1 : strtoll(buf, NULL, 10);
-}
-
-int cgroups_stats_json(const char *record, const char *id, char **ret_json, struct rt_error *err)
-{
-	struct cg_set set;
-	const struct cg_dir *acct;
-	long long cpu_ns, mem, mem_limit, pids, pids_limit, oom_kills;
-	char *out;
-
-	if (!record || cg_parse_record(record, &set) < 0)
-		return rt_fail(err, ENOENT, "the container has no cgroup");
-	acct = cg_find(&set, "cpuacct", "cpu.stat");
-	if (acct && acct->v2) {
-		cpu_ns = read_num(&set, NULL, NULL, "cpu.stat", "usage_usec ");
-		cpu_ns = cpu_ns < 0 ? -1 : cpu_ns * 1000;
-	} else {
-		cpu_ns = read_num(&set, "cpuacct", "cpuacct.usage", "cpu.stat", NULL);
-	}
-	mem = read_num(&set, "memory", "memory.usage_in_bytes", "memory.current", NULL);
-	mem_limit = read_num(&set, "memory", "memory.limit_in_bytes", "memory.max", NULL);
-	/* the OOM killer's victims: v2 counts them in memory.events, v1 in
-	 * memory.oom_control (4.13+) */
-	oom_kills = read_num(&set, "memory", "memory.oom_control", "memory.events", "oom_kill ");
-	pids = read_num(&set, "pids", "pids.current", "pids.current", NULL);
-	pids_limit = read_num(&set, "pids", "pids.max", "pids.max", NULL);
-	if (asprintf(&out,
-		     "{\"type\":\"stats\",\"id\":\"%s\",\"data\":{\"cpu\":{\"usage\":{\"total\":%lld}},"
-		     "\"memory\":{\"usage\":{\"usage\":%lld,\"limit\":%lld},\"oom_kill\":%lld},"
-		     "\"pids\":{\"current\":%lld,\"limit\":%lld}}}",
-		     id, cpu_ns < 0 ? 0 : cpu_ns, mem < 0 ? 0 : mem, mem_limit,
-		     oom_kills < 0 ? 0 : oom_kills, pids < 0 ? 0 : pids,
-		     pids_limit) < 0)
-		return rt_fail(err, ENOMEM, "out of memory");
-	*ret_json = out;
 	return 0;
 }

@@ -177,7 +177,7 @@ static int serve_init(struct container *c, const struct init_args *args,
 	if (idmap_send_mounts(c->sync_fd, c->spec, c->state.pid, err) < 0)
 		return -EINVAL;
 	if (args->cgroups.placed_by_parent &&
-	    cgroups_place(c->state.cgroup_json, c->state.pid, c->spec, c->state.id, res, err) < 0)
+	    cgroups_place(c->state.cgroups, c->state.pid, c->spec, c->state.id, res, err) < 0)
 		return -EINVAL;
 	if (tell && sync_send_type(c->sync_fd, SYNC_PLACED) < 0)
 		return rt_fail(err, EPIPE, "the container's init exited during set-up");
@@ -366,7 +366,7 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 		r = fill_state(c, o, err);
 	test_pause("dir");
 	if (r == 0)
-		r = cgroups_create(c->spec, o->id, res, o->systemd_cgroup, &c->state.cgroup_json,
+		r = cgroups_create(c->spec, o->id, res, o->systemd_cgroup, &c->state.cgroups,
 				   err);
 	if (r == 0)
 		r = record(c, "cgroup", err);
@@ -377,7 +377,7 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	 * the nodes against and remap them from when the init moves
 	 * (integration/numa: cpuset-refused-kernel, numa-balancing on 6.1) */
 	if (r == 0)
-		r = cgroups_open_join(c->state.cgroup_json, true, &args.cgroups, err);
+		r = cgroups_open_join(c->state.cgroups, true, &args.cgroups, err);
 	if (r == 0)
 		r = spawn(c, o, &args, res, err);
 	/* the filter started a container: the next with its profile loads it */
@@ -394,7 +394,7 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 		struct rt_error ignored;
 
 		if (c->dirfd >= 0)
-			container_destroy(o->root, o->id, NULL, c->state.pid, c->state.cgroup_json,
+			container_destroy(o->root, o->id, NULL, c->state.pid, c->state.cgroups,
 					  NULL, &ignored);
 		container_release(c);
 		return r;
@@ -410,7 +410,7 @@ int container_load(const char *root, const char *id, unsigned allowed, const cha
 	char name[STATE_ID_MAX + 32];
 	size_t len = 0;
 
-	if (state_load(root, id, allowed, op, &c.dirfd, &c.state, &c.status, err) < 0)
+	if (container_load_state(root, id, allowed, op, &c.dirfd, &c.state, &c.status, err) < 0)
 		return -EINVAL;
 	/* no bundle: no state.json, a create that died before it wrote one */
 	if (c.state.bundle) {

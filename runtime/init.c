@@ -135,7 +135,7 @@ static int setup_rootfs(const struct init_args *a, struct idmap_mounts *idmapped
 		return 0;
 	}
 	if (mounts_prepare_root(spec, &rootfd, err) < 0 ||
-	    mounts_apply(spec, rootfd, spec->ns[NS_USER].enabled, a->cgroups.record, idmapped,
+	    mounts_apply(spec, rootfd, spec->ns[NS_USER].enabled, a->cgroups.cgroups, idmapped,
 			 err) < 0 ||
 	    devices_create(spec, rootfd, spec->ns[NS_USER].enabled, err) < 0 ||
 	    mounts_protect_paths(spec, rootfd, err) < 0 || run_create_hooks(a, ret_state, err) < 0 ||

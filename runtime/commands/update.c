@@ -215,21 +215,24 @@ static int apply(const struct global_opts *g, const char *id, const struct resou
 		 struct rt_error *err)
 {
 	cleanup_close int dirfd = -1;
-	char *record = NULL;
+	struct cgroups *grown = NULL;
 	struct state st;
-	int r = cli_load_cgroup(g, id, CLI_LIVE, "update it", &dirfd, &st, err);
+	int r = cli_load_cgroup(g, id, CLI_LIVE, "update it", &dirfd, &st, err), w;
+	struct rt_error werr;
 
 	if (r < 0)
 		return r;
-	r = cgroups_extend(st.cgroup_json, res, &record, err);
-	if (r == 0 && strcmp(record, st.cgroup_json) != 0) {
-		free(st.cgroup_json);
-		st.cgroup_json = steal_ptr(&record);
-		r = state_write(dirfd, &st, err);
+	/* what was joined is recorded, even when a later join failed: delete
+	 * removes it */
+	r = cgroups_extend(st.cgroups, res, &grown, err);
+	if (grown) {
+		free(st.cgroups);
+		st.cgroups = grown;
+		if ((w = state_write(dirfd, &st, r < 0 ? &werr : err)) < 0 && r == 0)
+			r = w;
 	}
-	free(record);
 	if (r == 0)
-		r = cgroups_update(st.cgroup_json, res, err);
+		r = cgroups_update(st.cgroups, res, err);
 	state_free(&st);
 	return r;
 }
