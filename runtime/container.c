@@ -55,8 +55,7 @@ static int check_mems(const struct spec *spec, const struct resources *res, stru
 }
 
 static int validate(struct spec *spec, const struct create_opts *o,
-		    struct seccomp_filter **ret_filter, struct resources **ret_res,
-		    bool *ret_apparmor, struct rt_error *err)
+		    struct seccomp_filter **ret_filter, bool *ret_apparmor, struct rt_error *err)
 {
 	if (!spec->process && o->for_run)
 		return rt_fail(err, EINVAL, "process: run needs a process to start");
@@ -108,10 +107,7 @@ static int validate(struct spec *spec, const struct create_opts *o,
 			log_warn("%s: ignored, linux.memoryPolicy is set and wins",
 				 spec->memory_policy_overridden);
 	}
-	if (spec->resources_json &&
-	    resources_parse(spec->resources_json, "linux.resources", ret_res, err) < 0)
-		return -EINVAL;
-	if (spec->resources_json && check_mems(spec, *ret_res, err) < 0) {
+	if (check_mems(spec, spec->resources, err) < 0) {
 		mpol_rename_field(err->msg, sizeof(err->msg), spec->memory_policy_source);
 		return -EINVAL;
 	}
@@ -329,7 +325,7 @@ static int open_console(struct container *c, const struct create_opts *o, int *r
 int container_create(const struct create_opts *o, struct container *c, struct rt_error *err)
 {
 	struct seccomp_filter *filter = NULL;
-	struct resources *res = NULL;
+	const struct resources *res = NULL;
 	cleanup_free char *config = NULL;
 	size_t config_len = 0;
 	struct init_args args = {.state = &c->state,
@@ -347,9 +343,9 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	args.spec = c->spec;
 	args.new_userns = c->spec->ns[NS_USER].enabled && !c->spec->ns[NS_USER].path;
 	args.new_cgroupns = c->spec->ns[NS_CGROUP].enabled && !c->spec->ns[NS_CGROUP].path;
-	if (validate(c->spec, o, &filter, &res, &args.apparmor, err) < 0) {
+	res = c->spec->resources;
+	if (validate(c->spec, o, &filter, &args.apparmor, err) < 0) {
 		seccomp_filter_free(filter);
-		resources_free(res);
 		container_release(c);
 		return -EINVAL;
 	}
@@ -383,7 +379,6 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	/* the filter started a container: the next with its profile loads it */
 	if (r == 0)
 		seccomp_filter_remember(filter);
-	resources_free(res);
 	cgroups_close_join(&args.cgroups);
 	if (args.console_fd >= 0)
 		close(args.console_fd);
