@@ -39,7 +39,9 @@ static void emit(const char *level, const char *msg)
 
 		state_now(now, sizeof(now));
 		json = json_out_log(level, msg, now);
-		n = snprintf(line, sizeof(line), "%s\n", json ? json : "{\"level\":\"error\",\"msg\":\"out of memory\"}");
+		/* out of memory: the line as text, better than none */
+		n = json ? snprintf(line, sizeof(line), "%s\n", json)
+			 : snprintf(line, sizeof(line), "mini-runtime: %s: %s\n", level, msg);
 	} else if (strcmp(level, "error") == 0) {
 		n = snprintf(line, sizeof(line), "mini-runtime: %s\n", msg);
 	} else {
