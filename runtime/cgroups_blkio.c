@@ -136,13 +136,13 @@ bool cg_blkio_needed(const struct resources *r)
 	return r->blkio_weight.set || r->blkio_leaf_weight.set || n > 0;
 }
 
-int cg_apply_blkio(const struct cgroups *set, const struct resources *r, struct rt_error *err)
+int cg_apply_blkio(const struct cgroups *cgroups, const struct resources *r, struct rt_error *err)
 {
 	const struct cgroup_dir *d;
 
 	if (!cg_blkio_needed(r))
 		return 0;
-	d = cg_find(set, "blkio", "io.max");
+	d = cg_find(cgroups, "blkio", "io.max");
 	if (!d)
 		return rt_fail(err, ENOTSUP, "linux.resources.blockIO: no io controller here");
 	if ((d->v2 ? weights_v2(d, r, err) : weights_v1(d, r, err)) < 0)

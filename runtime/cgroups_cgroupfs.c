@@ -31,7 +31,7 @@ struct cgroups *cg_parse_mountinfo(const char *text, const char *path)
 {
 	struct cgroup_dir found[CG_MAX] = {0};
 	char names[CG_MAX][64];
-	struct cgroups *set = NULL;
+	struct cgroups *cgroups = NULL;
 	size_t n = 0;
 
 	for (const char *line = text; *line && n < CG_MAX;) {
@@ -51,35 +51,36 @@ struct cgroups *cg_parse_mountinfo(const char *text, const char *path)
 		if (mnt_len == 14)
 			snprintf(names[n], sizeof(names[n]), "unified");
 		else
-			snprintf(names[n], sizeof(names[n]), "%.*s", (int)(mnt + mnt_len - base), base);
-		found[n] = (struct cgroup_dir){.name = names[n], .top = "", .unit = "",
-					       .v2 = fs_len == 7};
+			snprintf(names[n], sizeof(names[n]), "%.*s", (int)(mnt + mnt_len - base),
+				 base);
+		found[n] =
+		    (struct cgroup_dir){.name = names[n], .top = "", .unit = "", .v2 = fs_len == 7};
 		if (asprintf(&found[n].dir, "%.*s%s", (int)mnt_len, mnt, path) < 0)
 			goto out;
 		n++;
 	}
-	set = cg_pack(found, n);
+	cgroups = cg_pack(found, n);
 out:
 	while (n > 0)
 		free(found[--n].dir);
-	return set;
+	return cgroups;
 }
 
 static int find_hierarchies(const char *path, struct cgroups **ret, struct rt_error *err)
 {
 	cleanup_free char *text = NULL;
-	struct cgroups *set;
+	struct cgroups *cgroups;
 
 	if (read_file("/proc/self/mountinfo", &text, NULL, err) < 0)
 		return -EIO;
-	set = cg_parse_mountinfo(text, path);
-	if (!set)
+	cgroups = cg_parse_mountinfo(text, path);
+	if (!cgroups)
 		return rt_fail(err, ENOMEM, "out of memory");
-	if (set->n == 0) {
-		free(set);
+	if (cgroups->n == 0) {
+		free(cgroups);
 		return rt_fail(err, ENOENT, "linux.cgroupsPath: no cgroup hierarchy is mounted");
 	}
-	*ret = set;
+	*ret = cgroups;
 	return 0;
 }
 
@@ -190,7 +191,7 @@ static int make_dir(struct cgroup_dir *d, size_t mount_len, struct rt_error *err
 	}
 
 	snprintf(buf, sizeof(buf), "%s", d->dir);
-	for (char *p = buf + mount_len + 1; ; p++) {
+	for (char *p = buf + mount_len + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		char c = *p;
@@ -228,12 +229,12 @@ static bool remove_dir(const char *dir)
 	return access(dir, F_OK) < 0;
 }
 
-static int fs_destroy(const struct cgroups *set, struct rt_error *err)
+static int fs_destroy(const struct cgroups *cgroups, struct rt_error *err)
 {
 	int r = 0;
 
-	for (size_t i = 0; i < set->n; i++) {
-		const struct cgroup_dir *d = &set->d[i];
+	for (size_t i = 0; i < cgroups->n; i++) {
+		const struct cgroup_dir *d = &cgroups->d[i];
 		char buf[PATH_MAX];
 
 		if (!d->top[0])
@@ -320,24 +321,24 @@ static bool needed(const struct cgroup_dir *d, const struct resources *r, bool p
 	return false;
 }
 
-void cg_keep_needed(struct cgroups *set, const struct resources *res)
+void cg_keep_needed(struct cgroups *cgroups, const struct resources *res)
 {
 	bool pure_v2 = true;
 
-	for (size_t i = 0; i < set->n; i++)
-		pure_v2 &= set->d[i].v2;
-	for (size_t i = 0; i < set->n;) {
-		if (needed(&set->d[i], res, pure_v2))
+	for (size_t i = 0; i < cgroups->n; i++)
+		pure_v2 &= cgroups->d[i].v2;
+	for (size_t i = 0; i < cgroups->n;) {
+		if (needed(&cgroups->d[i], res, pure_v2))
 			i++;
 		else
-			set->d[i] = set->d[--set->n];
+			cgroups->d[i] = cgroups->d[--cgroups->n];
 	}
 }
 
 static int fs_create(const struct spec *spec, const char *id, const struct resources *res,
 		     struct cgroups **ret, struct rt_error *err)
 {
-	cleanup_free struct cgroups *set = NULL;
+	cleanup_free struct cgroups *cgroups = NULL;
 	char path[PATH_MAX];
 	struct rt_error ignored;
 	int r;
@@ -346,7 +347,7 @@ static int fs_create(const struct spec *spec, const char *id, const struct resou
 	if (strstr(path, "/../") || strstr(path, "/./") || strchr(path, ':'))
 		return rt_fail(err, EINVAL, "linux.cgroupsPath: invalid path \"%s\"",
 			       spec->cgroups_path);
-	if ((r = find_hierarchies(path, &set, err)) < 0)
+	if ((r = find_hierarchies(path, &cgroups, err)) < 0)
 		return r;
 	/* a cgroupsPath is the kubelet's contract: the pod's limits are set on
 	 * the parents in every hierarchy, so the container joins it in every
@@ -355,29 +356,30 @@ static int fs_create(const struct spec *spec, const char *id, const struct resou
 	 * nobody else's limits apply, and each hierarchy costs a mkdir and a
 	 * join per start */
 	if (!spec->cgroups_path)
-		cg_keep_needed(set, res);
-	if (set->n == 0)
+		cg_keep_needed(cgroups, res);
+	if (cgroups->n == 0)
 		return rt_fail(err, ENOENT, "linux.cgroupsPath: no freezer cgroup hierarchy here");
-	for (size_t i = 0; i < set->n; i++) {
-		if ((r = make_dir(&set->d[i], strlen(set->d[i].dir) - strlen(path), err)) < 0) {
-			fs_destroy(set, &ignored);
+	for (size_t i = 0; i < cgroups->n; i++) {
+		if ((r = make_dir(&cgroups->d[i], strlen(cgroups->d[i].dir) - strlen(path), err)) <
+		    0) {
+			fs_destroy(cgroups, &ignored);
 			return r;
 		}
 	}
-	*ret = steal_ptr(&set);
+	*ret = steal_ptr(&cgroups);
 	return 0;
 }
 
-static bool in_set(const struct cgroups *set, const char *name)
+static bool in_set(const struct cgroups *cgroups, const char *name)
 {
-	for (size_t i = 0; i < set->n; i++)
-		if (strcmp(set->d[i].name, name) == 0)
+	for (size_t i = 0; i < cgroups->n; i++)
+		if (strcmp(cgroups->d[i].name, name) == 0)
 			return true;
 	return false;
 }
 
-/* The container's path inside its hierarchies, from its set. */
-static int set_path(const struct cgroups *set, char *buf, size_t len, struct rt_error *err)
+/* The container's path inside its hierarchies, from its handle. */
+static int set_path(const struct cgroups *cgroups, char *buf, size_t len, struct rt_error *err)
 {
 	cleanup_free struct cgroups *mounts = NULL;
 	int r;
@@ -387,17 +389,17 @@ static int set_path(const struct cgroups *set, char *buf, size_t len, struct rt_
 	for (size_t i = 0; i < mounts->n; i++) {
 		size_t n = strlen(mounts->d[i].dir);
 
-		if (strcmp(mounts->d[i].name, set->d[0].name) == 0 &&
-		    strncmp(set->d[0].dir, mounts->d[i].dir, n) == 0) {
-			snprintf(buf, len, "%s", set->d[0].dir + n);
+		if (strcmp(mounts->d[i].name, cgroups->d[0].name) == 0 &&
+		    strncmp(cgroups->d[0].dir, mounts->d[i].dir, n) == 0) {
+			snprintf(buf, len, "%s", cgroups->d[0].dir + n);
 			return 0;
 		}
 	}
-	return rt_fail(err, ENOENT, "cgroup %s is no longer mounted", set->d[0].dir);
+	return rt_fail(err, ENOENT, "cgroup %s is no longer mounted", cgroups->d[0].dir);
 }
 
 /* Makes d and moves the container's processes into it. */
-static int join_new(struct cgroup_dir *d, size_t mount_len, const struct cgroups *set,
+static int join_new(struct cgroup_dir *d, size_t mount_len, const struct cgroups *cgroups,
 		    struct rt_error *err)
 {
 	cleanup_free pid_t *pids = NULL;
@@ -405,7 +407,7 @@ static int join_new(struct cgroup_dir *d, size_t mount_len, const struct cgroups
 	char buf[16];
 	int r;
 
-	if ((r = cg_pids(&set->d[0], &pids, &npids, err)) < 0 ||
+	if ((r = cg_pids(&cgroups->d[0], &pids, &npids, err)) < 0 ||
 	    (r = make_dir(d, mount_len, err)) < 0)
 		return r;
 	for (size_t k = 0; k < npids && r == 0; k++) {
@@ -415,39 +417,39 @@ static int join_new(struct cgroup_dir *d, size_t mount_len, const struct cgroups
 	return r;
 }
 
-/* What the set lacks for res is made and joined; *ret is the set grown
+/* What the handle lacks for res is made and joined; *ret is the one grown
  * (also when a later one failed: what was made is recorded, for delete to
  * remove), NULL when nothing was missing. */
-static int fs_extend(const struct cgroups *set, const struct resources *res,
+static int fs_extend(const struct cgroups *cgroups, const struct resources *res,
 		     struct cgroups **ret, struct rt_error *err)
 {
 	cleanup_free struct cgroups *all = NULL;
 	struct cgroup_dir grown[CG_MAX];
 	char path[PATH_MAX];
-	size_t n = set->n;
+	size_t n = cgroups->n;
 	int r;
 
 	*ret = NULL;
-	if ((r = set_path(set, path, sizeof(path), err)) < 0 ||
+	if ((r = set_path(cgroups, path, sizeof(path), err)) < 0 ||
 	    (r = find_hierarchies(path, &all, err)) < 0)
 		return r;
 	cg_keep_needed(all, res);
-	memcpy(grown, set->d, n * sizeof(*grown));
+	memcpy(grown, cgroups->d, n * sizeof(*grown));
 	for (size_t i = 0; i < all->n && r == 0 && n < CG_MAX; i++) {
-		if (in_set(set, all->d[i].name))
+		if (in_set(cgroups, all->d[i].name))
 			continue;
-		r = join_new(&all->d[i], strlen(all->d[i].dir) - strlen(path), set, err);
+		r = join_new(&all->d[i], strlen(all->d[i].dir) - strlen(path), cgroups, err);
 		if (r == 0 || all->d[i].top[0])
 			grown[n++] = all->d[i];
 	}
-	if (n > set->n && !(*ret = cg_pack(grown, n)))
+	if (n > cgroups->n && !(*ret = cg_pack(grown, n)))
 		return rt_fail(err, ENOMEM, "out of memory");
 	return r;
 }
 
 const struct cg_driver cg_cgroupfs = {
-	.name = "cgroupfs",
-	.create = fs_create,
-	.extend = fs_extend,
-	.destroy = fs_destroy,
+    .name = "cgroupfs",
+    .create = fs_create,
+    .extend = fs_extend,
+    .destroy = fs_destroy,
 };

@@ -63,15 +63,15 @@ bool cg_has(const struct cgroup_dir *d, const char *controller)
 	return false;
 }
 
-const struct cgroup_dir *cg_find(const struct cgroups *set, const char *v1_name,
+const struct cgroup_dir *cg_find(const struct cgroups *cgroups, const char *v1_name,
 				 const char *file)
 {
-	for (size_t i = 0; v1_name && i < set->n; i++)
-		if (!set->d[i].v2 && cg_has(&set->d[i], v1_name))
-			return &set->d[i];
-	for (size_t i = 0; i < set->n; i++)
-		if (set->d[i].v2 && cg_exists(&set->d[i], file))
-			return &set->d[i];
+	for (size_t i = 0; v1_name && i < cgroups->n; i++)
+		if (!cgroups->d[i].v2 && cg_has(&cgroups->d[i], v1_name))
+			return &cgroups->d[i];
+	for (size_t i = 0; i < cgroups->n; i++)
+		if (cgroups->d[i].v2 && cg_exists(&cgroups->d[i], file))
+			return &cgroups->d[i];
 	return NULL;
 }
 

@@ -39,7 +39,7 @@ bool cg_exists(const struct cgroup_dir *d, const char *file);
 bool cg_has(const struct cgroup_dir *d, const char *controller);
 /* The directory holding `file` (v1 hierarchy `v1_name`, else the v2 one if
  * it has the file's controller enabled), or NULL. */
-const struct cgroup_dir *cg_find(const struct cgroups *set, const char *v1_name,
+const struct cgroup_dir *cg_find(const struct cgroups *cgroups, const char *v1_name,
 				 const char *file);
 /* The pids in d's cgroup.procs; *ret_pids is malloc'd. */
 int cg_pids(const struct cgroup_dir *d, pid_t **ret_pids, size_t *ret_n, struct rt_error *err);
@@ -51,31 +51,31 @@ int cg_pids(const struct cgroup_dir *d, pid_t **ret_pids, size_t *ret_n, struct 
  * NULL: out of memory. */
 struct cgroups *cg_parse_mountinfo(const char *text, const char *path);
 /* Drops the hierarchies the container does not need for res. */
-void cg_keep_needed(struct cgroups *set, const struct resources *res);
+void cg_keep_needed(struct cgroups *cgroups, const struct resources *res);
 
 /* ---- linux.resources (cgroups_resources.c and the files it calls) ---- */
 /* Every resource but the device rules. */
-int cg_apply_resources(const struct cgroups *set, const struct resources *res,
+int cg_apply_resources(const struct cgroups *cgroups, const struct resources *res,
 		       struct rt_error *err);
 /* The device rules (cgroups_devices.c): res's (may be NULL), the defaults,
  * and the nodes of spec's linux.devices (spec NULL on `update`). */
-int cg_apply_devices(const struct cgroups *set, const struct spec *spec,
+int cg_apply_devices(const struct cgroups *cgroups, const struct spec *spec,
 		     const struct resources *res, struct rt_error *err);
 /* linux.resources.blockIO (cgroups_blkio.c) */
 bool cg_blkio_needed(const struct resources *r);
-int cg_apply_blkio(const struct cgroups *set, const struct resources *r, struct rt_error *err);
+int cg_apply_blkio(const struct cgroups *cgroups, const struct resources *r, struct rt_error *err);
 int64_t cg_shares_to_weight(int64_t shares);
 /* memory.kernel, kernelTCP, useHierarchy, cpu.burst, network
  * (cgroups_extra.c), after the others; and checkBeforeUpdate's check of
  * the usage against a new memory limit, before them. */
-int cg_apply_extra(const struct cgroups *set, const struct resources *r, struct rt_error *err);
-int cg_check_memory_usage(const struct cgroups *set, const struct resources *r,
+int cg_apply_extra(const struct cgroups *cgroups, const struct resources *r, struct rt_error *err);
+int cg_check_memory_usage(const struct cgroups *cgroups, const struct resources *r,
 			  struct rt_error *err);
 
 /* ---- the back ends ---- */
 /* What differs between cgroupfs and systemd; cgroups.c calls through it
  * and writes the resources systemd does not own itself, the same way for
- * both. A back end's set is its own: the systemd one is its scope's
+ * both. A back end's handle is its own: the systemd one is its scope's
  * directory alone, with the unit named. */
 struct cg_driver {
 	const char *name;
@@ -84,15 +84,15 @@ struct cg_driver {
 	int (*create)(const struct spec *spec, const char *id, const struct resources *res,
 		      struct cgroups **ret, struct rt_error *err);
 	/* once the init exists and waits; NULL: create made it all */
-	int (*place)(const struct cgroups *set, pid_t pid, const char *id,
+	int (*place)(const struct cgroups *cgroups, pid_t pid, const char *id,
 		     const struct spec *spec, const struct resources *res, struct rt_error *err);
 	/* `update`, before the files are written; NULL: nothing of its own */
-	int (*update)(const struct cgroups *set, const struct resources *res,
+	int (*update)(const struct cgroups *cgroups, const struct resources *res,
 		      struct rt_error *err);
 	/* `update`: join what the set lacks for res; NULL: nothing to join */
-	int (*extend)(const struct cgroups *set, const struct resources *res,
+	int (*extend)(const struct cgroups *cgroups, const struct resources *res,
 		      struct cgroups **ret, struct rt_error *err);
-	int (*destroy)(const struct cgroups *set, struct rt_error *err);
+	int (*destroy)(const struct cgroups *cgroups, struct rt_error *err);
 };
 
 extern const struct cg_driver cg_cgroupfs, cg_systemd;

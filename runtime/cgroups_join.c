@@ -12,45 +12,45 @@
 
 #include "cgroups_internal.h"
 
-int cgroups_open_join(const struct cgroups *set, bool for_init, struct cg_join *j,
+int cgroups_open_join(const struct cgroups *cgroups, bool for_init, struct cg_join *j,
 		      struct rt_error *err)
 {
-	*j = (struct cg_join){.cgroups = set, .v2_dir = -1};
-	for (size_t i = 0; set && i < set->n; i++) {
+	*j = (struct cg_join){.cgroups = cgroups, .v2_dir = -1};
+	for (size_t i = 0; cgroups && i < cgroups->n; i++) {
 		/* a scope systemd has yet to make: the init waits to be put in
 		 * it; an exec'd process joins the scope's cgroup as any other */
-		if (*set->d[i].unit && for_init) {
+		if (*cgroups->d[i].unit && for_init) {
 			j->placed_by_parent = true;
 			continue;
 		}
-		if (!set->d[i].v2)
+		if (!cgroups->d[i].v2)
 			continue;
-		j->v2_dir = open(set->d[i].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		j->v2_dir = open(cgroups->d[i].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (j->v2_dir < 0)
 			return rt_fail_errno(err, errno, "linux.cgroupsPath: open %s",
-					     set->d[i].dir);
+					     cgroups->d[i].dir);
 	}
 	return 0;
 }
 
 int cgroups_join_self(const struct cg_join *j, struct rt_error *err)
 {
-	const struct cgroups *set = j->cgroups;
+	const struct cgroups *cgroups = j->cgroups;
 	char path[PATH_MAX];
 
-	if (!set || j->placed_by_parent)
+	if (!cgroups || j->placed_by_parent)
 		return 0;
-	for (size_t i = 0; i < set->n; i++) {
+	for (size_t i = 0; i < cgroups->n; i++) {
 		int fd;
 
-		if (set->d[i].v2 && !j->v2_by_write)
+		if (cgroups->d[i].v2 && !j->v2_by_write)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", set->d[i].dir,
-			 set->d[i].v2 ? "cgroup.procs" : "tasks");
+		snprintf(path, sizeof(path), "%s/%s", cgroups->d[i].dir,
+			 cgroups->d[i].v2 ? "cgroup.procs" : "tasks");
 		fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (fd < 0 || write(fd, "0", 1) < 0)
 			return rt_fail_errno(err, errno, "linux.cgroupsPath: join %s",
-					     set->d[i].dir);
+					     cgroups->d[i].dir);
 	}
 	return 0;
 }

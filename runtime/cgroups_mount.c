@@ -52,7 +52,7 @@ static int link_controllers(int dirfd, const struct cgroup_dir *d, struct rt_err
 }
 
 /* v1 or hybrid: a tmpfs with a directory per hierarchy. */
-static int mount_hierarchies(const struct cgroups *set, size_t n, int destfd,
+static int mount_hierarchies(const struct cgroups *cgroups, size_t n, int destfd,
 			     struct mount_attr attr, struct rt_error *err)
 {
 	cleanup_close int tmpfs = -1;
@@ -61,7 +61,7 @@ static int mount_hierarchies(const struct cgroups *set, size_t n, int destfd,
 	    mnt_move(tmpfs, destfd, "", err) < 0)
 		return -EIO;
 	for (size_t i = 0; i < n; i++) {
-		const struct cgroup_dir *d = &set->d[i];
+		const struct cgroup_dir *d = &cgroups->d[i];
 		const char *name = d->v2 ? "unified" : d->name;
 
 		if (mkdirat(tmpfs, name, 0755) < 0)
@@ -74,11 +74,11 @@ static int mount_hierarchies(const struct cgroups *set, size_t n, int destfd,
 	return mnt_set_attr(tmpfs, attr, false, err);
 }
 
-int cgroups_mount(const struct cgroups *set, const struct spec_mount *m, int destfd,
+int cgroups_mount(const struct cgroups *cgroups, const struct spec_mount *m, int destfd,
 		  struct rt_error *err)
 {
 	unsigned long flags = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-	size_t n = set ? set->n : 0;
+	size_t n = cgroups ? cgroups->n : 0;
 	struct mount_attr attr;
 	struct statfs host;
 	int r;
@@ -90,12 +90,12 @@ int cgroups_mount(const struct cgroups *set, const struct spec_mount *m, int des
 	if (strcmp(m->type, "cgroup2") == 0 ||
 	    (statfs("/sys/fs/cgroup", &host) == 0 && host.f_type == CGROUP2_SUPER_MAGIC)) {
 		for (size_t i = 0; i < n; i++)
-			if (set->d[i].v2) {
-				r = bind_dir(set->d[i].dir, destfd, "", attr, err);
+			if (cgroups->d[i].v2) {
+				r = bind_dir(cgroups->d[i].dir, destfd, "", attr, err);
 				return r < 0 ? rt_wrap(err, "mount %s", m->destination) : 0;
 			}
 		n = 0; /* no v2 directory: an empty read-only view */
 	}
-	r = mount_hierarchies(set, n, destfd, attr, err);
+	r = mount_hierarchies(cgroups, n, destfd, attr, err);
 	return r < 0 ? rt_wrap(err, "mount %s", m->destination) : 0;
 }

@@ -13,10 +13,10 @@
 #define F "linux.resources."
 
 /* Writes value to the v1 file (in hierarchy v1_name) or the v2 file. */
-static int put(const struct cgroups *set, const char *v1_name, const char *v1_file,
+static int put(const struct cgroups *cgroups, const char *v1_name, const char *v1_file,
 	       const char *v2_file, const char *value, const char *field, struct rt_error *err)
 {
-	const struct cgroup_dir *d = cg_find(set, v1_name, v2_file ? v2_file : v1_file);
+	const struct cgroup_dir *d = cg_find(cgroups, v1_name, v2_file ? v2_file : v1_file);
 
 	if (!d || (d->v2 && !v2_file))
 		return rt_fail(err, ENOTSUP, "%s: this host has no cgroup controller for it", field);
@@ -32,23 +32,24 @@ static const char *num(int64_t v, char *buf, size_t len, bool minus_one_is_max, 
 	return buf;
 }
 
-static bool memory_is_v2(const struct cgroups *set)
+static bool memory_is_v2(const struct cgroups *cgroups)
 {
-	const struct cgroup_dir *d = cg_find(set, "memory", "memory.max");
+	const struct cgroup_dir *d = cg_find(cgroups, "memory", "memory.max");
 	return d && d->v2;
 }
 
-static int apply_memory(const struct cgroups *set, const struct resources *r, struct rt_error *err)
+static int apply_memory(const struct cgroups *cgroups, const struct resources *r,
+			struct rt_error *err)
 {
-	bool v2 = memory_is_v2(set);
+	bool v2 = memory_is_v2(cgroups);
 	char b[32];
 
-	if (r->mem_limit.set && put(set, "memory", "memory.limit_in_bytes", "memory.max",
+	if (r->mem_limit.set && put(cgroups, "memory", "memory.limit_in_bytes", "memory.max",
 				    num(r->mem_limit.v, b, sizeof(b), true, v2), F "memory.limit",
 				    err) < 0)
 		return -EINVAL;
 	if (r->mem_reservation.set &&
-	    put(set, "memory", "memory.soft_limit_in_bytes", "memory.low",
+	    put(cgroups, "memory", "memory.soft_limit_in_bytes", "memory.low",
 		num(r->mem_reservation.v, b, sizeof(b), true, v2), F "memory.reservation", err) < 0)
 		return -EINVAL;
 	if (r->mem_swap.set) {
@@ -57,16 +58,16 @@ static int apply_memory(const struct cgroups *set, const struct resources *r, st
 		/* v1 limits memory+swap; v2's memory.swap.max is swap alone */
 		if (v2 && swap > 0 && r->mem_limit.set && r->mem_limit.v > 0)
 			swap -= r->mem_limit.v;
-		if (put(set, "memory", "memory.memsw.limit_in_bytes", "memory.swap.max",
+		if (put(cgroups, "memory", "memory.memsw.limit_in_bytes", "memory.swap.max",
 			num(swap, b, sizeof(b), true, v2), F "memory.swap", err) < 0)
 			return -EINVAL;
 	}
 	if (r->mem_swappiness.set && !v2 &&
-	    put(set, "memory", "memory.swappiness", NULL,
+	    put(cgroups, "memory", "memory.swappiness", NULL,
 		num(r->mem_swappiness.v, b, sizeof(b), false, v2), F "memory.swappiness", err) < 0)
 		return -EINVAL;
 	if (r->mem_disable_oom_killer && !v2 &&
-	    put(set, "memory", "memory.oom_control", NULL, "1", F "memory.disableOOMKiller",
+	    put(cgroups, "memory", "memory.oom_control", NULL, "1", F "memory.disableOOMKiller",
 		err) < 0)
 		return -EINVAL;
 	return 0;
@@ -89,15 +90,16 @@ int64_t cg_shares_to_weight(int64_t shares)
 	return w < 1 ? 1 : w > 10000 ? 10000 : (int64_t)w;
 }
 
-static int apply_cpu(const struct cgroups *set, const struct resources *r, struct rt_error *err)
+static int apply_cpu(const struct cgroups *cgroups, const struct resources *r,
+			struct rt_error *err)
 {
-	const struct cgroup_dir *cpu = cg_find(set, "cpu", "cpu.max");
+	const struct cgroup_dir *cpu = cg_find(cgroups, "cpu", "cpu.max");
 	char b[64];
 
 	if (r->cpu_shares.set) {
 		int64_t s = r->cpu_shares.v, w = cg_shares_to_weight(s);
 
-		if (put(set, "cpu", "cpu.shares", "cpu.weight",
+		if (put(cgroups, "cpu", "cpu.shares", "cpu.weight",
 			num(cpu && cpu->v2 ? w : s, b, sizeof(b), false, false), F "cpu.shares",
 			err) < 0)
 			return -EINVAL;
@@ -109,41 +111,42 @@ static int apply_cpu(const struct cgroups *set, const struct resources *r, struc
 		if (cg_write(cpu, "cpu.max", b, F "cpu.quota", err) < 0)
 			return -EINVAL;
 	} else {
-		if (r->cpu_period.set && put(set, "cpu", "cpu.cfs_period_us", NULL,
+		if (r->cpu_period.set && put(cgroups, "cpu", "cpu.cfs_period_us", NULL,
 					     num(r->cpu_period.v, b, sizeof(b), false, false),
 					     F "cpu.period", err) < 0)
 			return -EINVAL;
-		if (r->cpu_quota.set && put(set, "cpu", "cpu.cfs_quota_us", NULL,
+		if (r->cpu_quota.set && put(cgroups, "cpu", "cpu.cfs_quota_us", NULL,
 					    num(r->cpu_quota.v, b, sizeof(b), true, false),
 					    F "cpu.quota", err) < 0)
 			return -EINVAL;
 	}
-	if (r->cpu_rt_period.set && put(set, "cpu", "cpu.rt_period_us", NULL,
+	if (r->cpu_rt_period.set && put(cgroups, "cpu", "cpu.rt_period_us", NULL,
 					num(r->cpu_rt_period.v, b, sizeof(b), false, false),
 					F "cpu.realtimePeriod", err) < 0)
 		return -EINVAL;
-	if (r->cpu_rt_runtime.set && put(set, "cpu", "cpu.rt_runtime_us", NULL,
+	if (r->cpu_rt_runtime.set && put(cgroups, "cpu", "cpu.rt_runtime_us", NULL,
 					 num(r->cpu_rt_runtime.v, b, sizeof(b), true, false),
 					 F "cpu.realtimeRuntime", err) < 0)
 		return -EINVAL;
-	if (r->cpu_idle.set && put(set, "cpu", "cpu.idle", "cpu.idle",
+	if (r->cpu_idle.set && put(cgroups, "cpu", "cpu.idle", "cpu.idle",
 				   num(r->cpu_idle.v, b, sizeof(b), false, false), F "cpu.idle",
 				   err) < 0)
 		return -EINVAL;
 	if (r->cpu_cpus && *r->cpu_cpus &&
-	    put(set, "cpuset", "cpuset.cpus", "cpuset.cpus", r->cpu_cpus, F "cpu.cpus", err) < 0)
+	    put(cgroups, "cpuset", "cpuset.cpus", "cpuset.cpus", r->cpu_cpus, F "cpu.cpus", err) < 0)
 		return -EINVAL;
 	if (r->cpu_mems && *r->cpu_mems &&
-	    put(set, "cpuset", "cpuset.mems", "cpuset.mems", r->cpu_mems, F "cpu.mems", err) < 0)
+	    put(cgroups, "cpuset", "cpuset.mems", "cpuset.mems", r->cpu_mems, F "cpu.mems", err) < 0)
 		return -EINVAL;
 	return 0;
 }
 
-static int apply_other(const struct cgroups *set, const struct resources *r, struct rt_error *err)
+static int apply_other(const struct cgroups *cgroups, const struct resources *r,
+			struct rt_error *err)
 {
 	char b[64], file[96], field[64];
 
-	if (r->pids_limit.set && put(set, "pids", "pids.max", "pids.max",
+	if (r->pids_limit.set && put(cgroups, "pids", "pids.max", "pids.max",
 				     r->pids_limit.v <= 0 ? "max"
 							  : num(r->pids_limit.v, b, sizeof(b), false, false),
 				     F "pids.limit", err) < 0)
@@ -154,7 +157,7 @@ static int apply_other(const struct cgroups *set, const struct resources *r, str
 
 		snprintf(field, sizeof(field), F "hugepageLimits[%zu]", i);
 		snprintf(file, sizeof(file), "hugetlb.%s.max", h->page_size);
-		d = cg_find(set, "hugetlb", file);
+		d = cg_find(cgroups, "hugetlb", file);
 		if (!d)
 			return rt_fail(err, ENOTSUP, "%s: no hugetlb controller for page size \"%s\"",
 				       field, h->page_size);
@@ -173,7 +176,7 @@ static int apply_other(const struct cgroups *set, const struct resources *r, str
 	}
 	for (size_t i = 0; i < r->nrdma; i++) {
 		const struct res_rdma *x = &r->rdma[i];
-		const struct cgroup_dir *d = cg_find(set, "rdma", "rdma.max");
+		const struct cgroup_dir *d = cg_find(cgroups, "rdma", "rdma.max");
 		char handles[24] = "max", objects[24] = "max";
 
 		snprintf(field, sizeof(field), F "rdma.%s", x->device);
@@ -189,7 +192,7 @@ static int apply_other(const struct cgroups *set, const struct resources *r, str
 			return -EINVAL;
 	}
 	for (size_t i = 0; i < r->nunified; i++) {
-		const struct cgroup_dir *d = cg_find(set, NULL, r->unified[i].key);
+		const struct cgroup_dir *d = cg_find(cgroups, NULL, r->unified[i].key);
 
 		snprintf(field, sizeof(field), F "unified.%s", r->unified[i].key);
 		if (!d)
@@ -200,11 +203,15 @@ static int apply_other(const struct cgroups *set, const struct resources *r, str
 	return 0;
 }
 
-int cg_apply_resources(const struct cgroups *set, const struct resources *r, struct rt_error *err)
+int cg_apply_resources(const struct cgroups *cgroups, const struct resources *r,
+		       struct rt_error *err)
 {
-	if (cg_check_memory_usage(set, r, err) < 0 || apply_memory(set, r, err) < 0 ||
-	    apply_cpu(set, r, err) < 0 || cg_apply_blkio(set, r, err) < 0 ||
-	    apply_other(set, r, err) < 0 || cg_apply_extra(set, r, err) < 0)
-		return -EINVAL;
+	int rc;
+
+	if ((rc = cg_check_memory_usage(cgroups, r, err)) < 0 ||
+	    (rc = apply_memory(cgroups, r, err)) < 0 || (rc = apply_cpu(cgroups, r, err)) < 0 ||
+	    (rc = cg_apply_blkio(cgroups, r, err)) < 0 || (rc = apply_other(cgroups, r, err)) < 0 ||
+	    (rc = cg_apply_extra(cgroups, r, err)) < 0)
+		return rc;
 	return 0;
 }

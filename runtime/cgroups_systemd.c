@@ -308,7 +308,7 @@ static int annotation_props(const struct spec *spec, struct unit_props *props,
 	return 0;
 }
 
-/* The slice a record's directory is in: its parent's name ("-.slice" when
+/* The slice a scope's directory is in: its parent's name ("-.slice" when
  * that is the root). */
 static void slice_of(const char *dir, char *buf, size_t len)
 {
@@ -346,10 +346,10 @@ static int create(const struct spec *spec, const char *id, const struct resource
 }
 
 /* Starts the scope with pid in it and the limits systemd owns. */
-static int place(const struct cgroups *set, pid_t pid, const char *id, const struct spec *spec,
+static int place(const struct cgroups *cgroups, pid_t pid, const char *id, const struct spec *spec,
 		 const struct resources *res, struct rt_error *err)
 {
-	const struct cgroup_dir *d = &set->d[0];
+	const struct cgroup_dir *d = &cgroups->d[0];
 	struct unit_props *props = calloc(1, sizeof(*props));
 	struct unit_prop p = {0};
 	int r;
@@ -388,25 +388,25 @@ static int place(const struct cgroups *set, pid_t pid, const char *id, const str
 	return r;
 }
 
-static int update(const struct cgroups *set, const struct resources *res, struct rt_error *err)
+static int update(const struct cgroups *cgroups, const struct resources *res, struct rt_error *err)
 {
 	struct unit_props *props = calloc(1, sizeof(*props));
 	int r = props ? resource_props(res, props, err) : rt_fail(err, ENOMEM, "out of memory");
 
 	if (r == 0 && props->n)
-		r = systemd_set_unit_properties(set->d[0].unit, props, err);
+		r = systemd_set_unit_properties(cgroups->d[0].unit, props, err);
 	free(props);
 	return r;
 }
 
 /* Stopping the scope removes its directory (and a unit never started, or
  * already gone, is no failure). */
-static int destroy(const struct cgroups *set, struct rt_error *err)
+static int destroy(const struct cgroups *cgroups, struct rt_error *err)
 {
 	int r = 0;
 
-	for (size_t i = 0; i < set->n; i++)
-		if (*set->d[i].unit && systemd_stop_unit(set->d[i].unit, err) < 0)
+	for (size_t i = 0; i < cgroups->n; i++)
+		if (*cgroups->d[i].unit && systemd_stop_unit(cgroups->d[i].unit, err) < 0)
 			r = -EIO;
 	return r;
 }

@@ -49,48 +49,52 @@ char *json_out_log(const char *level, const char *msg, const char *time)
 
 /* The default template (busybox-friendly: sh, the usual mounts, runc's
  * default capabilities and masked paths): data, loaded as it is. */
-static const char config_template[] = "{"
-	"\"ociVersion\": \"" MINI_SPEC_VERSION "\","
-	"\"process\": {\"terminal\": true, \"user\": {\"uid\": 0, \"gid\": 0}, \"args\": [\"sh\"],"
-	" \"env\": [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"TERM=xterm\"],"
-	" \"cwd\": \"/\","
-	" \"capabilities\": {"
-	"  \"bounding\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
-	"  \"effective\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
-	"  \"permitted\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]},"
-	" \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024}],"
-	" \"noNewPrivileges\": true},"
-	"\"root\": {\"path\": \"rootfs\", \"readonly\": true},"
-	"\"hostname\": \"mini\","
-	"\"mounts\": ["
-	" {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
-	" {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
-	"  \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},"
-	" {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\","
-	"  \"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", \"mode=0620\", \"gid=5\"]},"
-	" {\"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\","
-	"  \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=65536k\"]},"
-	" {\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\","
-	"  \"options\": [\"nosuid\", \"noexec\", \"nodev\"]},"
-	" {\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\","
-	"  \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"ro\"]}],"
-	"\"linux\": {"
-	" \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"},"
-	"  {\"type\": \"uts\"}, {\"type\": \"mount\"}],"
-	" \"maskedPaths\": [\"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\","
-	"  \"/proc/latency_stats\", \"/proc/timer_list\", \"/proc/timer_stats\", \"/proc/sched_debug\","
-	"  \"/sys/firmware\", \"/proc/scsi\"],"
-	" \"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\","
-	"  \"/proc/sysrq-trigger\"],"
-	/* runc's default: no device but the standard few, whatever nodes the
-	 * rootfs brings (a block device in an image is the host's disk) */
-	" \"resources\": {\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]}}"
-	"}";
+static const char config_template[] =
+    "{"
+    "\"ociVersion\": \"" MINI_SPEC_VERSION "\","
+    "\"process\": {\"terminal\": true, \"user\": {\"uid\": 0, \"gid\": 0}, \"args\": [\"sh\"],"
+    " \"env\": [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", "
+    "\"TERM=xterm\"],"
+    " \"cwd\": \"/\","
+    " \"capabilities\": {"
+    "  \"bounding\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
+    "  \"effective\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"],"
+    "  \"permitted\": [\"CAP_AUDIT_WRITE\", \"CAP_KILL\", \"CAP_NET_BIND_SERVICE\"]},"
+    " \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024}],"
+    " \"noNewPrivileges\": true},"
+    "\"root\": {\"path\": \"rootfs\", \"readonly\": true},"
+    "\"hostname\": \"mini\","
+    "\"mounts\": ["
+    " {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
+    " {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
+    "  \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},"
+    " {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\","
+    "  \"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", \"mode=0620\", "
+    "\"gid=5\"]},"
+    " {\"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\","
+    "  \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=65536k\"]},"
+    " {\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\","
+    "  \"options\": [\"nosuid\", \"noexec\", \"nodev\"]},"
+    " {\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\","
+    "  \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"ro\"]}],"
+    "\"linux\": {"
+    " \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"},"
+    "  {\"type\": \"uts\"}, {\"type\": \"mount\"}],"
+    " \"maskedPaths\": [\"/proc/acpi\", \"/proc/asound\", \"/proc/kcore\", \"/proc/keys\","
+    "  \"/proc/latency_stats\", \"/proc/timer_list\", \"/proc/timer_stats\", \"/proc/sched_debug\","
+    "  \"/sys/firmware\", \"/proc/scsi\"],"
+    " \"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sys\","
+    "  \"/proc/sysrq-trigger\"],"
+    /* runc's default: no device but the standard few, whatever nodes the
+     * rootfs brings (a block device in an image is the host's disk) */
+    " \"resources\": {\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]}}"
+    "}";
 
 /* One id mapped onto itself: [{containerID 0, hostID id, size 1}]. */
 static json_t *one_mapping(unsigned id)
 {
-	return json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID", (json_int_t)id, "size", 1);
+	return json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID", (json_int_t)id, "size",
+			 1);
 }
 
 static void make_rootless(json_t *config, uid_t uid, gid_t gid)
@@ -113,14 +117,16 @@ static void make_rootless(json_t *config, uid_t uid, gid_t gid)
 
 		/* gid=5 needs that group mapped; a sysfs of its own a network
 		 * namespace of its own: the host's, read-only */
-		for (size_t k = json_array_size(opts); dest && !strcmp(dest, "/dev/pts") && k > 0; k--)
+		for (size_t k = json_array_size(opts); dest && !strcmp(dest, "/dev/pts") && k > 0;
+		     k--)
 			if (!strcmp(json_string_value(json_array_get(opts, k - 1)) ?: "", "gid=5"))
 				json_array_remove(opts, k - 1);
 		if (dest && !strcmp(dest, "/sys"))
 			json_array_set_new(mounts, i,
-					   json_pack("{s:s, s:s, s:s, s:[s, s, s, s, s]}", "destination",
-						     "/sys", "type", "none", "source", "/sys", "options",
-						     "rbind", "nosuid", "noexec", "nodev", "ro"));
+					   json_pack("{s:s, s:s, s:s, s:[s, s, s, s, s]}",
+						     "destination", "/sys", "type", "none",
+						     "source", "/sys", "options", "rbind", "nosuid",
+						     "noexec", "nodev", "ro"));
 	}
 }
 

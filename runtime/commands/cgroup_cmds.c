@@ -1,5 +1,5 @@
 /* cgroup_cmds.c - pause, resume, events --stats, and the loading of a
- * container's cgroup record that they, ps and update share. */
+ * container's cgroups (the handle, cgroups.h) that they, ps and update share. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
