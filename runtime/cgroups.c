@@ -1,46 +1,12 @@
 /* cgroups.c - the interface of cgroups.h over the back ends (struct
  * cg_driver): which one a handle belongs to, and the resources written into
- * it the same way for both; the handle's one allocation (cg_pack). */
+ * it the same way for both. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cgroups_internal.h"
 #include "util.h"
-
-struct cgroups *cg_pack(const struct cgroup_dir *dirs, size_t n)
-{
-	size_t bytes = sizeof(struct cgroups) + n * sizeof(struct cgroup_dir);
-	struct cgroups *cgroups;
-	char *s;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t dir = strlen(dirs[i].dir), top = strlen(dirs[i].top);
-
-		bytes +=
-		    strlen(dirs[i].name) + dir + (top > dir ? top : dir) + strlen(dirs[i].unit) + 4;
-	}
-	cgroups = calloc(1, bytes);
-	if (!cgroups)
-		return NULL;
-	s = (char *)&cgroups->d[n];
-	for (size_t i = 0; i < n; i++) {
-		struct cgroup_dir *d = &cgroups->d[i];
-		size_t dir = strlen(dirs[i].dir), top = strlen(dirs[i].top);
-
-		d->v2 = dirs[i].v2;
-		d->name = strcpy(s, dirs[i].name);
-		s += strlen(s) + 1;
-		d->dir = strcpy(s, dirs[i].dir);
-		s += dir + 1;
-		d->top = strcpy(s, dirs[i].top);
-		s += (top > dir ? top : dir) + 1;
-		d->unit = strcpy(s, dirs[i].unit);
-		s += strlen(s) + 1;
-	}
-	cgroups->n = n;
-	return cgroups;
-}
 
 /* A systemd handle is its scope's directory alone, the unit named. */
 static const struct cg_driver *driver_of(const struct cgroups *cgroups)

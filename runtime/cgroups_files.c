@@ -1,6 +1,7 @@
-/* cgroups_files.c - one file of one of the container's cgroup directories:
- * read, written, found in the hierarchy that holds it. The bottom layer of
- * cgroups*.c: it calls nothing of theirs. */
+/* cgroups_files.c - the bottom layer of cgroups*.c, calling nothing of
+ * theirs: the handle's one allocation (cg_pack), and one file of one of the
+ * container's cgroup directories: read, written, found in the hierarchy
+ * that holds it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +11,40 @@
 
 #include "cgroups_internal.h"
 #include "util.h"
+
+struct cgroups *cg_pack(const struct cgroup_dir *dirs, size_t n)
+{
+	size_t bytes = sizeof(struct cgroups) + n * sizeof(struct cgroup_dir);
+	struct cgroups *cgroups;
+	char *s;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t dir = strlen(dirs[i].dir), top = strlen(dirs[i].top);
+
+		bytes +=
+		    strlen(dirs[i].name) + dir + (top > dir ? top : dir) + strlen(dirs[i].unit) + 4;
+	}
+	cgroups = calloc(1, bytes);
+	if (!cgroups)
+		return NULL;
+	s = (char *)&cgroups->d[n];
+	for (size_t i = 0; i < n; i++) {
+		struct cgroup_dir *d = &cgroups->d[i];
+		size_t dir = strlen(dirs[i].dir), top = strlen(dirs[i].top);
+
+		d->v2 = dirs[i].v2;
+		d->name = strcpy(s, dirs[i].name);
+		s += strlen(s) + 1;
+		d->dir = strcpy(s, dirs[i].dir);
+		s += dir + 1;
+		d->top = strcpy(s, dirs[i].top);
+		s += (top > dir ? top : dir) + 1;
+		d->unit = strcpy(s, dirs[i].unit);
+		s += strlen(s) + 1;
+	}
+	cgroups->n = n;
+	return cgroups;
+}
 
 int cg_read(const char *dir, const char *file, char *buf, size_t len)
 {

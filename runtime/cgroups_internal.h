@@ -11,7 +11,8 @@
  *   cgroups_join.c, cgroups_ops.c, cgroups_mount.c
  *                        what a process, a command, the init's mounts do
  *                        with a set
- *   cgroups_files.c      one file of one directory: read, write, find
+ *   cgroups_files.c      the handle's allocation; one file of one directory:
+ *                        read, write, find
  */
 #ifndef MINI_CGROUPS_INTERNAL_H
 #define MINI_CGROUPS_INTERNAL_H
@@ -24,7 +25,7 @@
  * and the v2 tree). */
 #define CG_MAX 24
 
-/* ---- handles (cgroups.c) ---- */
+/* ---- handles (cgroups_files.c) ---- */
 /* A handle for n directories copied from dirs (whose strings may point
  * anywhere): one allocation, free() frees it. Each top has room for its
  * dir (create fills it in place: top is a prefix of dir). NULL: ENOMEM. */
