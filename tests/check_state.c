@@ -159,7 +159,7 @@ END_TEST
 
 enum setup { NO_STATE, CREATING, CREATED, RUNNING, STOPPED };
 
-/* Which status state_load finds, which it allows, and what it says. */
+/* Which status container_load_state finds, which it allows, and what it says. */
 static const struct {
 	enum setup setup;
 	unsigned allowed;
@@ -211,7 +211,7 @@ START_TEST(load_checks_status)
 
 	ck_assert_int_eq(state_create_dir(root, "c1", &dirfd, &err), 0);
 	set_up(dirfd, loads[_i].setup);
-	close(dirfd); /* the lock: state_load takes it */
+	close(dirfd); /* the lock: container_load_state takes it */
 	r = container_load_state(root, "c1", loads[_i].allowed, "start it", &loaded, &st, &status, &err);
 	if (loads[_i].want_errnum) {
 		ck_assert_int_lt(r, 0);
