@@ -17,11 +17,17 @@ teardown() {
 
 pure_v2() { [ -f /sys/fs/cgroup/cgroup.controllers ]; }
 
+# cglines ID: the container's cgroups from its state.json, one
+# "name<TAB>dir<TAB>top<TAB>v2 (0/1)" line a hierarchy.
+cglines() {
+	jq -r '.cgroups[]? | [.name, .dir, .top, (if .v2 then 1 else 0 end)] | @tsv' "$ROOT/$1/state.json"
+}
+
 # cgdir CONTROLLER ID: the container's directory holding that controller's
 # files: its v1 hierarchy's, else its v2 one.
 cgdir() {
 	rt state "$2" >/dev/null
-	jq -r .cgroupPaths "$ROOT/$2/state.json" | awk -F'\t' -v c="$1" '
+	cglines "$2" | awk -F'\t' -v c="$1" '
 		{ n = split($1, names, ","); for (i = 1; i <= n; i++) if (names[i] == c) { print $2; found = 1; exit } }
 		$4 == 1 { v2 = $2 }
 		END { if (!found && v2 != "") print v2 }'
@@ -63,10 +69,10 @@ v2_hugetlb() { grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev
 		[ -d "$dir" ]
 		grep -qx "$pid" "$dir/cgroup.procs"
 		n=$((n + 1))
-	done < <(jq -r .cgroupPaths "$ROOT/c1/state.json")
+	done < <(cglines c1)
 	# the freezer, pids and memory hierarchies (v1); the one tree (v2)
 	if pure_v2; then [ "$n" -eq 1 ]; else [ "$n" -ge 3 ]; fi
-	dirs=$(jq -r .cgroupPaths "$ROOT/c1/state.json" | cut -f2)
+	dirs=$(cglines c1 | cut -f2)
 	rt delete --force c1
 	for d in $dirs; do [ ! -e "$d" ]; done
 	assert_nothing_left c1
@@ -355,7 +361,7 @@ remove_pod_parent() {
 		grep -qx "$init" "$dir/cgroup.procs"
 		grep -qx "$exec_pid" "$dir/cgroup.procs"
 		n=$((n + 1))
-	done < <(jq -r .cgroupPaths "$ROOT/c1/state.json")
+	done < <(cglines c1)
 	# freezer and pids at least (v1); the one tree (v2)
 	if pure_v2; then [ "$n" -eq 1 ]; else [ "$n" -ge 2 ]; fi
 	rt delete --force c1

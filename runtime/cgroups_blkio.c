@@ -12,7 +12,7 @@
 
 /* Writes value to the first of files that takes it (kernels name the
  * weight files after the I/O scheduler). */
-static int write_first(const struct cg_dir *d, const char *const *files, const char *value,
+static int write_first(const struct cgroup_dir *d, const char *const *files, const char *value,
 		       const char *field, struct rt_error *err)
 {
 	int r = -ENOENT;
@@ -25,7 +25,7 @@ static int write_first(const struct cg_dir *d, const char *const *files, const c
 	return r;
 }
 
-static int weights_v1(const struct cg_dir *d, const struct resources *r, struct rt_error *err)
+static int weights_v1(const struct cgroup_dir *d, const struct resources *r, struct rt_error *err)
 {
 	static const char *const weight[] = {"blkio.weight", "blkio.bfq.weight", NULL};
 	static const char *const leaf[] = {"blkio.leaf_weight", NULL};
@@ -62,7 +62,7 @@ static int weights_v1(const struct cg_dir *d, const struct resources *r, struct 
 
 /* v2: BFQ's io.bfq.weight takes the v1 range as it is; io.weight (the
  * io.cost controller's) takes [1, 10000], converted as runc does. */
-static int weights_v2(const struct cg_dir *d, const struct resources *r, struct rt_error *err)
+static int weights_v2(const struct cgroup_dir *d, const struct resources *r, struct rt_error *err)
 {
 	char b[64], field[96];
 	bool bfq = cg_exists(d, "io.bfq.weight");
@@ -98,7 +98,7 @@ static int weights_v2(const struct cg_dir *d, const struct resources *r, struct 
 	return 0;
 }
 
-static int throttles(const struct cg_dir *d, const struct resources *r, struct rt_error *err)
+static int throttles(const struct cgroup_dir *d, const struct resources *r, struct rt_error *err)
 {
 	static const char *const v1_file[THROTTLE_N] = {
 		"blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
@@ -136,13 +136,13 @@ bool cg_blkio_needed(const struct resources *r)
 	return r->blkio_weight.set || r->blkio_leaf_weight.set || n > 0;
 }
 
-int cg_apply_blkio(const struct cg_set *set, const struct resources *r, struct rt_error *err)
+int cg_apply_blkio(const struct cgroups *cgroups, const struct resources *r, struct rt_error *err)
 {
-	const struct cg_dir *d;
+	const struct cgroup_dir *d;
 
 	if (!cg_blkio_needed(r))
 		return 0;
-	d = cg_find(set, "blkio", "io.max");
+	d = cg_find(cgroups, "blkio", "io.max");
 	if (!d)
 		return rt_fail(err, ENOTSUP, "linux.resources.blockIO: no io controller here");
 	if ((d->v2 ? weights_v2(d, r, err) : weights_v1(d, r, err)) < 0)

@@ -76,7 +76,7 @@ const char *dev_rule_field(const struct dev_rule_list *l, size_t i, char *buf, s
 }
 
 /* v1: one rule per write; devices.allow and devices.deny opened once. */
-static int write_rules(const struct cg_dir *d, const struct dev_rule_list *l,
+static int write_rules(const struct cgroup_dir *d, const struct dev_rule_list *l,
 		       struct rt_error *err)
 {
 	int fd[2] = {-1, -1}; /* deny, allow */
@@ -145,20 +145,21 @@ static bool in_user_namespace(void)
  * not the set, decides: a hybrid host without a v1 freezer may leave the
  * container in its v2 tree alone, and there v1's "no rules, no limit"
  * holds. */
-static const struct cg_dir *pure_v2_dir(const struct cg_set *set)
+static const struct cgroup_dir *pure_v2_dir(const struct cgroups *cgroups)
 {
 	struct statfs fs;
 
-	if (set->n != 1 || !set->d[0].v2 || statfs("/sys/fs/cgroup", &fs) < 0 ||
+	if (cgroups->n != 1 || !cgroups->d[0].v2 || statfs("/sys/fs/cgroup", &fs) < 0 ||
 	    fs.f_type != CGROUP2_SUPER_MAGIC)
 		return NULL;
-	return &set->d[0];
+	return &cgroups->d[0];
 }
 
-int cg_apply_devices(const struct cg_set *set, const struct spec *spec,
+int cg_apply_devices(const struct cgroups *cgroups, const struct spec *spec,
 		     const struct resources *res, struct rt_error *err)
 {
-	const struct cg_dir *v1 = cg_find(set, "devices", "devices.allow"), *v2 = pure_v2_dir(set);
+	const struct cgroup_dir *v1 = cg_find(cgroups, "devices", "devices.allow");
+	const struct cgroup_dir *v2 = pure_v2_dir(cgroups);
 	bool on_v1 = v1 && !v1->v2, rules = res && res->ndevices;
 	struct dev_rule_list l;
 	int r;

@@ -15,11 +15,11 @@
 #define F "linux.resources."
 
 /* The v1 file of hierarchy v1_name, or the v2 file (v2_file NULL: none). */
-static int write_one(const struct cg_set *set, const char *v1_name, const char *v1_file,
+static int write_one(const struct cgroups *cgroups, const char *v1_name, const char *v1_file,
 		     const char *v2_file, const char *value, const char *field,
-		     const struct cg_dir **ret_dir, struct rt_error *err)
+		     const struct cgroup_dir **ret_dir, struct rt_error *err)
 {
-	const struct cg_dir *d = cg_find(set, v1_name, v2_file ? v2_file : v1_file);
+	const struct cgroup_dir *d = cg_find(cgroups, v1_name, v2_file ? v2_file : v1_file);
 
 	if (!d || (d->v2 && !v2_file))
 		return rt_fail(err, ENOTSUP, "%s: this host has no cgroup %s file for it", field,
@@ -31,15 +31,15 @@ static int write_one(const struct cg_set *set, const char *v1_name, const char *
 
 /* Linux 6.1 made memory.kmem.limit_in_bytes a file that takes a write and
  * keeps nothing: read back, what did not stick fails. */
-static int kernel_memory(const struct cg_set *set, int64_t v, struct rt_error *err)
+static int kernel_memory(const struct cgroups *cgroups, int64_t v, struct rt_error *err)
 {
-	const struct cg_dir *d = NULL;
+	const struct cgroup_dir *d = NULL;
 	long page = sysconf(_SC_PAGESIZE);
 	char b[32], back[64];
 	long long got;
 
 	snprintf(b, sizeof(b), "%" PRId64, v);
-	if (write_one(set, "memory", "memory.kmem.limit_in_bytes", NULL, b, F "memory.kernel", &d,
+	if (write_one(cgroups, "memory", "memory.kmem.limit_in_bytes", NULL, b, F "memory.kernel", &d,
 		      err) < 0)
 		return -EINVAL;
 	if (v == -1 || cg_read(d->dir, "memory.kmem.limit_in_bytes", back, sizeof(back)) <= 0)
@@ -53,23 +53,23 @@ static int kernel_memory(const struct cg_set *set, int64_t v, struct rt_error *e
 	return 0;
 }
 
-static int memory(const struct cg_set *set, const struct resources *r, struct rt_error *err)
+static int memory(const struct cgroups *cgroups, const struct resources *r, struct rt_error *err)
 {
 	char b[32];
 
-	if (r->mem_kernel.set && kernel_memory(set, r->mem_kernel.v, err) < 0)
+	if (r->mem_kernel.set && kernel_memory(cgroups, r->mem_kernel.v, err) < 0)
 		return -EINVAL;
 	snprintf(b, sizeof(b), "%" PRId64, r->mem_kernel_tcp.v);
-	if (r->mem_kernel_tcp.set && write_one(set, "memory", "memory.kmem.tcp.limit_in_bytes", NULL,
+	if (r->mem_kernel_tcp.set && write_one(cgroups, "memory", "memory.kmem.tcp.limit_in_bytes", NULL,
 					       b, F "memory.kernelTCP", NULL, err) < 0)
 		return -EINVAL;
 	/* v2 accounts hierarchically, always: true is what it does already */
 	if (r->mem_use_hierarchy.set) {
-		const struct cg_dir *d = cg_find(set, "memory", "memory.max");
+		const struct cgroup_dir *d = cg_find(cgroups, "memory", "memory.max");
 
 		if (d && d->v2 && r->mem_use_hierarchy.v)
 			return 0;
-		if (write_one(set, "memory", "memory.use_hierarchy", NULL,
+		if (write_one(cgroups, "memory", "memory.use_hierarchy", NULL,
 			      r->mem_use_hierarchy.v ? "1" : "0", F "memory.useHierarchy", NULL,
 			      err) < 0)
 			return -EINVAL;
@@ -77,10 +77,10 @@ static int memory(const struct cg_set *set, const struct resources *r, struct rt
 	return 0;
 }
 
-int cg_check_memory_usage(const struct cg_set *set, const struct resources *r,
+int cg_check_memory_usage(const struct cgroups *cgroups, const struct resources *r,
 			  struct rt_error *err)
 {
-	const struct cg_dir *d = cg_find(set, "memory", "memory.max");
+	const struct cgroup_dir *d = cg_find(cgroups, "memory", "memory.max");
 	char buf[64];
 	long long usage;
 
@@ -97,32 +97,32 @@ int cg_check_memory_usage(const struct cg_set *set, const struct resources *r,
 	return 0;
 }
 
-static int network(const struct cg_set *set, const struct resources *r, struct rt_error *err)
+static int network(const struct cgroups *cgroups, const struct resources *r, struct rt_error *err)
 {
 	char b[300], field[64];
 
 	snprintf(b, sizeof(b), "%" PRId64, r->net_class_id.v);
-	if (r->net_class_id.set && write_one(set, "net_cls", "net_cls.classid", NULL, b,
+	if (r->net_class_id.set && write_one(cgroups, "net_cls", "net_cls.classid", NULL, b,
 					     F "network.classID", NULL, err) < 0)
 		return -EINVAL;
 	for (size_t i = 0; i < r->nnet_prios; i++) {
 		snprintf(field, sizeof(field), F "network.priorities[%zu]", i);
 		snprintf(b, sizeof(b), "%s %" PRIu32, r->net_prios[i].name, r->net_prios[i].priority);
-		if (write_one(set, "net_prio", "net_prio.ifpriomap", NULL, b, field, NULL, err) < 0)
+		if (write_one(cgroups, "net_prio", "net_prio.ifpriomap", NULL, b, field, NULL, err) < 0)
 			return -EINVAL;
 	}
 	return 0;
 }
 
-int cg_apply_extra(const struct cg_set *set, const struct resources *r, struct rt_error *err)
+int cg_apply_extra(const struct cgroups *cgroups, const struct resources *r, struct rt_error *err)
 {
 	char b[32];
 
-	if (memory(set, r, err) < 0 || network(set, r, err) < 0)
+	if (memory(cgroups, r, err) < 0 || network(cgroups, r, err) < 0)
 		return -EINVAL;
 	/* after the quota (apply_cpu): the kernel checks burst against it */
 	snprintf(b, sizeof(b), "%" PRId64, r->cpu_burst.v);
-	if (r->cpu_burst.set && write_one(set, "cpu", "cpu.cfs_burst_us", "cpu.max.burst", b,
+	if (r->cpu_burst.set && write_one(cgroups, "cpu", "cpu.cfs_burst_us", "cpu.max.burst", b,
 					  F "cpu.burst", NULL, err) < 0)
 		return -EINVAL;
 	return 0;

@@ -34,9 +34,9 @@ static int bind_dir(const char *dir, int destfd, const char *name, struct mount_
 
 /* A v1 hierarchy of co-mounted controllers ("cpu,cpuacct") is reached by
  * each controller's name too, as on the host. */
-static int link_controllers(int dirfd, const struct cg_dir *d, struct rt_error *err)
+static int link_controllers(int dirfd, const struct cgroup_dir *d, struct rt_error *err)
 {
-	char name[sizeof(d->name)];
+	char name[256];
 
 	if (!strchr(d->name, ','))
 		return 0;
@@ -52,16 +52,16 @@ static int link_controllers(int dirfd, const struct cg_dir *d, struct rt_error *
 }
 
 /* v1 or hybrid: a tmpfs with a directory per hierarchy. */
-static int mount_hierarchies(const struct cg_set *set, int destfd, struct mount_attr attr,
-			     struct rt_error *err)
+static int mount_hierarchies(const struct cgroups *cgroups, size_t n, int destfd,
+			     struct mount_attr attr, struct rt_error *err)
 {
 	cleanup_close int tmpfs = -1;
 
 	if (mnt_new_fs("tmpfs", "tmpfs", "mode=755", 0, 0, &tmpfs, err) < 0 ||
 	    mnt_move(tmpfs, destfd, "", err) < 0)
 		return -EIO;
-	for (size_t i = 0; i < set->n; i++) {
-		const struct cg_dir *d = &set->d[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct cgroup_dir *d = &cgroups->d[i];
 		const char *name = d->v2 ? "unified" : d->name;
 
 		if (mkdirat(tmpfs, name, 0755) < 0)
@@ -74,32 +74,28 @@ static int mount_hierarchies(const struct cg_set *set, int destfd, struct mount_
 	return mnt_set_attr(tmpfs, attr, false, err);
 }
 
-int cgroups_mount(const char *record, const struct spec_mount *m, int destfd,
+int cgroups_mount(const struct cgroups *cgroups, const struct spec_mount *m, int destfd,
 		  struct rt_error *err)
 {
-	cleanup_free struct cg_set *set = calloc(1, sizeof(*set));
 	unsigned long flags = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+	size_t n = cgroups ? cgroups->n : 0;
 	struct mount_attr attr;
 	struct statfs host;
 	int r;
 
-	if (!set)
-		return rt_fail(err, ENOMEM, "out of memory");
 	if (!(m->clear & MS_RDONLY))
 		flags |= MS_RDONLY;
 	attr = mnt_attr_from_flags(flags, 0);
-	if (record && cg_parse_record(record, set) < 0)
-		return rt_fail(err, EINVAL, "mount %s: corrupt cgroup record", m->destination);
 	/* on a pure v2 host, "cgroup" means the v2 tree, as with runc */
 	if (strcmp(m->type, "cgroup2") == 0 ||
 	    (statfs("/sys/fs/cgroup", &host) == 0 && host.f_type == CGROUP2_SUPER_MAGIC)) {
-		for (size_t i = 0; i < set->n; i++)
-			if (set->d[i].v2) {
-				r = bind_dir(set->d[i].dir, destfd, "", attr, err);
+		for (size_t i = 0; i < n; i++)
+			if (cgroups->d[i].v2) {
+				r = bind_dir(cgroups->d[i].dir, destfd, "", attr, err);
 				return r < 0 ? rt_wrap(err, "mount %s", m->destination) : 0;
 			}
-		set->n = 0; /* no v2 directory: an empty read-only view */
+		n = 0; /* no v2 directory: an empty read-only view */
 	}
-	r = mount_hierarchies(set, destfd, attr, err);
+	r = mount_hierarchies(cgroups, n, destfd, attr, err);
 	return r < 0 ? rt_wrap(err, "mount %s", m->destination) : 0;
 }

@@ -92,22 +92,26 @@ int cg_systemd_scope(const char *cgroups_path, const char *id, char *dir, size_t
 	return 0;
 }
 
-int cg_systemd_record(const char *cgroups_path, const char *id, char **ret_record,
-		      struct rt_error *err)
+/* The scope to be, named before anything exists; refuses a host that is
+ * not pure cgroup v2. The directory is systemd's to make and remove: no
+ * "top". */
+static int scope_set(const char *cgroups_path, const char *id, struct cgroups **ret,
+		     struct rt_error *err)
 {
 	char dir[PATH_MAX], unit[512];
 	struct statfs fs;
+	int r;
 
-	if (cg_systemd_scope(cgroups_path, id, dir, sizeof(dir), unit, sizeof(unit), err) < 0)
-		return -EINVAL;
+	if ((r = cg_systemd_scope(cgroups_path, id, dir, sizeof(dir), unit, sizeof(unit), err)) < 0)
+		return r;
 	if (statfs("/sys/fs/cgroup", &fs) < 0 || fs.f_type != CGROUP2_SUPER_MAGIC)
 		return rt_fail(err, ENOTSUP,
 			       "--systemd-cgroup: needs a pure cgroup v2 host (/sys/fs/cgroup is "
 			       "not cgroup2 here)");
-	/* the directory is systemd's to make and remove: no "top" */
-	if (asprintf(ret_record, "unified\t%s\t\t1\t%s\n", dir, unit) < 0)
-		return rt_fail(err, ENOMEM, "out of memory");
-	return 0;
+	*ret = cg_pack(&(struct cgroup_dir){.name = "unified", .dir = dir, .top = "",
+					    .unit = unit, .v2 = true},
+		       1);
+	return *ret ? 0 : rt_fail(err, ENOMEM, "out of memory");
 }
 
 /* "0-3,8" as the byte array systemd's AllowedCPUs/AllowedMemoryNodes take:
@@ -304,7 +308,7 @@ static int annotation_props(const struct spec *spec, struct unit_props *props,
 	return 0;
 }
 
-/* The slice a record's directory is in: its parent's name ("-.slice" when
+/* The slice a scope's directory is in: its parent's name ("-.slice" when
  * that is the root). */
 static void slice_of(const char *dir, char *buf, size_t len)
 {
@@ -318,7 +322,9 @@ static void slice_of(const char *dir, char *buf, size_t len)
 		snprintf(buf, len, "%.*s", (int)(end - start), start);
 }
 
-int cg_systemd_check(const struct spec *spec, const struct resources *res, struct rt_error *err)
+/* The unit properties the config asks for are ones systemd can be given
+ * (before anything is created). */
+static int check(const struct spec *spec, const struct resources *res, struct rt_error *err)
 {
 	struct unit_props *props = calloc(1, sizeof(*props));
 	int r = props ? 0 : rt_fail(err, ENOMEM, "out of memory");
@@ -331,9 +337,19 @@ int cg_systemd_check(const struct spec *spec, const struct resources *res, struc
 	return r;
 }
 
-int cg_systemd_start(const struct cg_dir *d, pid_t pid, const char *id,
-		     const struct spec *spec, const struct resources *res, struct rt_error *err)
+static int create(const struct spec *spec, const char *id, const struct resources *res,
+		  struct cgroups **ret, struct rt_error *err)
 {
+	int r = check(spec, res, err);
+
+	return r < 0 ? r : scope_set(spec->cgroups_path, id, ret, err);
+}
+
+/* Starts the scope with pid in it and the limits systemd owns. */
+static int place(const struct cgroups *cgroups, pid_t pid, const char *id, const struct spec *spec,
+		 const struct resources *res, struct rt_error *err)
+{
+	const struct cgroup_dir *d = &cgroups->d[0];
 	struct unit_props *props = calloc(1, sizeof(*props));
 	struct unit_prop p = {0};
 	int r;
@@ -372,13 +388,33 @@ int cg_systemd_start(const struct cg_dir *d, pid_t pid, const char *id,
 	return r;
 }
 
-int cg_systemd_update(const struct cg_dir *d, const struct resources *res, struct rt_error *err)
+static int update(const struct cgroups *cgroups, const struct resources *res, struct rt_error *err)
 {
 	struct unit_props *props = calloc(1, sizeof(*props));
 	int r = props ? resource_props(res, props, err) : rt_fail(err, ENOMEM, "out of memory");
 
 	if (r == 0 && props->n)
-		r = systemd_set_unit_properties(d->unit, props, err);
+		r = systemd_set_unit_properties(cgroups->d[0].unit, props, err);
 	free(props);
 	return r;
 }
+
+/* Stopping the scope removes its directory (and a unit never started, or
+ * already gone, is no failure). */
+static int destroy(const struct cgroups *cgroups, struct rt_error *err)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < cgroups->n; i++)
+		if (*cgroups->d[i].unit && systemd_stop_unit(cgroups->d[i].unit, err) < 0)
+			r = -EIO;
+	return r;
+}
+
+const struct cg_driver cg_systemd = {
+	.name = "systemd",
+	.create = create,
+	.place = place,
+	.update = update,
+	.destroy = destroy,
+};

@@ -59,8 +59,7 @@ static int check_mems(const struct spec *spec, const struct resources *res, stru
 }
 
 static int validate(struct spec *spec, const struct create_opts *o,
-		    struct seccomp_filter **ret_filter, struct resources **ret_res,
-		    bool *ret_apparmor, struct rt_error *err)
+		    struct seccomp_filter **ret_filter, bool *ret_apparmor, struct rt_error *err)
 {
 	int r;
 
@@ -116,10 +115,7 @@ static int validate(struct spec *spec, const struct create_opts *o,
 			log_warn("%s: ignored, linux.memoryPolicy is set and wins",
 				 spec->memory_policy_overridden);
 	}
-	if (spec->resources_json &&
-	    (r = resources_parse(spec->resources_json, "linux.resources", ret_res, err)) < 0)
-		return r;
-	if (spec->resources_json && (r = check_mems(spec, *ret_res, err)) < 0) {
+	if ((r = check_mems(spec, spec->resources, err)) < 0) {
 		mpol_rename_field(err->msg, sizeof(err->msg), spec->memory_policy_source);
 		return r;
 	}
@@ -200,8 +196,7 @@ static int serve_init(struct container *c, const struct init_args *args,
 	if ((r = idmap_send_mounts(c->sync_fd, c->spec, c->state.pid, err)) < 0)
 		return r;
 	if (args->cgroups.placed_by_parent &&
-	    (r = cgroups_place(c->state.cgroup_json, c->state.pid, c->spec, c->state.id, res,
-			       err)) < 0)
+	    (r = cgroups_place(c->state.cgroups, c->state.pid, c->spec, c->state.id, res, err)) < 0)
 		return r;
 	if (tell && sync_send_type(c->sync_fd, SYNC_PLACED) < 0)
 		return rt_fail(err, EPIPE, "the container's init exited during set-up");
@@ -352,7 +347,7 @@ static int open_console(struct container *c, const struct create_opts *o, int *r
 int container_create(const struct create_opts *o, struct container *c, struct rt_error *err)
 {
 	struct seccomp_filter *filter = NULL;
-	struct resources *res = NULL;
+	const struct resources *res = NULL;
 	cleanup_free char *config = NULL;
 	size_t config_len = 0;
 	bool use_cgroup = true;
@@ -373,9 +368,9 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	args.spec = c->spec;
 	args.new_userns = c->spec->ns[NS_USER].enabled && !c->spec->ns[NS_USER].path;
 	args.new_cgroupns = c->spec->ns[NS_CGROUP].enabled && !c->spec->ns[NS_CGROUP].path;
-	if ((r = validate(c->spec, o, &filter, &res, &args.apparmor, err)) < 0) {
+	res = c->spec->resources;
+	if ((r = validate(c->spec, o, &filter, &args.apparmor, err)) < 0) {
 		seccomp_filter_free(filter);
-		resources_free(res);
 		container_release(c);
 		return r;
 	}
@@ -395,7 +390,7 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	if (r == 0)
 		r = rootless_cgroups(c->spec, o->id, res, o->systemd_cgroup, &use_cgroup, err);
 	if (r == 0 && use_cgroup)
-		r = cgroups_create(c->spec, o->id, res, o->systemd_cgroup, &c->state.cgroup_json,
+		r = cgroups_create(c->spec, o->id, res, o->systemd_cgroup, &c->state.cgroups,
 				   err);
 	if (r == 0)
 		r = record(c, "cgroup", err);
@@ -406,13 +401,12 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 	 * the nodes against and remap them from when the init moves
 	 * (integration/numa: cpuset-refused-kernel, numa-balancing on 6.1) */
 	if (r == 0)
-		r = cgroups_open_join(c->state.cgroup_json, true, &args.cgroups, err);
+		r = cgroups_open_join(c->state.cgroups, true, &args.cgroups, err);
 	if (r == 0)
 		r = spawn(c, o, &args, res, err);
 	/* the filter started a container: the next with its profile loads it */
 	if (r == 0)
 		seccomp_filter_remember(filter);
-	resources_free(res);
 	cgroups_close_join(&args.cgroups);
 	if (args.console_fd >= 0)
 		close(args.console_fd);
@@ -423,7 +417,7 @@ int container_create(const struct create_opts *o, struct container *c, struct rt
 		struct rt_error ignored;
 
 		if (c->dirfd >= 0)
-			container_destroy(o->root, o->id, NULL, c->state.pid, c->state.cgroup_json,
+			container_destroy(o->root, o->id, NULL, c->state.pid, c->state.cgroups,
 					  NULL, &ignored);
 		container_release(c);
 		return r;
@@ -440,7 +434,7 @@ int container_load(const char *root, const char *id, unsigned allowed, const cha
 	size_t len = 0;
 	int r;
 
-	if ((r = state_load(root, id, allowed, op, &c.dirfd, &c.state, &c.status, err)) < 0)
+	if ((r = container_load_state(root, id, allowed, op, &c.dirfd, &c.state, &c.status, err)) < 0)
 		return r;
 	/* no bundle: no state.json, a create that died before it wrote one */
 	if (c.state.bundle) {

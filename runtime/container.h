@@ -54,8 +54,26 @@ int container_start_now(struct container *c, struct rt_error *warn, struct rt_er
 int container_end_run(struct container *c, const char *root, struct rt_error *warn,
 		      struct rt_error *err);
 
+/* The status now: state_status, and paused when the cgroup's freezer says
+ * so (container_state.c). */
+enum state_status container_status(int dirfd, const struct state *st);
+/* Opens and locks the container's directory (state_open_dir), reads its
+ * state and fails unless its status now is in `allowed` (STATE_MASK bits):
+ * "container ID is STATUS, not ALLOWED: cannot OP", ESRCH when stopped,
+ * EBUSY otherwise. With STATUS_CREATING allowed, a directory with no
+ * readable state.json (a create killed before its first write) is loaded
+ * as creating with nothing recorded but the id. You own *ret_dirfd (the
+ * lock) and *ret_state. */
+int container_load_state(const char *root, const char *id, unsigned allowed, const char *op,
+			 int *ret_dirfd, struct state *ret_state, enum state_status *ret_status,
+			 struct rt_error *err);
+/* For readers that take no lock (`state`, `list`): the state and status
+ * of <root>/<id>; see cmd_state. */
+int container_peek_state(const char *root, const char *id, struct state *ret_state,
+			 enum state_status *ret_status, struct rt_error *err);
+
 /* Locks and loads an existing container whose status is in `allowed`
- * (state_load; `op` words the refusal), with the config create kept
+ * (container_load_state; `op` words the refusal), with the config create kept
  * (ret->spec) unless no config was recorded (a create killed before it
  * wrote state.json): then ret->spec is NULL. With warn not NULL, a config
  * that cannot be read is no failure: warn says why, ret->spec is NULL. */
@@ -103,11 +121,11 @@ struct exec_request {
 int container_exec(const char *root, const char *id, const struct exec_request *req,
 		   pid_t *ret_pid, int *ret_console, struct rt_error *err);
 
-/* Kills what is left, removes the cgroups (`cgroups` is the state's
- * record, may be NULL), runs poststop hooks (spec may be NULL: none),
- * removes the state directory. warn may be NULL. */
+/* Kills what is left, removes the cgroups (the state's, may be NULL),
+ * runs poststop hooks (spec may be NULL: none), removes the state
+ * directory. warn may be NULL. */
 int container_destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
-		      const char *cgroups, struct rt_error *warn, struct rt_error *err);
+		      const struct cgroups *cgroups, struct rt_error *warn, struct rt_error *err);
 void container_release(struct container *c);
 
 /* Writes the pid file atomically: bare digits, no newline. */

@@ -29,7 +29,7 @@ static void kill_and_wait(pid_t pid)
 	close(pidfd);
 }
 
-static void kill_cgroup(const char *cgroups)
+static void kill_cgroup(const struct cgroups *cgroups)
 {
 	struct rt_error ignored;
 
@@ -60,7 +60,8 @@ static void run_poststop(const char *id, const struct spec *spec, pid_t pid,
  * kernel killed everything else in that namespace before; nothing of it
  * is left to kill or can be frozen. */
 static int destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
-		   const char *cgroups, bool emptied, struct rt_error *warn, struct rt_error *err)
+		   const struct cgroups *cgroups, bool emptied, struct rt_error *warn,
+		   struct rt_error *err)
 {
 	struct rt_error ignored;
 
@@ -84,7 +85,7 @@ static int destroy(const char *root, const char *id, const struct spec *spec, pi
 }
 
 int container_destroy(const char *root, const char *id, const struct spec *spec, pid_t pid,
-		      const char *cgroups, struct rt_error *warn, struct rt_error *err)
+		      const struct cgroups *cgroups, struct rt_error *warn, struct rt_error *err)
 {
 	return destroy(root, id, spec, pid, cgroups, false, warn, err);
 }
@@ -98,7 +99,7 @@ int container_end_run(struct container *c, const char *root, struct rt_error *wa
 	 * `delete --force` meanwhile leaves nothing to do */
 	if (state_open_dir(root, c->state.id, &c->dirfd, err) < 0)
 		return err->errnum == ENOENT ? 0 : -EINVAL;
-	return destroy(root, c->state.id, c->spec, 0, c->state.cgroup_json, emptied, warn, err);
+	return destroy(root, c->state.id, c->spec, 0, c->state.cgroups, emptied, warn, err);
 }
 
 /* Signals the init through a pidfd whose start time matches the state, so
@@ -129,7 +130,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct r
 	 * lives on in its cgroup, holding the shim's pipes open */
 	unsigned allowed = all ? STATE_ANY : STATE_ANY & ~STATE_MASK(STATUS_STOPPED);
 
-	if ((r = state_load(root, id, allowed, "kill it", &dirfd, &st, &status, err)) < 0) {
+	if ((r = container_load_state(root, id, allowed, "kill it", &dirfd, &st, &status, err)) < 0) {
 		/* runc's words: containerd's shim takes an error containing
 		 * "container not running" for "already exited", not a failure */
 		if (err->errnum == ESRCH)
@@ -138,11 +139,11 @@ int container_kill(const char *root, const char *id, int sig, bool all, struct r
 	}
 	/* --all: every process in the container's cgroup (a container sharing
 	 * the host's pid namespace outlives its init otherwise) */
-	if (status == STATUS_STOPPED && !st.cgroup_json) {
+	if (status == STATUS_STOPPED && !st.cgroups) {
 		state_free(&st);
 		return rt_fail(err, ESRCH, "kill %s: container not running", id);
 	}
-	r = all && st.cgroup_json ? cgroups_signal_all(st.cgroup_json, sig, err)
+	r = all && st.cgroups ? cgroups_signal_all(st.cgroups, sig, err)
 				  : signal_init(&st, sig, err);
 	/* its cgroup gone too (a systemd scope goes once empty): nothing of
 	 * it runs, in the words the shim takes for "already exited" */
@@ -170,7 +171,7 @@ int container_delete(const char *root, const char *id, bool force, struct rt_err
 		rt_wrap(warn, "delete %s: no poststop hooks", id);
 	}
 	r = container_destroy(root, id, c.spec, c.status == STATUS_STOPPED ? 0 : c.state.pid,
-			      c.state.cgroup_json, warn, err);
+			      c.state.cgroups, warn, err);
 	container_release(&c);
 	return r;
 }

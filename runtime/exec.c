@@ -186,7 +186,7 @@ int exec_start(const struct exec_opts *o, pid_t *ret_pid, int *ret_console, stru
 		c.sync_fd = sv[1];
 	}
 	if (r == 0)
-		r = cgroups_open_join(o->state->cgroup_json, false, &c.cgroups, err);
+		r = cgroups_open_join(o->state->cgroups, false, &c.cgroups, err);
 	/* the pid and time namespaces apply to children: join them here, and
 	 * take our own back after the fork (nothing else we fork, such as a
 	 * sanitizer's helper thread, belongs in the container) */

@@ -78,7 +78,7 @@ static int build_rootfs(const struct init_args *a, struct idmap_mounts *idmapped
 	if (!spec->ns[NS_MNT].enabled)
 		return 0;
 	if ((r = mounts_prepare_root(spec, ret_rootfd, err)) < 0 ||
-	    (r = mounts_apply(spec, *ret_rootfd, userns, a->cgroups.record, idmapped, err)) < 0 ||
+	    (r = mounts_apply(spec, *ret_rootfd, userns, a->cgroups.cgroups, idmapped, err)) < 0 ||
 	    (r = devices_create(spec, *ret_rootfd, userns, err)) < 0)
 		return r;
 	return mounts_protect_paths(spec, *ret_rootfd, err);

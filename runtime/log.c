@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json_out.h"
 #include "log.h"
 #include "state.h"
 #include "util.h"
@@ -28,35 +29,19 @@ int log_setup(const char *path, const char *format, bool debug)
 	return 0;
 }
 
-/* JSON string escaping for the message, enough for any byte string. */
-static size_t escape(const char *in, char *out, size_t len)
-{
-	size_t o = 0;
-
-	for (const unsigned char *p = (const unsigned char *)in; *p && o + 7 < len; p++) {
-		if (*p == '"' || *p == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)*p;
-		} else if (*p < 0x20) {
-			o += (size_t)snprintf(out + o, len - o, "\\u%04x", *p);
-		} else {
-			out[o++] = (char)*p;
-		}
-	}
-	out[o] = '\0';
-	return o;
-}
-
 static void emit(const char *level, const char *msg)
 {
-	char line[8192], esc[6144], now[40];
+	char line[8192], now[40];
 	int n;
 
 	if (log_json) {
+		cleanup_free char *json = NULL;
+
 		state_now(now, sizeof(now));
-		escape(msg, esc, sizeof(esc));
-		n = snprintf(line, sizeof(line), "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
-			     level, esc, now);
+		json = json_out_log(level, msg, now);
+		/* out of memory: the line as text, better than none */
+		n = json ? snprintf(line, sizeof(line), "%s\n", json)
+			 : snprintf(line, sizeof(line), "mini-runtime: %s: %s\n", level, msg);
 	} else if (strcmp(level, "error") == 0) {
 		n = snprintf(line, sizeof(line), "mini-runtime: %s\n", msg);
 	} else {

@@ -166,7 +166,7 @@ static int mount_fs_detached(const struct spec_mount *m, int fd, struct rt_error
 	return 0;
 }
 
-static int mount_fs(const struct spec_mount *m, int rootfd, const char *cgroup_record,
+static int mount_fs(const struct spec_mount *m, int rootfd, const struct cgroups *cgroups,
 		    struct rt_error *err)
 {
 	cleanup_close int fd = -1;
@@ -179,7 +179,7 @@ static int mount_fs(const struct spec_mount *m, int rootfd, const char *cgroup_r
 		return rt_wrap(err, "mount %s", m->destination);
 	}
 	if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0)
-		return cgroups_mount(cgroup_record, m, fd, err);
+		return cgroups_mount(cgroups, m, fd, err);
 	if (m->propagation)
 		return mount_fs_detached(m, fd, err);
 	/* the usual case, one mount(2) onto the fd resolved once: nothing is
@@ -193,14 +193,14 @@ static int mount_fs(const struct spec_mount *m, int rootfd, const char *cgroup_r
 	return 0;
 }
 
-int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, const char *cgroup_record,
+int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, const struct cgroups *cgroups,
 		 struct idmap_mounts *idmapped, struct rt_error *err)
 {
 	for (size_t i = 0; i < spec->nmounts; i++) {
 		const struct spec_mount *m = &spec->mounts[i];
 		int r = m->by_parent ? idmap_attach_next(idmapped, m, rootfd, err)
 			: m->bind ? mount_bind(m, rootfd, in_userns, err)
-				  : mount_fs(m, rootfd, cgroup_record, err);
+				  : mount_fs(m, rootfd, cgroups, err);
 
 		if (r < 0)
 			return rt_wrap(err, "mounts[%zu]", i);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <sys/mount.h>
 
+#include "cgroups.h"
 #include "error.h"
 #include "idmap.h"
 #include "spec.h"
@@ -18,10 +19,10 @@
  * is a mount point pivot_root accepts). Returns an O_PATH fd of the root. */
 int mounts_prepare_root(const struct spec *spec, int *ret_rootfd, struct rt_error *err);
 /* config.json "mounts", in order. A cgroup mount shows the directories of
- * cgroup_record (the container's own, cgroups.h); one the parent made
+ * cgroups (the container's own, cgroups.h); one the parent made
  * (by_parent: idmapped, or a bind in a user namespace) is the next of
  * `idmapped` (idmap.h). */
-int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, const char *cgroup_record,
+int mounts_apply(const struct spec *spec, int rootfd, bool in_userns, const struct cgroups *cgroups,
 		 struct idmap_mounts *idmapped, struct rt_error *err);
 /* The mount_setattr a bind's options ask for (see mounts.c). */
 struct mount_attr mounts_bind_attr(const struct spec_mount *m, bool in_userns);

@@ -1,5 +1,5 @@
 /* resources.h - linux.resources as plain C (parsed by spec_resources.c,
- * applied by cgroups.c). An optional number is a struct opt_i64 whose
+ * applied by cgroups*.c). An optional number is a struct opt_i64 whose
  * `set` says whether config.json had it. */
 #ifndef MINI_RESOURCES_H
 #define MINI_RESOURCES_H
@@ -80,10 +80,22 @@ struct resources {
 	size_t nunified;
 };
 
-/* Parses a linux.resources object given as JSON text (config.json's, or
- * `update --resources`); `path` prefixes messages ("linux.resources"). */
+/* Parses a linux.resources object given as JSON text (`update
+ * --resources`); `path` prefixes messages ("linux.resources"). config.json's
+ * is parsed with the rest of it (spec.h: spec->resources), by the same
+ * code. */
 int resources_parse(const char *json, const char *path, struct resources **ret,
 		    struct rt_error *err);
+/* One member linux.resources.OBJECT.KEY given as text, as `update`'s
+ * flags give it: a decimal integer, or (string) a string. */
+struct resources_value {
+	const char *object, *key, *text;
+	bool string;
+};
+/* The object the values make, through the same parser and checks as
+ * config.json's linux.resources. */
+int resources_parse_values(const struct resources_value *values, size_t n, const char *path,
+			   struct resources **ret, struct rt_error *err);
 void resources_free(struct resources *r);
 
 #endif

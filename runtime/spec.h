@@ -16,6 +16,7 @@
 
 #include "error.h"
 #include "mempolicy.h"
+#include "resources.h"
 
 struct spec_idmap {
 	uint32_t container_id, host_id, size;
@@ -194,7 +195,7 @@ struct spec {
 	/* `annotations["KEY"]` whose different (or bad) policy lost to
 	 * linux.memoryPolicy, for create's log; NULL if none */
 	char *memory_policy_overridden;
-	char *resources_json; /* linux.resources, serialized, for cgroups */
+	struct resources *resources; /* linux.resources, parsed; NULL if absent */
 };
 
 /* Reads <bundle>/config.json. `bundle` may be relative. */

@@ -9,6 +9,10 @@ int spec_parse_process(json_t *obj, const char *path, struct spec_process *p, st
 int spec_parse_linux(json_t *lx, struct spec *spec, struct rt_error *err);
 int spec_parse_mounts(json_t *root, struct spec *spec, struct rt_error *err);
 void spec_linux_free(struct spec *spec);
+/* linux.resources (config.json's, `update --resources`'s, the object
+ * update's flags make): the one path from JSON to struct resources. */
+int spec_parse_resources(json_t *res, const char *path, struct resources **ret,
+			 struct rt_error *err);
 int spec_parse_seccomp(json_t *lx, struct spec *spec, struct rt_error *err);
 void spec_seccomp_free(struct spec_seccomp *seccomp);
 void spec_mounts_free(struct spec *spec);

@@ -327,13 +327,10 @@ int spec_parse_linux(json_t *lx, struct spec *spec, struct rt_error *err)
 	    (r = parse_time_offsets(lx, spec, err)) < 0 ||
 	    (r = parse_memory_policy(lx, spec, err)) < 0 ||
 	    (r = spec_parse_seccomp(lx, spec, err)) < 0 ||
-	    (r = sj_object(lx, "resources", "linux", &resources, err)) < 0)
+	    (r = sj_object(lx, "resources", "linux", &resources, err)) < 0 ||
+	    (resources &&
+	     (r = spec_parse_resources(resources, "linux.resources", &spec->resources, err)) < 0))
 		return r;
-	if (resources) {
-		spec->resources_json = json_dumps(resources, JSON_COMPACT);
-		if (!spec->resources_json)
-			return rt_fail(err, ENOMEM, "out of memory");
-	}
 	if (spec->ns[NS_USER].enabled && !spec->ns[NS_USER].path &&
 	    (!spec->n_uid_maps || !spec->n_gid_maps))
 		return rt_fail(err, EINVAL,
@@ -361,5 +358,5 @@ void spec_linux_free(struct spec *spec)
 	strv_free(spec->readonly_paths);
 	free(spec->cgroups_path);
 	spec_seccomp_free(spec->seccomp);
-	free(spec->resources_json);
+	resources_free(spec->resources);
 }

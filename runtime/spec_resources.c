@@ -1,11 +1,13 @@
-/* spec_resources.c - linux.resources -> struct resources. */
+/* spec_resources.c - linux.resources -> struct resources: config.json's
+ * (spec_parse_linux), `update --resources`'s text, and the object update's
+ * flags make, all through spec_parse_resources. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "resources.h"
-#include "spec_json.h"
+#include "spec_internal.h"
 #include "util.h"
 
 static int opt(json_t *obj, const char *key, const char *path, int64_t min, int64_t max,
@@ -349,42 +351,83 @@ static int parse_rdma(json_t *res, const char *path, struct resources *r, struct
 	return 0;
 }
 
-int resources_parse(const char *json, const char *path, struct resources **ret,
-		    struct rt_error *err)
+int spec_parse_resources(json_t *res, const char *path, struct resources **ret,
+			 struct rt_error *err)
 {
-	json_error_t jerr;
-	json_t *res = json_loads(json, 0, &jerr), *pids = NULL;
-	struct resources *r = calloc(1, sizeof(*r));
+	struct resources *r = NULL;
+	json_t *pids = NULL;
 	char sub[96];
-	int rc = -EINVAL;
 
-	if (!r) {
-		json_decref(res);
+	if (!json_is_object(res))
+		return rt_fail(err, EINVAL, "%s: expected an object", path);
+	if (!(r = calloc(1, sizeof(*r))))
 		return rt_fail(err, ENOMEM, "out of memory");
-	}
-	if (!res || !json_is_object(res)) {
-		rt_fail(err, EINVAL, "%s: expected an object%s%s", path, res ? "" : ": ",
-			res ? "" : jerr.text);
-		goto out;
-	}
 	snprintf(sub, sizeof(sub), "%s.pids", path);
 	if (parse_memory(res, path, r, err) < 0 || parse_cpu(res, path, r, err) < 0 ||
 	    parse_devices(res, path, r, err) < 0 || parse_hugepages(res, path, r, err) < 0 ||
 	    parse_unified(res, path, r, err) < 0 || sj_object(res, "pids", path, &pids, err) < 0 ||
-	    (pids && opt(pids, "limit", sub, -1, INT64_MAX, &r->pids_limit, err) < 0))
-		goto out;
-	if (parse_blkio(res, path, r, err) < 0 || parse_rdma(res, path, r, err) < 0 ||
-	    parse_network(res, path, r, err) < 0)
-		goto out;
-	rc = 0;
-out:
-	json_decref(res);
-	if (rc < 0) {
+	    (pids && opt(pids, "limit", sub, -1, INT64_MAX, &r->pids_limit, err) < 0) ||
+	    parse_blkio(res, path, r, err) < 0 || parse_rdma(res, path, r, err) < 0 ||
+	    parse_network(res, path, r, err) < 0) {
 		resources_free(r);
-		return rc;
+		return -EINVAL;
 	}
 	*ret = r;
 	return 0;
+}
+
+int resources_parse(const char *json, const char *path, struct resources **ret,
+		    struct rt_error *err)
+{
+	json_error_t jerr;
+	json_t *res = json_loads(json, 0, &jerr);
+	int r;
+
+	if (!res)
+		return rt_fail(err, EINVAL, "%s: expected an object: %s", path, jerr.text);
+	r = spec_parse_resources(res, path, ret, err);
+	json_decref(res);
+	return r;
+}
+
+/* values[i] into obj[object][key]: a string, or a decimal integer (which
+ * update's flag parser has checked is one). */
+static int put_value(json_t *obj, const struct resources_value *v, const char *path,
+		     struct rt_error *err)
+{
+	json_t *sub = json_object_get(obj, v->object), *val;
+	long long num;
+	char *end;
+
+	if (!sub && json_object_set_new(obj, v->object, sub = json_object()) < 0)
+		return rt_fail(err, ENOMEM, "out of memory");
+	if (v->string) {
+		val = json_string(v->text);
+	} else {
+		errno = 0;
+		num = strtoll(v->text, &end, 10);
+		if (errno || *end || end == v->text)
+			return rt_fail(err, ERANGE, "%s.%s.%s: %s is not an integer the runtime takes",
+				       path, v->object, v->key, v->text);
+		val = json_integer(num);
+	}
+	if (!val || json_object_set_new(sub, v->key, val) < 0)
+		return rt_fail(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+int resources_parse_values(const struct resources_value *values, size_t n, const char *path,
+			   struct resources **ret, struct rt_error *err)
+{
+	json_t *obj = json_object();
+	int r = obj ? 0 : rt_fail(err, ENOMEM, "out of memory");
+
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = put_value(obj, &values[i], path, err);
+	if (r == 0)
+		r = spec_parse_resources(obj, path, ret, err);
+	json_decref(obj);
+	return r;
 }
 
 void resources_free(struct resources *r)

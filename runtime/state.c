@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cgroups.h"
 #include "state.h"
 #include "util.h"
 #include "version.h"
@@ -22,6 +21,23 @@ static const char *const status_names[] = {"creating", "created", "running", "st
 const char *state_status_name(enum state_status status)
 {
 	return status_names[status];
+}
+
+/* "created, running or paused" */
+void state_format_statuses(unsigned set, char *buf, size_t len)
+{
+	size_t n = 0, off = 0, total = 0;
+
+	for (unsigned s = 0; s < ARRAY_SIZE(status_names); s++)
+		total += (set & STATE_MASK(s)) != 0;
+	buf[0] = '\0';
+	for (unsigned s = 0; s < ARRAY_SIZE(status_names) && off < len; s++) {
+		if (!(set & STATE_MASK(s)))
+			continue;
+		n++;
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					n == 1 ? "" : n == total ? " or " : ", ", status_names[s]);
+	}
 }
 
 int state_validate_id(const char *id, struct rt_error *err)
@@ -113,7 +129,7 @@ fail:
 	return r;
 }
 
-static int open_unlocked(const char *root, const char *id, int *ret_fd, struct rt_error *err)
+int state_open_unlocked(const char *root, const char *id, int *ret_fd, struct rt_error *err)
 {
 	char path[PATH_MAX];
 	int fd;
@@ -133,7 +149,7 @@ int state_open_dir(const char *root, const char *id, int *ret_dirfd, struct rt_e
 {
 	int fd;
 
-	if (open_unlocked(root, id, &fd, err) < 0)
+	if (state_open_unlocked(root, id, &fd, err) < 0)
 		return -EINVAL;
 	if (lock_dir(fd, id, err) < 0 || check_not_deleted(fd, id, err) < 0) {
 		close(fd);
@@ -251,6 +267,65 @@ char *state_to_json(const struct state *st, enum state_status status)
 	return out;
 }
 
+/* The container's cgroups (cgroups.h's handle), one object a hierarchy. */
+static json_t *cgroups_to_json(const struct cgroups *cg)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < cg->n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:b}", "name",
+						     cg->d[i].name, "dir", cg->d[i].dir, "top",
+						     cg->d[i].top, "unit", cg->d[i].unit, "v2",
+						     cg->d[i].v2));
+	return arr;
+}
+
+/* "cgroups" back into the handle: one allocation, the strings after the
+ * array (free() frees it, as cgroups.h says). NULL member: none; -EINVAL
+ * when it is not what state_write wrote. */
+static int cgroups_from_json(json_t *arr, struct cgroups **ret)
+{
+	static const char *const keys[] = {"name", "dir", "top", "unit"};
+	size_t n = json_array_size(arr), bytes = sizeof(struct cgroups) + n * sizeof(struct cgroup_dir);
+	struct cgroups *cg;
+	json_t *item;
+	char *s;
+	size_t i;
+
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr))
+		return -EINVAL;
+	json_array_foreach(arr, i, item)
+	{
+		for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+			const char *v = json_string_value(json_object_get(item, keys[k]));
+
+			if (!v || (k < 2 && !*v))
+				return -EINVAL;
+			bytes += strlen(v) + 1;
+		}
+		if (!json_is_boolean(json_object_get(item, "v2")))
+			return -EINVAL;
+	}
+	if (!(cg = calloc(1, bytes)))
+		return -ENOMEM;
+	s = (char *)&cg->d[n];
+	json_array_foreach(arr, i, item)
+	{
+		char **field[] = {&cg->d[i].name, &cg->d[i].dir, &cg->d[i].top, &cg->d[i].unit};
+
+		for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+			*field[k] = strcpy(s, json_string_value(json_object_get(item, keys[k])));
+			s += strlen(s) + 1;
+		}
+		cg->d[i].v2 = json_is_true(json_object_get(item, "v2"));
+	}
+	cg->n = n;
+	*ret = cg;
+	return 0;
+}
+
 int state_write(int dirfd, const struct state *st, struct rt_error *err)
 {
 	json_t *obj = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:b, s:b, s:o}", "id", st->id,
@@ -276,8 +351,8 @@ int state_write(int dirfd, const struct state *st, struct rt_error *err)
 	}
 	if (st->memory_policy_source)
 		json_object_set_new(obj, "memoryPolicySource", json_string(st->memory_policy_source));
-	if (st->cgroup_json)
-		json_object_set_new(obj, "cgroupPaths", json_string(st->cgroup_json));
+	if (st->cgroups)
+		json_object_set_new(obj, "cgroups", cgroups_to_json(st->cgroups));
 	text = json_dumps(obj, JSON_COMPACT);
 	json_decref(obj);
 	if (!text)
@@ -360,7 +435,7 @@ int state_read(int dirfd, const char *id, struct state *ret_state, struct rt_err
 	cleanup_free char *text = NULL;
 	struct state st = {0};
 	json_error_t jerr;
-	json_t *obj, *cg;
+	json_t *obj;
 	const char *bundle = NULL, *rootfs = NULL, *created = NULL;
 	json_int_t pid = 0, start = 0;
 	int creating = 0, has_process = 0, r;
@@ -370,9 +445,11 @@ int state_read(int dirfd, const char *id, struct state *ret_state, struct rt_err
 	if (r < 0)
 		return rt_fail_errno(err, -r, "container %s: read state", id);
 	obj = json_loadb(text, len, 0, &jerr);
-	if (!obj || json_unpack(obj, "{s:s, s:s, s:I, s:I, s:s, s:b, s:b}", "bundle", &bundle,
-				"rootfs", &rootfs, "pid", &pid, "pidStartTime", &start, "created",
-				&created, "creating", &creating, "hasProcess", &has_process) < 0) {
+	if (!obj ||
+	    json_unpack(obj, "{s:s, s:s, s:I, s:I, s:s, s:b, s:b}", "bundle", &bundle, "rootfs",
+			&rootfs, "pid", &pid, "pidStartTime", &start, "created", &created, "creating",
+			&creating, "hasProcess", &has_process) < 0 ||
+	    (r = cgroups_from_json(json_object_get(obj, "cgroups"), &st.cgroups)) == -EINVAL) {
 		json_decref(obj);
 		return rt_fail(err, EINVAL, "container %s: state.json is corrupt", id);
 	}
@@ -388,11 +465,8 @@ int state_read(int dirfd, const char *id, struct state *ret_state, struct rt_err
 	if (json_is_string(json_object_get(obj, "memoryPolicySource")))
 		st.memory_policy_source =
 			strdup(json_string_value(json_object_get(obj, "memoryPolicySource")));
-	cg = json_object_get(obj, "cgroupPaths");
-	if (json_is_string(cg))
-		st.cgroup_json = strdup(json_string_value(cg));
-	if (read_annotations(json_object_get(obj, "annotations"), &st) < 0 || !st.bundle ||
-	    !st.rootfs) {
+	if (r < 0 || read_annotations(json_object_get(obj, "annotations"), &st) < 0 ||
+	    !st.bundle || !st.rootfs) {
 		json_decref(obj);
 		state_free(&st);
 		return rt_fail(err, ENOMEM, "out of memory");
@@ -411,7 +485,7 @@ void state_free(struct state *st)
 		free(st->annotations[i].value);
 	}
 	free(st->annotations);
-	free(st->cgroup_json);
+	free(st->cgroups);
 	free(st->memory_policy_source);
 	memset(st, 0, sizeof(*st));
 }
@@ -433,8 +507,6 @@ enum state_status state_status(int dirfd, const struct state *st)
 		return STATUS_CREATING;
 	if (fstatat(dirfd, STATE_FIFO, &sb, AT_SYMLINK_NOFOLLOW) == 0)
 		return STATUS_CREATED;
-	if (st->cgroup_json && cgroups_frozen(st->cgroup_json))
-		return STATUS_PAUSED;
 	return STATUS_RUNNING;
 }
 
@@ -453,87 +525,5 @@ int state_read_config(int dirfd, const char *id, char **ret_text, size_t *ret_le
 		return rt_fail(err, ENOMEM, "out of memory");
 	if (r < 0)
 		return rt_fail_errno(err, -r, "container %s: read %s", id, STATE_CONFIG);
-	return 0;
-}
-
-/* "created, running or paused" */
-static void format_statuses(unsigned set, char *buf, size_t len)
-{
-	size_t n = 0, off = 0, total = 0;
-
-	for (unsigned s = 0; s < ARRAY_SIZE(status_names); s++)
-		total += (set & STATE_MASK(s)) != 0;
-	buf[0] = '\0';
-	for (unsigned s = 0; s < ARRAY_SIZE(status_names) && off < len; s++) {
-		if (!(set & STATE_MASK(s)))
-			continue;
-		n++;
-		off += (size_t)snprintf(buf + off, len - off, "%s%s",
-					n == 1 ? "" : n == total ? " or " : ", ", status_names[s]);
-	}
-}
-
-int state_load(const char *root, const char *id, unsigned allowed, const char *op,
-	       int *ret_dirfd, struct state *ret_state, enum state_status *ret_status,
-	       struct rt_error *err)
-{
-	cleanup_close int dirfd = -1;
-	struct state st = {0};
-	enum state_status status = STATUS_CREATING;
-	char names[80];
-
-	if (state_open_dir(root, id, &dirfd, err) < 0)
-		return -EINVAL;
-	if (state_read(dirfd, id, &st, err) == 0) {
-		status = state_status(dirfd, &st);
-	} else if (allowed & STATE_MASK(STATUS_CREATING)) {
-		/* we hold the lock: no creator is at work, it died before it
-		 * wrote state.json */
-		snprintf(st.id, sizeof(st.id), "%s", id);
-	} else {
-		return -EINVAL;
-	}
-	if (!(allowed & STATE_MASK(status))) {
-		state_free(&st);
-		format_statuses(allowed, names, sizeof(names));
-		return rt_fail(err, status == STATUS_STOPPED ? ESRCH : EBUSY,
-			       "container %s is %s, not %s: cannot %s", id,
-			       state_status_name(status), names, op);
-	}
-	*ret_dirfd = steal_fd(&dirfd);
-	*ret_state = st;
-	*ret_status = status;
-	return 0;
-}
-
-
-/* No lock: state.json is replaced atomically, a reader sees a whole file.
- * A directory without one is a create that has not written it yet or a
- * delete that has removed it already: wait for whichever holds the lock,
- * then look again. */
-int state_peek(const char *root, const char *id, struct state *ret_state,
-	       enum state_status *ret_status, struct rt_error *err)
-{
-	cleanup_close int dirfd = -1;
-	struct state st = {0};
-
-	if (open_unlocked(root, id, &dirfd, err) < 0)
-		return -EINVAL;
-	if (state_read(dirfd, id, &st, err) < 0) {
-		if (err->errnum != ENOENT || state_wait_unlocked(dirfd, id, err) < 0)
-			return -EINVAL;
-		if (state_read(dirfd, id, &st, err) < 0) {
-			if (err->errnum != ENOENT)
-				return -EINVAL;
-			/* what a create killed before its first write leaves */
-			st = (struct state){0};
-			snprintf(st.id, sizeof(st.id), "%s", id);
-			*ret_state = st;
-			*ret_status = STATUS_CREATING;
-			return 0;
-		}
-	}
-	*ret_status = state_status(dirfd, &st);
-	*ret_state = st;
 	return 0;
 }

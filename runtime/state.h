@@ -9,6 +9,7 @@
 #include <time.h>
 #include <sys/types.h>
 
+#include "cgroups.h"
 #include "error.h"
 #include "mempolicy.h"
 #include "spec.h"
@@ -25,7 +26,7 @@ enum state_status {
 	STATUS_STOPPED,
 	STATUS_PAUSED,
 };
-/* A set of statuses, for state_load. */
+/* A set of statuses, for container_load_state. */
 #define STATE_MASK(status) (1u << (status))
 #define STATE_ANY 0x1fu
 
@@ -44,7 +45,7 @@ struct state {
 	/* the spec's memory_policy_source: "linux.memoryPolicy" or
 	 * `annotations["KEY"]`; NULL if the config had no policy */
 	char *memory_policy_source;
-	char *cgroup_json; /* cgroups.c's record of its directories; NULL if none */
+	struct cgroups *cgroups; /* the container's cgroups (cgroups.h); NULL if none */
 };
 
 /* Rejects "", ".", "..", "/", NUL and anything but [A-Za-z0-9_+.-]. */
@@ -62,20 +63,8 @@ int state_wait_unlocked(int dirfd, const char *id, struct rt_error *err);
 /* Removes <root>/<id> and what is in it. */
 int state_remove_dir(const char *root, const char *id, struct rt_error *err);
 
-/* Opens and locks the container's directory (state_open_dir), reads its
- * state and fails unless its status now is in `allowed` (STATE_MASK bits):
- * "container ID is STATUS, not ALLOWED: cannot OP", ESRCH when stopped,
- * EBUSY otherwise. With STATUS_CREATING allowed, a directory with no
- * readable state.json (a create killed before its first write) is loaded
- * as creating with nothing recorded but the id. You own *ret_dirfd (the
- * lock) and *ret_state. */
-int state_load(const char *root, const char *id, unsigned allowed, const char *op,
-	       int *ret_dirfd, struct state *ret_state, enum state_status *ret_status,
-	       struct rt_error *err);
-/* For readers that take no lock (`state`, `list`): the state and status
- * of <root>/<id>; see cmd_state. */
-int state_peek(const char *root, const char *id, struct state *ret_state,
-	       enum state_status *ret_status, struct rt_error *err);
+/* Opens the directory without the lock (the readers that take none). */
+int state_open_unlocked(const char *root, const char *id, int *ret_dirfd, struct rt_error *err);
 
 int state_write(int dirfd, const struct state *st, struct rt_error *err);
 /* config.json in the state directory, 0600, written atomically. */
@@ -86,9 +75,12 @@ int state_read(int dirfd, const char *id, struct state *ret_state, struct rt_err
 void state_free(struct state *st);
 
 /* The status now: from the saved flags, whether pid is alive with the same
- * start time, and whether the exec fifo is still there. */
+ * start time, and whether the exec fifo is still there. A paused one is
+ * running here: its cgroup's freezer tells (container_status). */
 enum state_status state_status(int dirfd, const struct state *st);
 const char *state_status_name(enum state_status status);
+/* The statuses of a STATE_MASK set in words: "created, running or paused". */
+void state_format_statuses(unsigned set, char *buf, size_t len);
 /* OCI state JSON (plus runc's rootfs/created/owner and our memoryPolicy),
  * malloc'd; this is what `state` prints and hooks read on stdin. */
 char *state_to_json(const struct state *st, enum state_status status);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cgroups_internal.h"
+#include "util.h"
 #include "devices_cases.h"
 
 #define V1_ROOT "/sys/fs/cgroup/devices"
@@ -315,7 +316,7 @@ END_TEST
 /* The back end is the host's: on a hybrid one the v1 files or nothing. */
 START_TEST(a_hybrid_hosts_v2_directory_gets_no_program)
 {
-	struct cg_set set = {.n = 1};
+	cleanup_free struct cgroups *set = NULL;
 	struct res_device_rule deny;
 	struct resources res = {.devices = &deny, .ndevices = 1};
 	struct spec spec = {0};
@@ -324,10 +325,10 @@ START_TEST(a_hybrid_hosts_v2_directory_gets_no_program)
 	if (strcmp(v2_root(), "/sys/fs/cgroup") == 0)
 		return; /* pure v2: the program is the point (the cases above) */
 	dev_case_rule("-a", &deny);
-	snprintf(set.d[0].name, sizeof(set.d[0].name), "unified");
-	snprintf(set.d[0].dir, sizeof(set.d[0].dir), "%s", dir);
-	set.d[0].v2 = true;
-	ck_assert_msg(cg_apply_devices(&set, &spec, &res, &err) == 0, "%s", err.msg);
+	set = cg_pack(&(struct cgroup_dir){.name = "unified", .dir = dir, .top = "", .unit = "",
+					   .v2 = true},
+		      1);
+	ck_assert_msg(cg_apply_devices(set, &spec, &res, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(ours(dir), 0);
 }
 END_TEST

@@ -1,6 +1,7 @@
 /* check_state.c - unit tests of the state directory (state.c): the
  * timestamp, formatted by hand, checked against glibc's gmtime_r and
- * strftime; the config.json kept there; state_load's status check. */
+ * strftime; the config.json kept there; the cgroups kept in state.json;
+ * container_load_state's status check. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "state.h"
 #include "util.h"
 
@@ -115,9 +117,49 @@ START_TEST(config_missing)
 }
 END_TEST
 
+/* The container's cgroups in state.json read back as the handle they were
+ * (an empty top: the directory existed; the unit: systemd's), and a
+ * hierarchy without its directory makes the file corrupt. */
+START_TEST(cgroups_round_trip)
+{
+	static const char broken[] = "{\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/r\",\"pid\":0,"
+				     "\"pidStartTime\":0,\"created\":\"x\",\"creating\":true,"
+				     "\"hasProcess\":true,\"cgroups\":[{\"name\":\"freezer\"}]}";
+	struct rt_error err = {0};
+	struct state st = {.bundle = "/b", .rootfs = "/r", .creating = true}, got = {0};
+	int dirfd = -1;
+	char text[] = "freezer\0/a/b\0\0\0unified\0/u/b\0/u/b\0u.scope";
+	struct cgroups *cg = calloc(1, sizeof(*cg) + 2 * sizeof(cg->d[0]));
+
+	snprintf(st.id, sizeof(st.id), "c1");
+	cg->n = 2;
+	cg->d[0] = (struct cgroup_dir){text, text + 8, text + 13, text + 14, false};
+	cg->d[1] = (struct cgroup_dir){text + 15, text + 23, text + 28, text + 33, true};
+	st.cgroups = cg;
+	ck_assert_int_eq(state_create_dir(root, "c1", &dirfd, &err), 0);
+	ck_assert_int_eq(state_write(dirfd, &st, &err), 0);
+	free(cg);
+	ck_assert_int_eq(state_read(dirfd, "c1", &got, &err), 0);
+	ck_assert_ptr_nonnull(got.cgroups);
+	ck_assert_uint_eq(got.cgroups->n, 2);
+	ck_assert_str_eq(got.cgroups->d[0].dir, "/a/b");
+	ck_assert_str_eq(got.cgroups->d[0].top, "");
+	ck_assert(!got.cgroups->d[0].v2);
+	ck_assert_str_eq(got.cgroups->d[1].top, "/u/b");
+	ck_assert_str_eq(got.cgroups->d[1].unit, "u.scope");
+	ck_assert(got.cgroups->d[1].v2);
+	state_free(&got);
+	ck_assert_int_eq(write_file_atomic(dirfd, STATE_FILE, broken, sizeof(broken) - 1, 0600, &err),
+			 0);
+	ck_assert_int_ne(state_read(dirfd, "c1", &got, &err), 0);
+	ck_assert_str_eq(err.msg, "container c1: state.json is corrupt");
+	close(dirfd);
+}
+END_TEST
+
 enum setup { NO_STATE, CREATING, CREATED, RUNNING, STOPPED };
 
-/* Which status state_load finds, which it allows, and what it says. */
+/* Which status container_load_state finds, which it allows, and what it says. */
 static const struct {
 	enum setup setup;
 	unsigned allowed;
@@ -169,8 +211,8 @@ START_TEST(load_checks_status)
 
 	ck_assert_int_eq(state_create_dir(root, "c1", &dirfd, &err), 0);
 	set_up(dirfd, loads[_i].setup);
-	close(dirfd); /* the lock: state_load takes it */
-	r = state_load(root, "c1", loads[_i].allowed, "start it", &loaded, &st, &status, &err);
+	close(dirfd); /* the lock: container_load_state takes it */
+	r = container_load_state(root, "c1", loads[_i].allowed, "start it", &loaded, &st, &status, &err);
 	if (loads[_i].want_errnum) {
 		ck_assert_int_lt(r, 0);
 		ck_assert_int_eq(err.errnum, loads[_i].want_errnum);
@@ -201,7 +243,7 @@ START_TEST(load_missing)
 	enum state_status status;
 	int fd = -1;
 
-	ck_assert_int_lt(state_load(root, "nosuch", STATE_ANY, "start it", &fd, &st, &status, &err),
+	ck_assert_int_lt(container_load_state(root, "nosuch", STATE_ANY, "start it", &fd, &st, &status, &err),
 			 0);
 	ck_assert_int_eq(err.errnum, ENOENT);
 	ck_assert_str_eq(err.msg, "container nosuch does not exist");
@@ -222,6 +264,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, make_root, remove_root);
 	tcase_add_test(tc, config_round_trip);
 	tcase_add_test(tc, config_missing);
+	tcase_add_test(tc, cgroups_round_trip);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");
 	tcase_add_checked_fixture(tc, make_root, remove_root);

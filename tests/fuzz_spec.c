@@ -62,14 +62,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (spec_load(bundle, &spec, &err) < 0) {
 		check_message(&err);
 	} else {
-		struct resources *res = NULL;
 		struct seccomp_filter *filter = NULL;
 
 		if (spec->process && spec->process->has_caps)
 			caps_parse(spec->process, "process", &err);
-		if (spec->resources_json &&
-		    resources_parse(spec->resources_json, "linux.resources", &res, &err) == 0)
-			resources_free(res);
 		if (spec->seccomp && seccomp_filter_build(spec->seccomp, &filter, &err) == 0)
 			seccomp_filter_free(filter);
 		spec_free(spec);

@@ -1,5 +1,5 @@
 /* cgroup_cmds.c - pause, resume, events --stats, and the loading of a
- * container's cgroup record that they, ps and update share. */
+ * container's cgroups (the handle, cgroups.h) that they, ps and update share. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -10,6 +10,7 @@
 
 #include "cgroups.h"
 #include "commands.h"
+#include "json_out.h"
 #include "resources.h"
 #include "state.h"
 #include "util.h"
@@ -20,9 +21,9 @@ int cli_load_cgroup(const struct global_opts *g, const char *id, unsigned allowe
 	enum state_status s;
 	int r;
 
-	if ((r = state_load(g->root, id, allowed, op, ret_dirfd, st, &s, err)) < 0)
+	if ((r = container_load_state(g->root, id, allowed, op, ret_dirfd, st, &s, err)) < 0)
 		return r;
-	if (!st->cgroup_json) {
+	if (!st->cgroups) {
 		state_free(st);
 		close(*ret_dirfd);
 		*ret_dirfd = -1;
@@ -46,7 +47,7 @@ static int freeze(int argc, char **argv, const struct global_opts *g, bool on,
 				    : STATE_MASK(STATUS_PAUSED),
 				 on ? "pause it" : "resume it", &dirfd, &st, err)) < 0)
 		return r;
-	r = cgroups_freeze(st.cgroup_json, on, err);
+	r = cgroups_freeze(st.cgroups, on, err);
 	state_free(&st);
 	return r;
 }
@@ -80,7 +81,11 @@ int cmd_events(int argc, char **argv, const struct global_opts *g, struct rt_err
 	if ((r = cli_load_cgroup(g, argv[i], CLI_LIVE | STATE_MASK(STATUS_STOPPED),
 				 "read its stats", &dirfd, &st, err)) < 0)
 		return r;
-	i = cgroups_stats_json(st.cgroup_json, st.id, &json, err);
+	struct cgroups_stats stats;
+
+	i = cgroups_stats(st.cgroups, &stats, err);
+	if (i == 0 && !(json = json_out_stats(st.id, &stats)))
+		i = rt_fail(err, ENOMEM, "out of memory");
 	state_free(&st);
 	if (i < 0)
 		return i;

@@ -35,7 +35,7 @@ int cmd_update(int argc, char **argv, const struct global_opts *g, struct rt_err
 int cmd_events(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
 int cmd_help(int argc, char **argv, const struct global_opts *g, struct rt_error *err);
 
-/* Locks and reads the container (state_load), which must have a cgroup;
+/* Locks and reads the container (container_load_state), which must have a cgroup;
  * *ret_dirfd is the locked state directory, for the caller to close. */
 struct state;
 int cli_load_cgroup(const struct global_opts *g, const char *id, unsigned allowed,

@@ -12,6 +12,7 @@
 
 #include "cgroups.h"
 #include "commands.h"
+#include "json_out.h"
 #include "state.h"
 #include "util.h"
 
@@ -189,15 +190,17 @@ int cmd_ps(int argc, char **argv, const struct global_opts *g, struct rt_error *
 	if ((r = cli_load_cgroup(g, argv[optind], LIVE_OR_STOPPED, "list its processes", &dirfd,
 				 &st, err)) < 0)
 		return r;
-	r = cgroups_pids(st.cgroup_json, &pids, &n, err);
+	r = cgroups_pids(st.cgroups, &pids, &n, err);
 	state_free(&st);
 	if (r < 0)
 		return r;
 	if (strcmp(format, "json") == 0) {
-		printf("[");
-		for (size_t i = 0; i < n; i++)
-			printf("%s%d", i ? "," : "", (int)pids[i]);
-		printf("]\n");
+		cleanup_free char *json = json_out_pids(pids, n);
+
+		if (json)
+			printf("%s\n", json);
+		else
+			r = rt_fail(err, ENOMEM, "out of memory");
 	} else {
 		r = print_table(argv + first, (size_t)(argc - first), pids, n, err);
 	}

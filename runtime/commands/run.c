@@ -63,7 +63,7 @@ int cmd_run(int argc, char **argv, const struct global_opts *g, struct rt_error 
 	container_release(&c);
 	return code;
 fail:
-	container_destroy(g->root, opts.id, c.spec, c.state.pid, c.state.cgroup_json, NULL,
+	container_destroy(g->root, opts.id, c.spec, c.state.pid, c.state.cgroups, NULL,
 			  &(struct rt_error){0});
 	container_release(&c);
 	return r;

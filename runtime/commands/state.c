@@ -20,7 +20,7 @@ int cmd_state(int argc, char **argv, const struct global_opts *g, struct rt_erro
 
 	if (r != 0)
 		return r == CLI_DONE ? 0 : r;
-	if ((r = state_peek(g->root, id, &st, &status, err)) < 0)
+	if ((r = container_peek_state(g->root, id, &st, &status, err)) < 0)
 		return r;
 	json = state_to_json(&st, status);
 	state_free(&st);
@@ -110,7 +110,7 @@ int cmd_list(int argc, char **argv, const struct global_opts *g, struct rt_error
 
 		/* "~PID": a create's directory before it is renamed into place */
 		if (de->d_name[0] == '.' || de->d_name[0] == '~' ||
-		    state_peek(g->root, de->d_name, &st, &status, &ignored) < 0)
+		    container_peek_state(g->root, de->d_name, &st, &status, &ignored) < 0)
 			continue;
 		print_one(&st, status, f, n++);
 		state_free(&st);

@@ -1,10 +1,9 @@
 /* update.c - `update [--resources FILE | runc's flags] ID`: new limits for
- * a live container's cgroup. The flags are turned into the JSON of a
- * linux.resources object, so that they and --resources meet the same
- * parser and its checks (resources_parse). */
+ * a live container's cgroup. The flags are handed over as the members of
+ * a linux.resources object (resources_parse_values), so that they and
+ * --resources meet the same parser and its checks. */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,53 +54,6 @@ static const struct flag {
 };
 
 #define NFLAGS ARRAY_SIZE(flags)
-
-/* Appends to buf while it fits; *off past len tells the caller it did not. */
-static void append(char *buf, size_t len, size_t *off, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*off >= len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *off, len - *off, fmt, ap);
-	va_end(ap);
-	*off += n > 0 ? (size_t)n : 0;
-}
-
-/* {"memory":{...},"cpu":{...},...} from the values given (canonical:
- * decimal numbers, or a list to quote). */
-static int flags_to_json(char *values[NFLAGS], char **ret_json)
-{
-	static const char *const objects[] = {"memory", "pids", "cpu", "blockIO"};
-	char buf[4096];
-	size_t off = 0;
-
-	append(buf, sizeof(buf), &off, "{");
-	for (size_t o = 0; o < ARRAY_SIZE(objects); o++) {
-		bool first = true;
-
-		for (size_t k = 0; k < NFLAGS; k++) {
-			const char *q = flags[k].kind == LIST ? "\"" : "";
-
-			if (!values[k] || strcmp(flags[k].object, objects[o]))
-				continue;
-			append(buf, sizeof(buf), &off, first ? "%s\"%s\":{" : ",",
-			       off > 1 ? "," : "", objects[o]);
-			append(buf, sizeof(buf), &off, "\"%s\":%s%s%s", flags[k].key, q, values[k],
-			       q);
-			first = false;
-		}
-		if (!first)
-			append(buf, sizeof(buf), &off, "}");
-	}
-	append(buf, sizeof(buf), &off, "}");
-	if (off >= sizeof(buf))
-		return -E2BIG;
-	*ret_json = strdup(buf);
-	return *ret_json ? 0 : -ENOMEM;
-}
 
 static int integer(const char *name, const char *text, bool is_signed, char **ret,
 		   struct rt_error *err)
@@ -201,35 +153,55 @@ static int parse(int argc, char **argv, struct update_cli *c, struct rt_error *e
 	return 0;
 }
 
-static int update_json(struct update_cli *c, char **ret_json, struct rt_error *err)
+/* The new limits: the file's linux.resources object, or the flags' values
+ * as its members. */
+static int update_resources(const struct update_cli *c, struct resources **ret,
+			    struct rt_error *err)
 {
-	if (c->file)
-		return read_file(strcmp(c->file, "-") == 0 ? "/dev/stdin" : c->file, ret_json, NULL,
-				 err);
-	if (flags_to_json(c->values, ret_json) < 0)
-		return rt_fail(err, E2BIG, "update: the values given are too long");
-	return 0;
+	struct resources_value v[NFLAGS];
+	cleanup_free char *json = NULL;
+	size_t n = 0;
+	int r;
+
+	if (c->file) {
+		r = read_file(strcmp(c->file, "-") == 0 ? "/dev/stdin" : c->file, &json, NULL, err);
+		if (r == 0)
+			log_debug("update: container %s: %s", c->id, json);
+		return r < 0 ? r : resources_parse(json, "linux.resources", ret, err);
+	}
+	for (size_t k = 0; k < NFLAGS; k++) {
+		if (!c->values[k])
+			continue;
+		v[n++] = (struct resources_value){flags[k].object, flags[k].key, c->values[k],
+						  flags[k].kind == LIST};
+		log_debug("update: container %s: linux.resources.%s.%s = %s", c->id,
+			  flags[k].object, flags[k].key, c->values[k]);
+	}
+	return resources_parse_values(v, n, "linux.resources", ret, err);
 }
 
 static int apply(const struct global_opts *g, const char *id, const struct resources *res,
 		 struct rt_error *err)
 {
 	cleanup_close int dirfd = -1;
-	char *record = NULL;
+	struct cgroups *grown = NULL;
 	struct state st;
-	int r = cli_load_cgroup(g, id, CLI_LIVE, "update it", &dirfd, &st, err);
+	int r = cli_load_cgroup(g, id, CLI_LIVE, "update it", &dirfd, &st, err), w;
+	struct rt_error werr;
 
 	if (r < 0)
 		return r;
-	r = cgroups_extend(st.cgroup_json, res, &record, err);
-	if (r == 0 && strcmp(record, st.cgroup_json) != 0) {
-		free(st.cgroup_json);
-		st.cgroup_json = steal_ptr(&record);
-		r = state_write(dirfd, &st, err);
+	/* what was joined is recorded, even when a later join failed: delete
+	 * removes it */
+	r = cgroups_extend(st.cgroups, res, &grown, err);
+	if (grown) {
+		free(st.cgroups);
+		st.cgroups = grown;
+		if ((w = state_write(dirfd, &st, r < 0 ? &werr : err)) < 0 && r == 0)
+			r = w;
 	}
-	free(record);
 	if (r == 0)
-		r = cgroups_update(st.cgroup_json, res, err);
+		r = cgroups_update(st.cgroups, res, err);
 	state_free(&st);
 	return r;
 }
@@ -237,15 +209,11 @@ static int apply(const struct global_opts *g, const char *id, const struct resou
 int cmd_update(int argc, char **argv, const struct global_opts *g, struct rt_error *err)
 {
 	struct update_cli c = {0};
-	cleanup_free char *json = NULL;
 	struct resources *res = NULL;
 	int r = parse(argc, argv, &c, err);
 
-	if (r == 0 && (r = update_json(&c, &json, err)) == 0 &&
-	    (r = resources_parse(json, "linux.resources", &res, err)) == 0) {
-		log_debug("update: container %s: %s", c.id, json);
+	if (r == 0 && (r = update_resources(&c, &res, err)) == 0)
 		r = apply(g, c.id, res, err);
-	}
 	resources_free(res);
 	for (size_t k = 0; k < NFLAGS; k++)
 		free(c.values[k]);
