@@ -14,6 +14,10 @@ SUB_START=300000
 setup() {
 	common_setup
 	chmod 0755 "$TEST_TMP"
+	# the user must reach the binary: a clone under /root (0700, as CI's
+	# may be) is out of its reach, so the tests run a copy of their own
+	cp "$MINI_RUNTIME" "$TEST_TMP/mini-runtime"
+	MINI_RUNTIME=$TEST_TMP/mini-runtime
 	local f
 	for f in subuid subgid; do
 		if [ -e "/etc/$f" ]; then cp -a "/etc/$f" "$TEST_TMP/$f.saved"; fi
