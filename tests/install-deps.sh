@@ -6,7 +6,8 @@
 # lacks it), dbus (the bus its D-Bus API answers on, for the systemd
 # cgroup driver), apparmor (apparmor_parser), bats, jq, busybox-static,
 # containerd. containernetworking-plugins and iptables: the pods' bridge
-# network of integration/critest.bats (in a network namespace of its own).
+# network of integration/critest.bats and kubelet.bats (in a network
+# namespace of their own); curl: the kubelet suite reads its pods' status.
 # The Go tools (containerd 2.4, runc 1.5, critest, crane, the NRI plugin)
 # are built by integration/lib/gotools.sh with the Go on PATH or in
 # /usr/local/go, from the Go module proxy.
@@ -15,7 +16,7 @@ PKGS="gcc make pkg-config libc6-dev libjansson-dev libcap-dev libseccomp-dev lib
       busybox-static bats jq strace util-linux iproute2 procps
       qemu-system-x86 cpio systemd dbus apparmor
       containerd python3 python3-grpcio python3-protobuf protobuf-compiler
-      containernetworking-plugins iptables"
+      containernetworking-plugins iptables curl"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -2,7 +2,8 @@
 # Runs every test: the Check unit tests in BUILD/tests, then the integration
 # suites (integration/*.bats) against the runtime binary (containerd.bats
 # twice: Debian's containerd 1.6, then 2.4, whose TAP names are led by
-# "containerd 2.4: "), then the suites of
+# "containerd 2.4: "; kubelet.bats twice: mini-runtime, then runc 1.5.3, led
+# by "kubelet runc 1.5.3: "), then the suites of
 # NODE_SUITES once more in the node guest (integration/node: systemd as PID 1,
 # cgroup2 only), their TAP names led by "node: ". Ends with one line
 # "N passed, N failed, N skipped". Exit 0 only if nothing failed.
@@ -74,9 +75,14 @@ else
 	run_bats "$@"
 	# containerd.bats once more against containerd 2.4 (built once into
 	# integration/.cache/go), its names led by "containerd 2.4: "
+	# and kubelet.bats once more on runc 1.5.3, its baseline, the names led
+	# by "kubelet runc 1.5.3: "
 	for f in "$@"; do
-		case $f in */containerd.bats)
+		case $f in
+		*/containerd.bats)
 			CTRD_VERSION=2.4 BATS_TEST_NAME_PREFIX="containerd 2.4: " run_bats "$f" ;;
+		*/kubelet.bats)
+			KUBELET_RUNTIME=runc BATS_TEST_NAME_PREFIX="kubelet runc 1.5.3: " run_bats "$f" ;;
 		esac
 	done
 	# the suites' shared parent cgroups (IT_CGROUP_PARENT): each container
