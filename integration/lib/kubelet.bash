@@ -64,18 +64,6 @@ kubelet_tools() {
 	CRICTL_BIN=$(echo "$out" | sed -n 2p)/crictl
 }
 
-# kubelet_netns: the test's network namespace (critest_netns) with a veth
-# pair whose one end holds the node's address and the default route: the
-# kubelet wants a node IP (this kernel has no dummy links).
-kubelet_netns() {
-	critest_netns
-	in_netns ip link add kube0 type veth peer name kube1
-	in_netns ip addr add 10.99.0.1/24 dev kube0
-	in_netns ip link set kube0 up
-	in_netns ip link set kube1 up
-	in_netns ip route add default dev kube0
-}
-
 # kubelet_cgroup_root: the cgroupfs driver's root ($KUBELET_CGROUP_ROOT),
 # made in every hierarchy (the kubelet expects it), cpuset's cpus and mems
 # copied from above (a new v1 cpuset is empty). The systemd driver keeps
@@ -148,7 +136,16 @@ kubelet_start() {
 	K=$TEST_TMP/k
 	mkdir -p "$K"/{manifests,logs,root,certs,volume-plugins}
 	kubelet_save_host
-	kubelet_netns
+	critest_netns
+	# the pods' network: a CNI bridge, or where the kernel has no bridge
+	# (the node guest's kernel lacks the module) the node's, which is the
+	# test's namespace
+	KUBELET_POD_NET=cni
+	if in_netns ip link add kube-probe type bridge 2>/dev/null; then
+		in_netns ip link del kube-probe
+	else
+		KUBELET_POD_NET=host
+	fi
 	CTRD=$TEST_TMP/ctrd
 	critest_cni
 	class=$([ "$KUBELET_RUNTIME" = runc ] && echo runc15 || echo mini)
@@ -165,7 +162,7 @@ kubelet_start() {
 		"timeout: 60" >"$K/crictl.yaml"
 	nsenter --net="$CTRD_NETNS" "$KUBELET_BIN" --config "$K/config.yaml" \
 		--root-dir "$K/root" --cert-dir "$K/certs" \
-		--hostname-override "$KUBELET_NODE" --node-ip 10.99.0.1 -v 2 \
+		--hostname-override "$KUBELET_NODE" -v 2 \
 		>"$K/kubelet.log" 2>&1 3>&- &
 	KUBELET_PID=$!
 	for i in $(seq "$((KUBELET_WAIT * 10))"); do
