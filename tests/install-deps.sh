@@ -6,7 +6,8 @@
 # lacks it), dbus (the bus its D-Bus API answers on, for the systemd
 # cgroup driver), apparmor (apparmor_parser), bats, jq, busybox-static,
 # containerd. containernetworking-plugins and iptables: the pods' bridge
-# network of integration/critest.bats (in a network namespace of its own).
+# network of integration/critest.bats and kubelet.bats (in a network
+# namespace of their own); curl: the kubelet suite reads its pods' status.
 # docker.io: integration/docker.bats (a private dockerd with mini-runtime
 # added as a runtime).
 # uidmap: newuidmap and newgidmap, the rootless id maps (integration/rootless.bats).
@@ -18,7 +19,7 @@ PKGS="gcc make pkg-config libc6-dev libjansson-dev libcap-dev libseccomp-dev lib
       busybox-static bats jq strace util-linux iproute2 procps
       qemu-system-x86 cpio systemd dbus apparmor
       containerd python3 python3-grpcio python3-protobuf protobuf-compiler
-      containernetworking-plugins iptables docker.io uidmap"
+      containernetworking-plugins iptables docker.io uidmap curl"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

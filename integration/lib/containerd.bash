@@ -54,160 +54,122 @@ CTRD_MPOL_ANNOTATIONS='"memory-policy.noderesource.dev", "memory-policy.nodereso
 
 # ctrd_config: the config.toml of $CTRD_VERSION, every path under $CTRD, no
 # CNI (the tests' pods use the host network) unless $CTRD_CNI names a
-# plugin directory, and the CRI runtime classes: runc (the default), mini
-# (mini-runtime behind the runc v2 shim, passing the memory-policy pod
-# annotations), mini-systemd (mini-runtime with the systemd cgroup driver,
-# kubeadm's default: SystemdCgroup = true), each with its own state root;
-# on 2.4 also mini-nri (no pod annotations passed: a memory policy can only
-# come from NRI) and runc15 (runc v1.5.3, critest's baseline).
+# plugin directory, and the CRI runtime classes of ctrd_runtimes. 1.6 takes
+# `version = 2` and the 1.x plugin ids, 2.4 `version = 3` and 2.x's; on 2.4
+# every global default is overridden, so that nothing of the host's is
+# touched: sockets (grpc, ttrpc, the shims', NRI's), imports, CDI, opt and
+# image-verifier directories, network namespaces.
 # restrict_oom_score_adj: root here lacks CAP_SYS_RESOURCE, so CRI must not
 # ask for a score below its own.
 ctrd_config() {
-	if [ "$CTRD_VERSION" = 1.6 ]; then
-		ctrd_config_v2
+	local v2 rt cri images
+	v2=$([ "$CTRD_VERSION" = 1.6 ] && echo 1 || echo 0)
+	if [ "$v2" = 1 ]; then
+		rt='plugins."io.containerd.grpc.v1.cri"' cri=$rt images=$rt
 	else
-		ctrd_config_v3
+		rt="plugins.'io.containerd.cri.v1.runtime'" cri="plugins.'io.containerd.grpc.v1.cri'"
+		images="plugins.'io.containerd.cri.v1.images'"
 	fi
-}
-
-ctrd_config_v2() {
-	local cri='plugins."io.containerd.grpc.v1.cri"'
 	cat <<-EOF
-		version = 2
+		version = $((v2 ? 2 : 3))
 		root = "$CTRD/root"
 		state = "$CTRD/state"
 		temp = "$CTRD/tmp"
-		disabled_plugins = ["io.containerd.snapshotter.v1.aufs",
-		  "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper",
-		  "io.containerd.snapshotter.v1.zfs", "io.containerd.tracing.processor.v1.otlp",
-		  "io.containerd.internal.v1.tracing"]
-
-		[grpc]
-		  address = "$CTRD_SOCK"
-		[ttrpc]
-		  address = "$CTRD_SOCK.ttrpc"
-
-		[plugins."io.containerd.internal.v1.opt"]
-		  path = "$CTRD/opt"
-		[$cri]
-		  sandbox_image = "$CTRD_PAUSE_IMAGE"
-		  restrict_oom_score_adj = true
-		  disable_apparmor = true
-		  disable_tcp_service = true
-		  stream_server_address = "127.0.0.1"
-		  stream_server_port = "0"
-		  tolerate_missing_hugetlb_controller = true
-		  disable_hugetlb_controller = true
-		  [$cri.cni]
-		    bin_dir = "$CTRD/cni/bin"
-		    conf_dir = "$CTRD/cni/conf"
-		  [$cri.containerd]
-		    snapshotter = "overlayfs"
-		    default_runtime_name = "runc"
-		    [$cri.containerd.runtimes.runc]
-		      runtime_type = "io.containerd.runc.v2"
-		      [$cri.containerd.runtimes.runc.options]
-		        Root = "$CTRD/runc"
-		    [$cri.containerd.runtimes.mini]
-		      runtime_type = "io.containerd.runc.v2"
-		      pod_annotations = [$CTRD_MPOL_ANNOTATIONS]
-		      [$cri.containerd.runtimes.mini.options]
-		        BinaryName = "$MINI_RUNTIME"
-		        Root = "$MINI_ROOT"
-		    [$cri.containerd.runtimes.mini-systemd]
-		      runtime_type = "io.containerd.runc.v2"
-		      pod_annotations = [$CTRD_MPOL_ANNOTATIONS]
-		      [$cri.containerd.runtimes.mini-systemd.options]
-		        BinaryName = "$MINI_RUNTIME"
-		        Root = "$MINI_ROOT"
-		        SystemdCgroup = true
-	EOF
-}
-
-# containerd 2.x: every global default overridden, so that nothing of the
-# host's is touched: sockets (grpc, ttrpc, the shims', NRI's), imports,
-# CDI, opt and image-verifier directories, network namespaces.
-ctrd_config_v3() {
-	local rt="plugins.'io.containerd.cri.v1.runtime'" r
-	cat <<-EOF
-		version = 3
-		root = "$CTRD/root"
-		state = "$CTRD/state"
-		temp = "$CTRD/tmp"
-		imports = []
+		$([ "$v2" = 1 ] || echo 'imports = []')
 		disabled_plugins = ["io.containerd.snapshotter.v1.btrfs",
 		  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs",
-		  "io.containerd.snapshotter.v1.blockfile", "io.containerd.snapshotter.v1.erofs",
-		  "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
+		  "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing",
+		  $(if [ "$v2" = 1 ]; then echo '"io.containerd.snapshotter.v1.aufs"'; else
+			echo '"io.containerd.snapshotter.v1.blockfile", "io.containerd.snapshotter.v1.erofs"'; fi)]
 
 		[grpc]
 		  address = "$CTRD_SOCK"
 		[ttrpc]
 		  address = "$CTRD_SOCK.ttrpc"
-		[debug]
-		  address = ""
-
-		[plugins.'io.containerd.internal.v1.opt']
+		[plugins.$([ "$v2" = 1 ] && echo '"io.containerd.internal.v1.opt"' || echo "'io.containerd.internal.v1.opt'")]
 		  path = "$CTRD/opt"
-		[plugins.'io.containerd.image-verifier.v1.bindir']
-		  bin_dir = "$CTRD/verifier"
-		[plugins.'io.containerd.shim.v1.manager']
-		  socket_dir = "$CTRD_SHIM_SOCKETS"
-		[plugins.'io.containerd.nri.v1.nri']
-		  disable = false
-		  socket_path = "$CTRD/nri.sock"
-		  plugin_path = "$CTRD/nri/plugins"
-		  plugin_config_path = "$CTRD/nri/conf.d"
-		[plugins.'io.containerd.grpc.v1.cri']
+		[$cri]
 		  disable_tcp_service = true
 		  stream_server_address = "127.0.0.1"
 		  stream_server_port = "0"
-		[plugins.'io.containerd.cri.v1.images']
-		  snapshotter = "overlayfs"
-		  [plugins.'io.containerd.cri.v1.images'.pinned_images]
-		    sandbox = "$CTRD_PAUSE_IMAGE"
-		  [plugins.'io.containerd.cri.v1.images'.registry]
-		    config_path = "$CTRD/certs.d"
-		[$rt]
+	EOF
+	if [ "$v2" = 1 ]; then
+		cat <<-EOF
+			  sandbox_image = "$CTRD_PAUSE_IMAGE"
+		EOF
+	else
+		cat <<-EOF
+			[debug]
+			  address = ""
+			[plugins.'io.containerd.image-verifier.v1.bindir']
+			  bin_dir = "$CTRD/verifier"
+			[plugins.'io.containerd.shim.v1.manager']
+			  socket_dir = "$CTRD_SHIM_SOCKETS"
+			[plugins.'io.containerd.nri.v1.nri']
+			  disable = false
+			  socket_path = "$CTRD/nri.sock"
+			  plugin_path = "$CTRD/nri/plugins"
+			  plugin_config_path = "$CTRD/nri/conf.d"
+			[$images]
+			  snapshotter = "overlayfs"
+			  [$images.pinned_images]
+			    sandbox = "$CTRD_PAUSE_IMAGE"
+			  [$images.registry]
+			    config_path = "$CTRD/certs.d"
+			[$rt]
+			  netns_mounts_under_state_dir = true
+			  cdi_spec_dirs = ["$CTRD/cdi"]
+		EOF
+	fi
+	cat <<-EOF
 		  restrict_oom_score_adj = true
 		  disable_apparmor = true
 		  tolerate_missing_hugetlb_controller = true
 		  disable_hugetlb_controller = true
-		  netns_mounts_under_state_dir = true
-		  cdi_spec_dirs = ["$CTRD/cdi"]
 		  [$rt.cni]
-		    bin_dirs = ["${CTRD_CNI:-$CTRD/cni/bin}"]
+		    $([ "$v2" = 1 ] && echo "bin_dir = \"$CTRD/cni/bin\"" ||
+			echo "bin_dirs = [\"${CTRD_CNI:-$CTRD/cni/bin}\"]")
 		    conf_dir = "$CTRD/cni/conf"
 		  [$rt.containerd]
-		    default_runtime_name = "runc"
-		    [$rt.containerd.runtimes.runc]
-		      runtime_type = "io.containerd.runc.v2"
-		      [$rt.containerd.runtimes.runc.options]
-		        Root = "$CTRD/runc"
-		    [$rt.containerd.runtimes.runc15]
-		      runtime_type = "io.containerd.runc.v2"
-		      [$rt.containerd.runtimes.runc15.options]
-		        BinaryName = "$CTRD_RUNC15"
-		        Root = "$CTRD/runc15"
-		    [$rt.containerd.runtimes.mini]
-		      runtime_type = "io.containerd.runc.v2"
-		      pod_annotations = [$CTRD_MPOL_ANNOTATIONS]
-		      [$rt.containerd.runtimes.mini.options]
-		        BinaryName = "$MINI_RUNTIME"
-		        Root = "$MINI_ROOT"
-		    [$rt.containerd.runtimes.mini-nri]
-		      runtime_type = "io.containerd.runc.v2"
-		      [$rt.containerd.runtimes.mini-nri.options]
-		        BinaryName = "$MINI_RUNTIME"
-		        Root = "$MINI_ROOT"
-		    [$rt.containerd.runtimes.mini-systemd]
-		      runtime_type = "io.containerd.runc.v2"
-		      pod_annotations = [$CTRD_MPOL_ANNOTATIONS]
-		      [$rt.containerd.runtimes.mini-systemd.options]
-		        BinaryName = "$MINI_RUNTIME"
-		        Root = "$MINI_ROOT"
-		        SystemdCgroup = true
+		    default_runtime_name = "${CTRD_DEFAULT_RUNTIME:-runc}"
+		    $([ "$v2" = 1 ] && echo 'snapshotter = "overlayfs"')
 	EOF
+	ctrd_runtimes "$rt.containerd.runtimes"
+}
+
+# ctrd_runtimes PREFIX: the CRI runtime classes, each behind the runc v2
+# shim with a state root of its own: runc (the default unless
+# $CTRD_DEFAULT_RUNTIME says otherwise), mini (mini-runtime, passing the
+# memory-policy pod annotations), mini-systemd (the same with the systemd
+# cgroup driver, kubeadm's default: SystemdCgroup = true); on 2.4 also
+# mini-nri (no pod annotations passed: a memory policy can only come from
+# NRI) and runc15, runc15-systemd (runc v1.5.3, the baseline of critest
+# and the kubelet suite).
+ctrd_runtimes() {
+	ctrd_runtime "$1" runc "" "$CTRD/runc"
+	ctrd_runtime "$1" mini "$MINI_RUNTIME" "$MINI_ROOT" annotations
+	ctrd_runtime "$1" mini-systemd "$MINI_RUNTIME" "$MINI_ROOT" annotations systemd
+	[ "$CTRD_VERSION" != 1.6 ] || return 0
+	ctrd_runtime "$1" mini-nri "$MINI_RUNTIME" "$MINI_ROOT"
+	ctrd_runtime "$1" runc15 "$CTRD_RUNC15" "$CTRD/runc15"
+	ctrd_runtime "$1" runc15-systemd "$CTRD_RUNC15" "$CTRD/runc15" systemd
+}
+
+# ctrd_runtime PREFIX NAME BINARY ROOT [annotations] [systemd]: one class
+# (BINARY empty: the shim's runc from PATH).
+ctrd_runtime() {
+	local t=$1.$2 bin=$3 root=$4 annotations=0 systemd=0 o
+	shift 4
+	for o in "$@"; do
+		case $o in annotations) annotations=1 ;; systemd) systemd=1 ;; esac
+	done
+	echo "    [$t]"
+	echo '      runtime_type = "io.containerd.runc.v2"'
+	[ "$annotations" = 0 ] || echo "      pod_annotations = [$CTRD_MPOL_ANNOTATIONS]"
+	echo "      [$t.options]"
+	[ -z "$bin" ] || echo "        BinaryName = \"$bin\""
+	echo "        Root = \"$root\""
+	[ "$systemd" = 0 ] || echo "        SystemdCgroup = true"
 }
 
 # ctrd_tools: on 2.4, $CTRD_BIN (containerd, ctr, the shim) and $CTRD_RUNC15,

@@ -87,6 +87,18 @@ mkdir -p "$share"
 # shellcheck source=integration/lib/common.bash
 . "$top/integration/lib/common.bash"
 build_template || { echo "node: cannot build the rootfs template" >&2; exit 1; }
+# The kubelet suite's Go tools and images likewise (a kubelet built under TCG
+# would take hours); without Go the suite skips in the guest too.
+case " ${suites[*]} " in
+*/kubelet.bats\ *)
+	"$top/integration/lib/gotools.sh" containerd runc kubelet crictl >/dev/null
+	rc=$?
+	[ $rc = 0 ] || [ $rc = 77 ] || { echo "node: cannot build the kubelet suite's tools" >&2; exit 1; }
+	# shellcheck source=integration/lib/containerd.bash
+	. "$top/integration/lib/containerd.bash"
+	build_images || { echo "node: cannot build the kubelet suite's images" >&2; exit 1; }
+	;;
+esac
 
 # --- the share: what the payload needs -----------------------------------
 # The payload reads the nonce and removes it before any test runs; the host
