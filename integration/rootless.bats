@@ -34,8 +34,18 @@ setup() {
 	chown "$RUID:$RGID" "$XDG"
 }
 
+# end_session: linger off and the user's manager stopped (a no-op unless a
+# test started it).
+end_session() {
+	[ -n "${SD_LINGER:-}" ] || return 0
+	loginctl disable-linger "$RL_USER" || true
+	systemctl stop "user@$RUID.service" "user-runtime-dir@$RUID.service" || true
+	SD_LINGER=
+}
+
 teardown() {
 	local p f
+	end_session
 	# the user's processes, if a test failed midway: each by its pid
 	if [ -n "${RUID:-}" ]; then
 		for p in $(pgrep -u "$RUID"); do kill -KILL "$p" 2>/dev/null || true; done
@@ -279,4 +289,81 @@ in_deleg() {
 	in_deleg delete --force c1
 	[ ! -e "$DELEG/c1" ]
 	assert_user_clean "$XDG/st"
+}
+
+# sd_user ARGS...: ARGS as the user inside their systemd user session: the
+# session's runtime directory, its manager reached by its private socket.
+sd_user() {
+	setpriv --reuid="$RUID" --regid="$RGID" --init-groups \
+		env XDG_RUNTIME_DIR="/run/user/$RUID" HOME=/ "$@"
+}
+
+# in_scope UNIT ARGS...: the runtime (default --root, in /run/user/UID) as
+# the user, in a transient scope UNIT of their session with Delegate=yes,
+# from a leaf "runner" of it (a cgroup with children holds no process).
+in_scope() {
+	local unit=$1
+	shift
+	sd_user systemd-run --user --quiet --scope --slice=app.slice --unit="$unit" \
+		-p Delegate=yes sh -c 'cg=/sys/fs/cgroup$(sed -n "s/^0:://p" /proc/self/cgroup)
+			mkdir "$cg/runner" && echo $$ >"$cg/runner/cgroup.procs" && exec "$@"' \
+		sh "$MINI_RUNTIME" "$@"
+}
+
+@test "rootless: a systemd user session (linger): a Delegate=yes scope, its pids limit enforced, exec, ps, delete; linger off" {
+	[ "$(cat /proc/1/comm)" = systemd ] || skip "systemd is not PID 1: no user session"
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] ||
+		skip "not a pure cgroup v2 host: a user session delegates nothing usable"
+	SD_LINGER=1
+	loginctl enable-linger "$RL_USER"
+	# logind starts user@UID.service for a lingering user; wait for it
+	for i in $(seq 120); do
+		[ "$(systemctl is-active "user@$RUID.service")" = active ] && break
+		sleep 0.5
+	done
+	systemctl is-active "user@$RUID.service"
+	[ -d "/run/user/$RUID" ]
+	[ "$(stat -c %u "/run/user/$RUID")" = "$RUID" ]
+	# user@.service is delegated: its cgroup is the user's
+	ucg=/sys/fs/cgroup/user.slice/user-$RUID.slice/user@$RUID.service
+	[ "$(stat -c %u "$ucg")" = "$RUID" ]
+	scope=$ucg/app.slice/mini-rl-sd.scope
+	rl_bundle sleep 300
+	cfg ".linux.cgroupsPath = \"${scope#/sys/fs/cgroup}/c1\" | .linux.resources = {\"pids\": {\"limit\": 8}}"
+	# detached: the scope lives on with the container's init in it
+	in_scope mini-rl-sd --debug run --detach --bundle "$BUNDLE" c1 >"$TEST_TMP/out" 2>&1 </dev/null
+	cat "$TEST_TMP/out"
+	! grep -q "no cgroup" "$TEST_TMP/out"
+	[ "$(sd_user systemctl --user is-active mini-rl-sd.scope)" = active ]
+	pid=$(sd_user "$MINI_RUNTIME" state c1 | jq .pid)
+	[ "$(stat -c %u "/run/user/$RUID/mini-runtime/c1")" = "$RUID" ]
+	grep -qx "$pid" "$scope/c1/cgroup.procs"
+	[ "$(cat "$scope/c1/pids.max")" = 8 ]
+	run in_scope mini-rl-sd-exec exec c1 cat /proc/self/cgroup
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "0::${scope#/sys/fs/cgroup}/c1" ]
+	[ "$(sd_user "$MINI_RUNTIME" ps c1 -o pid | tail -n +2 | tr -d ' ')" = "$pid" ]
+	# the limit holds: an exec'd fork bomb gives up (status 2) at 8 (its
+	# sleeps off the output pipe, which `run` reads to the end)
+	run in_scope mini-rl-sd-bomb exec c1 sh -c 'while true; do sleep 300 >/dev/null 2>&1 & done'
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"can't fork"* ]]
+	[ "$(sed -n 's/^max //p' "$scope/c1/pids.events")" -ge 1 ]
+	[ "$(cat "$scope/c1/pids.current")" -le 8 ]
+	[ "$(cat "$scope/c1/pids.peak" 2>/dev/null || echo 8)" -le 8 ]
+	sd_user "$MINI_RUNTIME" delete --force c1
+	[ ! -e "$scope/c1" ]
+	# the scope's processes are gone: systemd ends it
+	for i in $(seq 60); do
+		[ "$(sd_user systemctl --user is-active mini-rl-sd.scope)" != active ] && break
+		sleep 0.5
+	done
+	[ "$(sd_user systemctl --user is-active mini-rl-sd.scope)" != active ]
+	[ -z "$(ls -A "/run/user/$RUID/mini-runtime" 2>/dev/null)" ]
+	end_session
+	! systemctl is-active --quiet "user@$RUID.service"
+	[ ! -e "/var/lib/systemd/linger/$RL_USER" ]
+	assert_user_clean "/run/user/$RUID/mini-runtime"
 }

@@ -12,13 +12,19 @@
 # NODE_GUEST=1 runs it even when BATS_FILEs are given (by default it runs
 # only with the full list). It needs root and qemu (else one skip).
 set -u
-# The suites the node guest runs, relative to the top. TCG makes a suite
-# about 16 times slower than on this host: keep the guest within ~15 min
-# (plus the kubelet suite).
-# kubelet.bats runs its reduced set there: its full run took 29 min of TCG
-# (all 12 passed, systemd cgroup driver).
-NODE_SUITES="integration/cgroups.bats integration/systemd.bats integration/resources.bats
-	integration/kubelet.bats"
+# What the node guest runs, relative to the top: whole bats files, and
+# FILE:REGEX for only the tests of FILE whose names match REGEX (bats
+# --filter). TCG makes a suite about 16 times slower than on this host:
+# keep the guest within ~15 min, plus the kubelet suite's reduced set (its
+# full run took 29 min of TCG, all 12 passed, systemd cgroup driver).
+NODE_SUITES=(
+	integration/cgroups.bats integration/systemd.bats integration/resources.bats
+	# rootless under a systemd user session, and in a delegated v2 subtree
+	"integration/rootless.bats:systemd user session|delegated cgroup v2 subtree"
+	# idmapped bind and tmpfs mounts on the node's kernel
+	"integration/userns.bats:root-owned host directory shows as 0:0|a tmpfs is idmapped"
+	integration/kubelet.bats
+)
 build=${1:?build dir}
 runtime=$(realpath "${2:?runtime binary}")
 shift 2
@@ -102,11 +108,10 @@ fi
 
 if [ "$node_guest" != 0 ]; then
 	tap=$(mktemp)
-	# shellcheck disable=SC2086 # a list of paths without blanks
 	# the kubelet suite's waits (its kubelet starting, a restart) take
 	# minutes under TCG: the guest's and each test's time limits allow them
 	(cd "$top" && NODE_TIMEOUT=${NODE_TIMEOUT:-2700} NODE_TEST_TIMEOUT=${NODE_TEST_TIMEOUT:-900} \
-		integration/node/run.sh "$runtime" $NODE_SUITES) 2>&1 |
+		integration/node/run.sh "$runtime" "${NODE_SUITES[@]}") 2>&1 |
 		sed -u -E 's/^(ok|not ok) ([0-9]+) /\1 \2 node: /' | tee "$tap"
 	rc=${PIPESTATUS[0]}
 	p=$(grep -cE '^ok [0-9]+ node: ' "$tap" | tr -d ' ')

@@ -3,7 +3,11 @@
 # systemd as PID 1 and every controller on cgroup2, on this host's own Debian
 # userspace (its / over virtio-9p, read-only, under a tmpfs overlay).
 #
-#   integration/node/run.sh MINI_RUNTIME BATS_FILE...
+#   integration/node/run.sh MINI_RUNTIME ENTRY...
+#
+# An ENTRY is a bats file, or FILE:REGEX to run only the tests of FILE whose
+# names match REGEX (bats --filter; each such entry is a bats run of its
+# own, and one that matches no test fails the run).
 #
 # Fetches Debian's bookworm-backports kernel and the five modules the root
 # needs once (cached under integration/.cache/node, see ../numa/kernel.sh),
@@ -29,17 +33,21 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=$top/integration/.cache/node
 
-runtime=${1:?usage: run.sh MINI_RUNTIME BATS_FILE...}
+runtime=${1:?usage: run.sh MINI_RUNTIME ENTRY...}
 runtime=$(realpath "$runtime") || exit 1
 shift
-[ $# -gt 0 ] || { echo "usage: run.sh MINI_RUNTIME BATS_FILE..." >&2; exit 2; }
-suites=()
-for f in "$@"; do
+[ $# -gt 0 ] || { echo "usage: run.sh MINI_RUNTIME BATS_FILE[:REGEX]..." >&2; exit 2; }
+entries=()
+for e in "$@"; do
+	f=${e%%:*}
+	filter=
+	[ "$f" = "$e" ] || filter=${e#*:}
+	[ -f "$f" ] || { echo "node: no such bats file: $f (entry $e)" >&2; exit 2; }
 	f=$(realpath "$f") || exit 1
 	[[ $f != *[[:space:]]* ]] || { echo "node: no blanks in suite paths: $f" >&2; exit 2; }
 	# the guest mounts a fresh tmpfs on /tmp
 	[[ $f != /tmp/* ]] || { echo "node: the guest cannot see /tmp of the host: $f" >&2; exit 2; }
-	suites+=("$f")
+	entries+=("$f${filter:+:$filter}")
 done
 
 skip() {
@@ -89,8 +97,8 @@ mkdir -p "$share"
 build_template || { echo "node: cannot build the rootfs template" >&2; exit 1; }
 # The kubelet suite's Go tools and images likewise (a kubelet built under TCG
 # would take hours); without Go the suite skips in the guest too.
-case " ${suites[*]} " in
-*/kubelet.bats\ *)
+case " ${entries[*]} " in
+*/kubelet.bats[\ :]*)
 	"$top/integration/lib/gotools.sh" containerd runc kubelet crictl >/dev/null
 	rc=$?
 	[ $rc = 0 ] || [ $rc = 77 ] || { echo "node: cannot build the kubelet suite's tools" >&2; exit 1; }
@@ -107,8 +115,11 @@ nonce=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 echo "$nonce" >"$share/nonce"
 cp "$here/guest/payload" "$share/payload"
 {
-	printf 'NODE_TOP=%q\nNODE_RUNTIME=%q\nNODE_SUITES=%q\nNODE_TEST_TIMEOUT=%q\n' \
-		"$top" "$runtime" "${suites[*]}" "${NODE_TEST_TIMEOUT:-300}"
+	printf 'NODE_TOP=%q\nNODE_RUNTIME=%q\nNODE_TEST_TIMEOUT=%q\n' \
+		"$top" "$runtime" "${NODE_TEST_TIMEOUT:-300}"
+	printf 'NODE_ENTRIES=('
+	printf ' %q' "${entries[@]}"
+	printf ' )\n'
 	# the sanitizer settings of the caller (make asan) hold in the guest too
 	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
 		[ -z "${!v:-}" ] || printf 'export %s=%q\n' "$v" "${!v}"
