@@ -316,8 +316,10 @@ in_scope() {
 		skip "not a pure cgroup v2 host: a user session delegates nothing usable"
 	SD_LINGER=1
 	loginctl enable-linger "$RL_USER"
-	# logind starts user@UID.service for a lingering user; wait for it
-	for i in $(seq 120); do
+	# logind starts user@UID.service for a lingering user; wait for it (a
+	# user manager starting under the node guest's TCG, on a loaded host,
+	# took more than a minute)
+	for i in $(seq 600); do
 		[ "$(systemctl is-active "user@$RUID.service")" = active ] && break
 		sleep 0.5
 	done
