@@ -49,6 +49,9 @@ setup_file() {
 	common_setup
 	CTRD_VERSION=2.4
 	build_images
+	# the user-namespaced pod's mapped root must reach its rootfs below the
+	# test directory (as a node's /run/containerd lets it)
+	chmod 0755 "$TEST_TMP"
 	kubelet_start
 	export TEST_TMP ROOT K CTRD CTRD_SOCK CTRD_NS CTRD_NETNS CTRD_PID CTRD_BIN CTRD_RUNC15
 	export CTRD_VERSION CTRD_SHIM_SOCKETS MINI_ROOT KUBELET_PID KUBELET_BIN CRICTL_BIN
@@ -78,7 +81,7 @@ full_only() {
 }
 
 # The pods, written at once: the kubelet starts them side by side; the
-# reduced set only web and multi.
+# reduced set only web and userns.
 all_pods() {
 	local g="  terminationGracePeriodSeconds: 1
   dnsPolicy: Default
@@ -121,7 +124,8 @@ $c
       failureThreshold: 1
       timeoutSeconds: 60"
 	# an init container, then two containers with a memory policy each
-	pod_manifest multi "  annotations:
+	[ "$KUBELET_FULL" = 0 ] ||
+		pod_manifest multi "  annotations:
     memory-policy.noderesource.dev/container.app: |
       mode: MPOL_BIND
       nodes: \"0\"
@@ -145,6 +149,19 @@ $c
 $c
     command: [tail, -f, /dev/null]
   volumes: [{name: shared, emptyDir: {}}]"
+	# hostUsers: false, the kubelet's user-namespaced pod: a user namespace
+	# of its own ranges, its emptyDir volume idmapped to them. Needs a pod
+	# network of its own (a user-namespaced pod may not use the node's).
+	[ "$KUBELET_POD_NET" = host ] ||
+		pod_manifest userns "spec:
+$g
+  hostUsers: false
+  containers:
+  - name: app
+$c
+    command: [sh, -c, 'touch /data/mine; exec tail -f /dev/null']
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes: [{name: data, emptyDir: {}}]"
 	# a memory policy the node cannot give: the container fails to create
 	[ "$KUBELET_FULL" = 0 ] ||
 		pod_manifest badpol "  annotations:
@@ -320,6 +337,7 @@ cg_file() {
 }
 
 @test "kubelet: a pod with an init container and two containers" {
+	full_only
 	wait_until "multi's app running" running multi app
 	wait_until "multi's side running" running multi side
 	init=$(cstatus multi init)
@@ -331,6 +349,7 @@ cg_file() {
 }
 
 @test "kubelet: each container's memory policy from the pod's annotations, inside and in state" {
+	full_only
 	mini_only "runc 1.5.3 does not read the memory-policy annotations"
 	wait_until "multi's app running" running multi app
 	wait_until "multi's side running" running multi side
@@ -351,6 +370,28 @@ cg_file() {
 	# the init container and the pod's sandbox keep the default policy
 	sandbox=$(crictl_ pods -q --label "io.kubernetes.pod.name=multi-$KUBELET_NODE" --state ready)
 	[ "$(state_of "$sandbox" | jq -r .memoryPolicy)" = null ]
+}
+
+@test "kubelet: a pod with hostUsers: false runs in a user namespace of its own, its volume idmapped" {
+	[ "$KUBELET_POD_NET" != host ] ||
+		skip "no pod network here (no bridge in this kernel): a user-namespaced pod may not share the node's"
+	wait_until "userns's app running" running userns app
+	id=$(cid userns app)
+	pid=$(cpid "$id")
+	# root inside, an unprivileged id of the kubelet's ranges outside
+	run crictl_ exec "$id" cat /proc/self/uid_map
+	echo "$output"
+	read -r inside host len <<<"$output"
+	[ "$inside" = 0 ] && [ "$host" -ge 65536 ] && [ "$len" -ge 65536 ]
+	[ "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")" = "$host" ]
+	[ "$(readlink "/proc/$pid/ns/user")" != "$(readlink /proc/self/ns/user)" ]
+	[ "$(crictl_ exec "$id" id -u)" = 0 ]
+	# the file its root made in the volume is root's inside
+	[ "$(crictl_ exec "$id" stat -c %u:%g /data/mine)" = 0:0 ]
+	# and the runtime says the container has a user namespace
+	state_of "$id" >/dev/null
+	crictl_ inspect "$id" | jq -e '.info.runtimeSpec.linux.namespaces[] | select(.type == "user")'
+	crictl_ inspect "$id" | jq -e '.info.runtimeSpec.linux.uidMappings[0].hostID > 0'
 }
 
 @test "kubelet: a bad memory policy: the container's status has mini-runtime's message" {

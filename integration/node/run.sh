@@ -64,10 +64,13 @@ done
 [ -x /lib/systemd/systemd ] || skip "no /lib/systemd/systemd on the host (the guest boots it)"
 
 mkdir -p "$cache"
-# the modules the initramfs loads to mount its root (guest/init loads them)
+# the modules the initramfs loads (guest/init): those that mount its root,
+# and a bridge and veth pairs for the pods' CNI network (the host's own
+# modules, under the guest's root, are another kernel's)
 # shellcheck disable=SC2034 # read by kernel.sh
 kernel_modules="fs/netfs/netfs.ko.xz net/9p/9pnet.ko.xz net/9p/9pnet_virtio.ko.xz
-	fs/9p/9p.ko.xz fs/overlayfs/overlay.ko.xz"
+	fs/9p/9p.ko.xz fs/overlayfs/overlay.ko.xz
+	net/llc/llc.ko.xz net/802/stp.ko.xz net/bridge/bridge.ko.xz drivers/net/veth.ko.xz"
 # shellcheck source=integration/numa/kernel.sh
 . "$top/integration/numa/kernel.sh"
 case ${NODE_KERNEL:-bpo} in

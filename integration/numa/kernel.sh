@@ -72,7 +72,13 @@ kernel_from_suite() { # SUITE
 }
 
 kernel_cached() { # KERNEL
-	[ -s "$1" ] && { [ -z "${kernel_modules:-}" ] || [ -d "$1.modules" ]; }
+	local m
+	[ -s "$1" ] || return 1
+	# every module asked for (a list grown since the kernel was cached
+	# fetches the package again)
+	for m in ${kernel_modules:-}; do
+		[ -f "$1.modules/${m##*/}" ] || return 1
+	done
 }
 
 fetch_vmlinuz() { # SUITE DEST
