@@ -77,6 +77,14 @@ if [ "$(id -u)" != 0 ]; then
 else
 	if [ $# -eq 0 ]; then
 		set -- "$top"/integration/*.bats
+		# The Go tools build (from nothing ~25 min, the kubelet 17 of them)
+		# while the first suites run: each suite that needs one waits on
+		# that tool's lock in gotools.sh, then finds it built. In the order
+		# the suites want them; a build that fails here is tried again,
+		# and reported, by its suite.
+		"$top/integration/lib/gotools.sh" containerd runc critest crane nri-mpol crictl kubelet \
+			>"$build/gotools.log" 2>&1 &
+		prebuild=$!
 	elif [ "$node_guest" = auto ]; then
 		node_guest=0
 	fi
@@ -95,6 +103,7 @@ else
 			KUBELET_RUNTIME=runc BATS_TEST_NAME_PREFIX="kubelet runc 1.5.3: " run_bats "$f" ;;
 		esac
 	done
+	[ -z "${prebuild:-}" ] || wait "$prebuild"
 	# the suites' shared parent cgroups (IT_CGROUP_PARENT): each container
 	# removes only what it made, so a parent made by one of two that
 	# overlapped stays; empty now, they are the harness's to remove

@@ -113,6 +113,18 @@ assert_nothing_left() {
 	fi
 }
 
+# stop_process PID: TERM, up to 5 s to go, then KILL; reaped if it is ours.
+stop_process() {
+	local i
+	kill "$1" 2>/dev/null || true
+	for i in $(seq 50); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
 # wait_for_status ID STATUS: polls `state` for up to 5 s.
 wait_for_status() {
 	local i

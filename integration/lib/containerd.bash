@@ -255,7 +255,7 @@ shim_pids() {
 # its pid, kills shims that outlived it, deletes what mini-runtime still
 # holds, and removes this test's shim sockets from /run/containerd/s.
 ctrd_stop() {
-	local ns id p i sockets=()
+	local ns id p sockets=()
 	[ -n "${CTRD_PID:-}" ] || return 0
 	for ns in $(ctr_ namespaces ls -q 2>/dev/null); do
 		for id in $(ctr_ -n "$ns" containers ls -q 2>/dev/null); do
@@ -270,13 +270,7 @@ ctrd_stop() {
 	for p in "$CTRD"/state/io.containerd.runtime.v2.task/*/*/address; do
 		[ -f "$p" ] && sockets+=("$(sed 's|^unix://||' "$p")")
 	done
-	kill "$CTRD_PID" 2>/dev/null || true
-	for i in $(seq 50); do
-		kill -0 "$CTRD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$CTRD_PID" 2>/dev/null || true
-	wait "$CTRD_PID" 2>/dev/null || true
+	stop_process "$CTRD_PID"
 	for p in $(shim_pids); do
 		kill -KILL "$p" 2>/dev/null || true
 	done

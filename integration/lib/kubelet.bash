@@ -181,14 +181,9 @@ kubelet_start() {
 # kubelet_stop: the kubelet, then containerd and what runs under it, the
 # cgroups of the pods, the kubelet's mounts; the host as it was.
 kubelet_stop() {
-	local i m
+	local m
 	if [ -n "${KUBELET_PID:-}" ]; then
-		kill "$KUBELET_PID" 2>/dev/null || true
-		for i in $(seq 50); do
-			kill -0 "$KUBELET_PID" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$KUBELET_PID" 2>/dev/null || true
+		stop_process "$KUBELET_PID"
 		KUBELET_PID=
 	fi
 	ctrd_stop
