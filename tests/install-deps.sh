@@ -10,7 +10,9 @@
 # namespace of their own); curl: the kubelet suite reads its pods' status.
 # docker.io: integration/docker.bats (a private dockerd with mini-runtime
 # added as a runtime).
-# uidmap: newuidmap and newgidmap, the rootless id maps (integration/rootless.bats).
+# uidmap: newuidmap and newgidmap, the rootless id maps (integration/rootless.bats);
+# libpam-systemd, dbus-user-session: the user session of its node-guest test
+# (user@UID.service fails without pam_systemd; a minimal Debian lacks both).
 # The Go tools (containerd 2.4, runc 1.5, critest, crane, the NRI plugin)
 # are built by integration/lib/gotools.sh with the Go on PATH or in
 # /usr/local/go, from the Go module proxy.
@@ -19,7 +21,8 @@ PKGS="gcc make pkg-config libc6-dev libjansson-dev libcap-dev libseccomp-dev lib
       busybox-static bats jq strace util-linux iproute2 procps
       qemu-system-x86 cpio systemd dbus apparmor
       containerd python3 python3-grpcio python3-protobuf protobuf-compiler
-      containernetworking-plugins iptables docker.io uidmap curl"
+      containernetworking-plugins iptables docker.io uidmap curl
+      libpam-systemd dbus-user-session"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

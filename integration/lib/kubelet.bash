@@ -261,9 +261,11 @@ wait_until() {
 	return 1
 }
 
-# running POD CONTAINER: the kubelet says the container is running.
+# running POD CONTAINER: the kubelet says the container is running, and
+# containerd lists it so (the kubelet's status is a cache of containerd's
+# list: in a fresh CI chroot the two once disagreed for a moment at start).
 running() {
-	cstatus "$1" "$2" | jq -e '.state.running' >/dev/null
+	cstatus "$1" "$2" | jq -e '.state.running' >/dev/null && [ -n "$(cid "$1" "$2")" ]
 }
 
 # state_of CID: the runtime's own state of the container.
